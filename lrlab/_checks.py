@@ -1,0 +1,115 @@
+"""Argument checks shared by every public function of lrlab.
+
+Each check raises ``ValueError`` (or ``TypeError`` for the wrong kind of
+object) with a message that names the argument and the allowed range, e.g.::
+
+    ValueError: lr must be a finite number > 0, got -0.1
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+__all__ = [
+    "check_number",
+    "check_int",
+    "check_array",
+    "check_dtype",
+    "check_choice",
+]
+
+
+def _describe(lo, hi, lo_open, hi_open):
+    parts = []
+    if lo is not None:
+        parts.append(f"{'>' if lo_open else '>='} {lo:g}")
+    if hi is not None:
+        parts.append(f"{'<' if hi_open else '<='} {hi:g}")
+    return " and ".join(parts)
+
+
+def check_number(name, value, lo=None, hi=None, lo_open=False, hi_open=False):
+    """Return ``value`` as a Python float after checking it is a finite real in range.
+
+    ``lo``/``hi`` are optional bounds; ``lo_open``/``hi_open`` make them strict.
+    """
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
+        if isinstance(value, np.ndarray) and value.ndim == 0:
+            value = value.item()
+        else:
+            raise TypeError(
+                f"{name} must be a real number {_describe(lo, hi, lo_open, hi_open)}, "
+                f"got {type(value).__name__} {value!r}"
+            )
+    v = float(value)
+    ok = np.isfinite(v)
+    if ok and lo is not None:
+        ok = v > lo if lo_open else v >= lo
+    if ok and hi is not None:
+        ok = v < hi if hi_open else v <= hi
+    if not ok:
+        rng = _describe(lo, hi, lo_open, hi_open)
+        raise ValueError(f"{name} must be a finite number{' ' + rng if rng else ''}, got {value!r}")
+    return v
+
+
+def check_int(name, value, lo=None, hi=None):
+    """Return ``value`` as a Python int after checking it is an integer in ``[lo, hi]``."""
+    if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
+        if isinstance(value, (float, np.floating)) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise TypeError(
+                f"{name} must be an integer {_describe(lo, hi, False, False)}, "
+                f"got {type(value).__name__} {value!r}"
+            )
+    v = int(value)
+    if (lo is not None and v < lo) or (hi is not None and v > hi):
+        raise ValueError(f"{name} must be an integer {_describe(lo, hi, False, False)}, got {v}")
+    return v
+
+
+def check_array(name, value, lo=None, hi=None, lo_open=False, hi_open=False, ndim=None,
+                dtype=np.float64):
+    """Return ``value`` as a float array after checking every entry is finite and in range."""
+    try:
+        arr = np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a number or an array of numbers, got {value!r}") from None
+    if ndim is not None and arr.ndim not in np.atleast_1d(ndim):
+        raise ValueError(f"{name} must have {ndim} dimension(s), got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} must not be empty")
+    bad = ~np.isfinite(arr)
+    if lo is not None:
+        bad |= (arr <= lo) if lo_open else (arr < lo)
+    if hi is not None:
+        bad |= (arr >= hi) if hi_open else (arr > hi)
+    if bad.any():
+        rng = _describe(lo, hi, lo_open, hi_open)
+        first = arr[bad].flat[0]
+        raise ValueError(
+            f"{name} must hold finite numbers{' ' + rng if rng else ''}, got {first!r}"
+        )
+    return arr
+
+
+def check_dtype(name, dtype):
+    """Return ``np.dtype(dtype)`` if it is float32 or float64."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError:
+        raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype!r}") from None
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise ValueError(f"{name} must be np.float32 or np.float64, got {dt}")
+    return dt
+
+
+def check_choice(name, value, choices):
+    """Return ``value`` if it is one of ``choices``."""
+    if value not in choices:
+        allowed = ", ".join(repr(c) for c in choices)
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return value
