@@ -1,0 +1,242 @@
+"""Gradient descent that keeps its whole trajectory.
+
+The update is the one every library implements::
+
+    w[t + 1] = w[t] - lr[t] * grad(w[t])
+
+:func:`gradient_descent` runs it for a fixed number of steps and records every
+point, loss, rate and gradient. Give it an array of rates (or of start
+points) and it runs all of them at once, in one vectorized loop, with the
+same numbers as running them one by one.
+
+>>> from lrlab import Quadratic, gradient_descent
+>>> run = gradient_descent(Quadratic(1.0, center=-1.0), w0=5.0, lr=0.2, steps=3)
+>>> run.w.tolist()
+[5.0, 2.6, 1.16, 0.296]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _tf32
+from ._checks import check_array, check_dtype, check_int, check_number
+from .problems import Problem
+
+__all__ = ["Trajectory", "gradient_descent", "STATUSES"]
+
+#: What can happen to a run, in the order they are checked.
+STATUSES = ("diverged", "stalled", "converged", "running")
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Everything a run of gradient descent did.
+
+    Arrays are indexed by step first, then by run (when several ran at once),
+    then by coordinate (for problems in several variables).
+
+    Attributes
+    ----------
+    w : ndarray, shape (steps + 1, *batch, *problem.shape)
+        Every point, ``w[0]`` the start. After a run diverges its points are NaN.
+    loss : ndarray, shape (steps + 1, *batch)
+        The loss at every point.
+    lr : ndarray, shape (steps, *batch)
+        The rate each update used (``lr[t]`` took ``w[t]`` to ``w[t + 1]``).
+    grad : ndarray, shape (steps, *batch, *problem.shape)
+        The gradient each update used.
+    status : ndarray of str, shape batch
+        ``"diverged"``: the loss grew past ``max_loss`` or overflowed;
+        ``"stalled"``: an update left ``w`` bit-identical although the gradient
+        was not zero (the step fell below the float spacing of ``w``);
+        ``"converged"``: the gradient norm fell to ``tol`` or below;
+        ``"running"``: none of these within ``steps``.
+    status_step : ndarray of int, shape batch
+        The index ``t`` of the point ``w[t]`` where the status was seen
+        (``-1`` for ``"running"``). For ``"stalled"``, ``w[t]`` is where ``w``
+        froze: every later update left it unchanged or it moved no more.
+    problem : Problem
+    """
+
+    w: np.ndarray
+    loss: np.ndarray
+    lr: np.ndarray
+    grad: np.ndarray
+    status: np.ndarray
+    status_step: np.ndarray
+    problem: Problem
+
+    @property
+    def steps(self):
+        """Number of updates."""
+        return self.lr.shape[0]
+
+    @property
+    def batch_shape(self):
+        """Shape of the batch of runs (``()`` for a single run)."""
+        return self.status.shape
+
+    def run(self, index):
+        """One run of a batch, as a :class:`Trajectory` of its own.
+
+        >>> runs = gradient_descent(Quadratic(1.0), 1.0, lr=[0.1, 0.2], steps=2)
+        >>> runs.run(1).w.tolist()
+        [1.0, 0.6, 0.36]
+        """
+        if not self.batch_shape:
+            raise ValueError("run(index) needs a batch of runs; this trajectory holds one run")
+        index = np.index_exp[index] if not isinstance(index, tuple) else index
+        pick = (slice(None),) + index
+        return Trajectory(
+            w=self.w[pick], loss=self.loss[pick], lr=self.lr[pick], grad=self.grad[pick],
+            status=self.status[index], status_step=self.status_step[index],
+            problem=self.problem,
+        )
+
+    def __len__(self):
+        return self.steps
+
+
+def _rates(lr, steps, dtype):
+    """Rates for every update: an array of shape ``(steps, *batch)``."""
+    if callable(lr):
+        values = np.asarray(lr(np.arange(steps)), dtype=np.float64)
+        if values.shape != (steps,):
+            raise ValueError(f"lr schedule must return one rate per step, got shape {values.shape}")
+        if not np.all(np.isfinite(values) & (values >= 0)):
+            raise ValueError("lr schedule must give finite rates >= 0 at every step")
+        return values.astype(dtype)
+    if np.ndim(lr) == 0:
+        value = check_number("lr", lr, lo=0, lo_open=True)
+        return np.full(steps, value, dtype=dtype)
+    rates = check_array("lr", lr, lo=0, lo_open=True)
+    return np.broadcast_to(rates.astype(dtype), (steps, *rates.shape))
+
+
+def _update_float64(w, lr, g):
+    return w - lr * g
+
+
+def _update_float32(w, lr, g):
+    """One update the way TensorFlow's float32 CPU kernel does it.
+
+    TensorFlow's CPU kernels run with subnormal numbers flushed to zero, so a
+    product ``lr * g`` too small to be a normal float32 becomes exactly 0.
+    """
+    step = _tf32.flush_subnormals(lr * g)
+    return _tf32.flush_subnormals(w - step)
+
+
+def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_loss=None):
+    """Run gradient descent and record its whole trajectory.
+
+    ``w[t + 1] = w[t] - lr[t] * grad(w[t])`` for ``t = 0 .. steps - 1``.
+
+    Parameters
+    ----------
+    problem : Problem
+        What to minimise (see :mod:`lrlab.problems`).
+    w0 : float or array_like
+        Start point, shape ``problem.shape``; or a batch of start points,
+        shape ``batch + problem.shape``.
+    lr : float, array_like or schedule
+        A constant rate > 0; an array of rates, one run each (broadcast
+        against the batch of start points with numpy's rules); or a schedule
+        ``lr(step)`` from :mod:`lrlab.schedules`, evaluated at ``0 .. steps-1``.
+    steps : int
+        Number of updates, 1 to 10,000,000.
+    dtype : np.float64 or np.float32
+        Arithmetic precision. ``np.float32`` computes as TensorFlow's CPU
+        kernels do (subnormals flushed to zero), so the seed's TensorFlow 1
+        program is reproduced bit for bit.
+    tol : float, default 1e-8
+        A run has converged once its gradient norm is at most ``tol``.
+    max_loss : float, optional
+        A run has diverged once its loss exceeds this; by default a million
+        times its starting loss (at least 1e6).
+
+    Returns
+    -------
+    Trajectory
+
+    Examples
+    --------
+    >>> seed = Quadratic(1.0, center=-1.0)
+    >>> runs = gradient_descent(seed, 5.0, lr=[0.2, 0.5, 1.0, 1.1], steps=60)
+    >>> runs.status.tolist()
+    ['converged', 'converged', 'running', 'diverged']
+    """
+    if not isinstance(problem, Problem):
+        raise TypeError(f"problem must be an lrlab Problem, got {type(problem).__name__}")
+    steps = check_int("steps", steps, lo=1, hi=10_000_000)
+    dt = check_dtype("dtype", dtype)
+    tol = check_number("tol", tol, lo=0)
+    shape = problem.shape
+    w0 = check_array("w0", w0)
+    if w0.ndim < len(shape) or w0.shape[w0.ndim - len(shape):] != shape:
+        raise ValueError(f"w0 must have shape batch + {shape} for {problem!r}, got {w0.shape}")
+    rates = _rates(lr, steps, dt)
+    try:
+        batch = np.broadcast_shapes(w0.shape[: w0.ndim - len(shape)], rates.shape[1:])
+    except ValueError:
+        raise ValueError(
+            f"the batch of start points {w0.shape[: w0.ndim - len(shape)]} and the batch of "
+            f"rates {rates.shape[1:]} must broadcast together"
+        ) from None
+    lead = (1,) * (len(batch) - (rates.ndim - 1))
+    rates = np.broadcast_to(rates.reshape((steps, *lead, *rates.shape[1:])), (steps, *batch))
+    update = _update_float32 if dt == np.float32 else _update_float64
+    axes = tuple(range(-len(shape), 0))
+
+    w = np.full((steps + 1, *batch, *shape), np.nan, dtype=dt)
+    loss = np.full((steps + 1, *batch), np.nan, dtype=dt)
+    grad = np.full((steps, *batch, *shape), np.nan, dtype=dt)
+    w[0] = np.broadcast_to(w0.astype(dt), (*batch, *shape))
+    with np.errstate(all="ignore"):
+        loss[0] = problem.loss(w[0])
+        if max_loss is None:
+            limit = 1e6 * np.maximum(np.abs(loss[0].astype(np.float64)), 1.0)
+        else:
+            limit = check_number("max_loss", max_loss)
+
+        status = np.full(batch, "running", dtype="<U9")
+        status_step = np.full(batch, -1, dtype=np.int64)
+        alive = np.ones(batch, dtype=bool)
+
+        def mark(where, label, t):
+            new = where & (status == "running")
+            status[new] = label
+            status_step[new] = t
+
+        for t in range(steps):
+            g = problem.grad(w[t], step=t)
+            grad[t] = np.where(alive[(...,) + (None,) * len(shape)], g, np.nan)
+            gnorm = np.sqrt((g.astype(np.float64) ** 2).sum(axis=axes))
+            mark(alive & (gnorm <= tol), "converged", t)
+            w_next = update(w[t], rates[t][(...,) + (None,) * len(shape)], g)
+            moving = (g != 0).any(axis=axes) if shape else g != 0
+            frozen = (w_next == w[t]).all(axis=axes) if shape else w_next == w[t]
+            mark(alive & moving & frozen, "stalled", t)
+            loss_next = problem.loss(w_next)
+            bad = alive & ~(np.isfinite(loss_next) & (loss_next <= limit))
+            if bad.any():
+                status[bad] = "diverged"
+                status_step[bad] = t + 1
+                alive = alive & ~bad
+            keep = alive | bad
+            w[t + 1] = np.where(keep[(...,) + (None,) * len(shape)], w_next, np.nan)
+            loss[t + 1] = np.where(keep, loss_next, np.nan)
+            if not alive.any():
+                break
+        g_last = problem.grad(w[steps], step=steps).astype(np.float64)
+        gnorm = np.sqrt((g_last**2).sum(axis=axes))
+        mark(alive & (gnorm <= tol), "converged", steps)
+
+    used = np.where(np.isnan(grad).any(axis=axes) if shape else np.isnan(grad), np.nan, rates)
+    return Trajectory(
+        w=w, loss=loss, lr=used.astype(dt), grad=grad, status=status,
+        status_step=status_step, problem=problem,
+    )

@@ -1,0 +1,402 @@
+"""Test problems for gradient descent: a loss, its gradient, and its curvature.
+
+Every problem has a ``shape``: ``()`` for a problem in one variable, ``(d,)``
+for ``d`` variables. Methods accept a single point or a whole batch of points:
+an array of shape ``batch + shape`` gives losses of shape ``batch``. They
+compute in the dtype of ``w`` (float32 in, float32 out), so a float32 run does
+its arithmetic in float32 from start to end.
+
+>>> from lrlab.problems import Quadratic
+>>> seed = Quadratic(a=1.0, center=-1.0)      # loss = (w + 1)^2
+>>> float(seed.loss(5.0)), float(seed.grad(5.0))
+(36.0, 12.0)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import check_array, check_int, check_number
+
+__all__ = [
+    "Problem",
+    "Quadratic",
+    "TwoBasins",
+    "Rosenbrock",
+    "LeastSquares",
+    "NoisyGradient",
+    "seed_problem",
+]
+
+
+def _as_points(w, shape, name="w"):
+    """Return ``w`` as a float array whose trailing axes match ``shape``."""
+    arr = np.asarray(w)
+    if arr.dtype not in (np.float32, np.float64):
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a number or an array of numbers, got {w!r}") from None
+    if arr.shape[arr.ndim - len(shape):] != shape or arr.ndim < len(shape):
+        raise ValueError(
+            f"{name} must have shape batch + {shape} for this problem, got shape {arr.shape}"
+        )
+    return arr
+
+
+def _check_step(step):
+    return check_int("step", step, lo=0)
+
+
+class Problem:
+    """Base class: subclasses set ``shape`` and implement ``_loss`` and ``_grad``.
+
+    ``loss(w)`` and ``grad(w, step=0)`` check their input and call ``_loss`` and
+    ``_grad`` on an array of shape ``batch + shape``. ``step`` matters only to
+    problems whose gradient changes from step to step (mini-batches, noise).
+    """
+
+    shape: tuple = ()
+    name = "problem"
+
+    def loss(self, w):
+        """Loss at ``w`` (shape ``batch + shape``); returns shape ``batch``."""
+        return self._loss(_as_points(w, self.shape))
+
+    def grad(self, w, step=0):
+        """Gradient at ``w`` for update number ``step``; same shape as ``w``."""
+        return self._grad(_as_points(w, self.shape), _check_step(step))
+
+    def _sum(self, x):
+        """Sum over the problem's own axes (none for a 1-D problem)."""
+        return x.sum(axis=-1) if self.shape else x
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self._describe()})"
+
+    def _describe(self):
+        return ""
+
+
+class Quadratic(Problem):
+    """Separable quadratic bowl ``loss(w) = sum_i a_i (w_i - c_i)^2``.
+
+    The gradient is ``2 a_i (w_i - c_i)`` and the curvature (the Hessian's
+    diagonal) is ``L_i = 2 a_i``: the closed forms of :mod:`lrlab.theory`
+    hold exactly for this problem.
+
+    Parameters
+    ----------
+    a : float or array_like
+        Positive steepness, one per coordinate (a number for one variable).
+    center : float or array_like, default 0.0
+        Position of the minimum ``w*``; broadcast against ``a``.
+
+    Examples
+    --------
+    The seed problem ``(w + 1)^2`` and the 2-D bowl ``0.5 (x^2 + 10 y^2)``:
+
+    >>> seed = Quadratic(a=1.0, center=-1.0)
+    >>> bowl = Quadratic(a=[0.5, 5.0], center=[0.0, 0.0])
+    >>> bowl.shape, bowl.curvature.tolist()
+    ((2,), [1.0, 10.0])
+    """
+
+    name = "quadratic"
+
+    def __init__(self, a, center=0.0):
+        a = check_array("a", a, lo=0, lo_open=True, ndim=(0, 1))
+        center = check_array("center", center, ndim=(0, 1))
+        try:
+            a, center = np.broadcast_arrays(a, center)
+        except ValueError:
+            raise ValueError(
+                f"a and center must have the same length, got {a.shape} and {center.shape}"
+            ) from None
+        self.a = a.copy()
+        self.center = center.copy()
+        self.shape = self.a.shape
+
+    @property
+    def curvature(self):
+        """The Hessian's eigenvalues ``L_i = 2 a_i`` (one per coordinate)."""
+        return 2.0 * self.a
+
+    @property
+    def minimum(self):
+        """Where the loss is smallest: ``center``."""
+        return self.center.copy()
+
+    def _params(self, w):
+        return self.a.astype(w.dtype), self.center.astype(w.dtype)
+
+    def _loss(self, w):
+        a, c = self._params(w)
+        d = w - c
+        return self._sum(a * (d * d))
+
+    def _grad(self, w, step):
+        a, c = self._params(w)
+        return (2 * a) * (w - c)
+
+    def _describe(self):
+        fmt = (lambda x: f"{float(x):g}") if not self.shape else (lambda x: x.tolist())
+        return f"a={fmt(self.a)}, center={fmt(self.center)}"
+
+
+def seed_problem():
+    """The seed post's problem: ``loss = (w + 1)^2``, to be started from ``w = 5``.
+
+    >>> seed_problem()
+    Quadratic(a=1, center=-1)
+    """
+    return Quadratic(a=1.0, center=-1.0)
+
+
+class TwoBasins(Problem):
+    """A tilted double well in one variable: ``loss(w) = (w^2 - 1)^2 + tilt * w``.
+
+    Two pits: a deeper one near ``w = -1`` and a shallower one near ``w = +1``
+    (for ``tilt > 0``), separated by a hump near ``w = 0``. Small steps stay in
+    the pit they start in; a big step can jump over the hump into the other
+    pit, or out of both.
+
+    ``grad(w) = 4 w (w^2 - 1) + tilt``; ``curvature(w) = 12 w^2 - 4``.
+
+    Parameters
+    ----------
+    tilt : float, default 0.3
+        Slope added to the symmetric well; ``|tilt| < 0.7`` keeps two pits.
+
+    Examples
+    --------
+    >>> p = TwoBasins()
+    >>> [round(float(m), 4) for m in p.minima]
+    [-1.0356, 0.9601]
+    """
+
+    name = "two basins"
+
+    def __init__(self, tilt=0.3):
+        # Two pits exist while the cubic 4w^3 - 4w + tilt has three real roots.
+        limit = 8 / (3 * np.sqrt(3))
+        self.tilt = check_number("tilt", tilt, lo=-limit, hi=limit, lo_open=True, hi_open=True)
+        self.shape = ()
+
+    @property
+    def stationary_points(self):
+        """The three points where the gradient is zero, in increasing order."""
+        roots = np.roots([4.0, 0.0, -4.0, self.tilt])
+        return np.sort(roots.real)
+
+    @property
+    def minima(self):
+        """The bottoms of the two pits (left, right)."""
+        s = self.stationary_points
+        return np.array([s[0], s[2]])
+
+    def curvature_at(self, w):
+        """Second derivative ``12 w^2 - 4`` at ``w``."""
+        w = _as_points(w, self.shape)
+        return 12 * w * w - 4
+
+    def _loss(self, w):
+        t = w.dtype.type(self.tilt)
+        s = w * w - 1
+        return s * s + t * w
+
+    def _grad(self, w, step):
+        t = w.dtype.type(self.tilt)
+        return 4 * w * (w * w - 1) + t
+
+    def _describe(self):
+        return f"tilt={self.tilt:g}"
+
+
+class Rosenbrock(Problem):
+    """Rosenbrock's banana valley ``loss(x, y) = (a - x)^2 + b (y - x^2)^2``.
+
+    The minimum is at ``(a, a^2)`` at the end of a long curved valley whose
+    floor is flat and whose walls are steep: a hard test for a constant rate.
+
+    ``grad = (-2 (a - x) - 4 b x (y - x^2),  2 b (y - x^2))``.
+
+    Examples
+    --------
+    >>> p = Rosenbrock()
+    >>> float(p.loss([1.0, 1.0])), p.grad([1.0, 1.0]).tolist()
+    (0.0, [0.0, 0.0])
+    """
+
+    name = "rosenbrock"
+
+    def __init__(self, a=1.0, b=100.0):
+        self.a = check_number("a", a)
+        self.b = check_number("b", b, lo=0, lo_open=True)
+        self.shape = (2,)
+
+    @property
+    def minimum(self):
+        """Where the loss is zero: ``(a, a^2)``."""
+        return np.array([self.a, self.a**2])
+
+    def _loss(self, w):
+        a, b = w.dtype.type(self.a), w.dtype.type(self.b)
+        x, y = w[..., 0], w[..., 1]
+        r = y - x * x
+        return (a - x) ** 2 + b * r * r
+
+    def _grad(self, w, step):
+        a, b = w.dtype.type(self.a), w.dtype.type(self.b)
+        x, y = w[..., 0], w[..., 1]
+        r = y - x * x
+        return np.stack([-2 * (a - x) - 4 * b * x * r, 2 * b * r], axis=-1)
+
+    def _describe(self):
+        return f"a={self.a:g}, b={self.b:g}"
+
+
+class LeastSquares(Problem):
+    """Linear regression by mean squared error: ``loss(w) = mean_j (x_j . w - y_j)^2``.
+
+    With ``batch_size`` set, ``grad(w, step)`` uses one mini-batch: the data
+    are shuffled once per epoch (seeded by ``seed`` and the epoch number, so
+    runs are reproducible) and cut into batches of ``batch_size`` rows; a last
+    short batch is dropped. ``loss(w)`` is always the full-data loss.
+
+    ``grad = (2 / m) X_B^T (X_B w - y_B)`` over the ``m`` rows of the batch.
+    The Hessian is ``(2 / n) X^T X``; its eigenvalues are ``curvature``.
+
+    Parameters
+    ----------
+    X : array_like, shape (n, d)
+        Inputs, one row per example (add a column of ones for an intercept).
+    y : array_like, shape (n,)
+        Targets.
+    batch_size : int, optional
+        Rows per mini-batch; ``None`` means full batch (plain gradient descent).
+    seed : int, default 0
+        Seed of the shuffling.
+
+    Examples
+    --------
+    >>> X = np.array([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
+    >>> p = LeastSquares(X, [1.0, 3.0, 5.0])           # y = 1 + 2 x exactly
+    >>> float(p.loss([1.0, 2.0]))
+    0.0
+    """
+
+    name = "least squares"
+
+    def __init__(self, X, y, batch_size=None, seed=0):
+        X = check_array("X", X, ndim=2)
+        y = check_array("y", y, ndim=1)
+        if X.shape[0] != y.shape[0]:
+            raise ValueError(
+                f"X and y must have the same number of rows, got {X.shape[0]} and {y.shape[0]}"
+            )
+        n = X.shape[0]
+        if batch_size is not None:
+            batch_size = check_int("batch_size", batch_size, lo=1, hi=n)
+        self.X, self.y = X.copy(), y.copy()
+        self.batch_size = batch_size
+        self.seed = check_int("seed", seed, lo=0)
+        self.shape = (X.shape[1],)
+
+    @property
+    def n_examples(self):
+        return self.X.shape[0]
+
+    @property
+    def batches_per_epoch(self):
+        """Updates per pass over the data: ``n // batch_size`` (1 for full batch)."""
+        return 1 if self.batch_size is None else self.n_examples // self.batch_size
+
+    @property
+    def curvature(self):
+        """Eigenvalues of the Hessian ``(2 / n) X^T X``, smallest first."""
+        return np.linalg.eigvalsh(2.0 / self.n_examples * self.X.T @ self.X)
+
+    @property
+    def minimum(self):
+        """The least-squares solution (full data)."""
+        return np.linalg.lstsq(self.X, self.y, rcond=None)[0]
+
+    def batch_rows(self, step):
+        """Indices of the rows that update number ``step`` uses."""
+        step = _check_step(step)
+        if self.batch_size is None:
+            return np.arange(self.n_examples)
+        epoch, k = divmod(step, self.batches_per_epoch)
+        order = np.random.default_rng([self.seed, epoch]).permutation(self.n_examples)
+        return order[k * self.batch_size:(k + 1) * self.batch_size]
+
+    @staticmethod
+    def _predict(w, X):
+        # Elementwise product and a sum over the last axis: the same rounding
+        # whether w is one point or a batch (a matrix product may not be).
+        return (w[..., None, :] * X).sum(axis=-1)
+
+    def _loss(self, w):
+        X, y = self.X.astype(w.dtype), self.y.astype(w.dtype)
+        r = self._predict(w, X) - y
+        return (r * r).mean(axis=-1)
+
+    def _grad(self, w, step):
+        rows = self.batch_rows(step)
+        X, y = self.X[rows].astype(w.dtype), self.y[rows].astype(w.dtype)
+        r = self._predict(w, X) - y
+        return (2 / len(rows)) * (r[..., :, None] * X).sum(axis=-2)
+
+    def _describe(self):
+        return f"n={self.n_examples}, d={self.shape[0]}, batch_size={self.batch_size}"
+
+
+class NoisyGradient(Problem):
+    """Any problem whose gradient comes with Gaussian noise: ``g + noise * z``.
+
+    ``z`` is standard normal, drawn from a generator seeded by ``(seed, step)``,
+    so the noise of update ``step`` is the same every time it is asked for:
+    runs are reproducible, and the same seed gives the same noise sequence
+    for every learning rate. The loss is the base problem's (noise free).
+
+    Parameters
+    ----------
+    problem : Problem
+        The noise-free problem.
+    noise : float
+        Standard deviation ``s`` of the noise added to each gradient entry.
+    seed : int, default 0
+
+    Examples
+    --------
+    >>> p = NoisyGradient(Quadratic(1.0), noise=1.0, seed=3)
+    >>> bool(p.grad(0.0, step=7) == p.grad(0.0, step=7))
+    True
+    """
+
+    name = "noisy gradient"
+
+    def __init__(self, problem, noise, seed=0):
+        if not isinstance(problem, Problem):
+            raise TypeError(f"problem must be an lrlab Problem, got {type(problem).__name__}")
+        self.base = problem
+        self.noise = check_number("noise", noise, lo=0)
+        self.seed = check_int("seed", seed, lo=0)
+        self.shape = problem.shape
+
+    def __getattr__(self, attr):
+        # curvature, minimum, ... come from the noise-free problem
+        if attr == "base":
+            raise AttributeError(attr)
+        return getattr(self.base, attr)
+
+    def _loss(self, w):
+        return self.base._loss(w)
+
+    def _grad(self, w, step):
+        z = np.random.default_rng([self.seed, step]).standard_normal(w.shape)
+        return self.base._grad(w, step) + w.dtype.type(self.noise) * z.astype(w.dtype)
+
+    def _describe(self):
+        return f"{self.base!r}, noise={self.noise:g}, seed={self.seed}"
