@@ -1,0 +1,117 @@
+"""Predict, then check: small checkers for the notebooks' exercises.
+
+A student writes a prediction into a variable (left as ``None`` until they
+answer), and a checker compares it with the reference answer, which the
+notebook computes with lrlab (never a typed-in literal). The result prints
+as one line of feedback: right, or a hint pointing at the idea missed.
+An unanswered exercise prints a reminder and raises nothing, so the notebook
+still runs top to bottom.
+
+>>> from lrlab import critical_lr, seed_problem
+>>> check_number(1.0, critical_lr(seed_problem()), hint="Where does |1 - 2a lr| reach 1?")
+Right: 1 (the reference is 1).
+>>> check_number(None, 1.0)
+Not answered yet: replace None with your prediction and run the cell again.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+
+import numpy as np
+
+__all__ = ["Feedback", "check_number", "check_choice"]
+
+_UNANSWERED = "Not answered yet: replace None with your prediction and run the cell again."
+
+
+class Feedback:
+    """The verdict on one answer: ``correct`` (True, False, or None if unanswered) and a message."""
+
+    def __init__(self, correct, message):
+        self.correct = correct
+        self.message = message
+
+    def __bool__(self):
+        return bool(self.correct)
+
+    def __repr__(self):
+        return self.message
+
+    def _repr_html_(self):
+        color = {True: "#009E73", False: "#D55E00"}.get(self.correct, "#555555")
+        mark = {True: "&#10004;", False: "&#10008;"}.get(self.correct, "&#8230;")
+        return f'<p style="color:{color};font-size:1.1em">{mark} {self.message}</p>'
+
+
+def _fmt(x):
+    return f"{x:.6g}" if isinstance(x, float) else str(x)
+
+
+def check_number(answer, expected, rel=0.05, abs_tol=0.0, hint=None):
+    """Compare a numeric prediction with the reference, within a tolerance.
+
+    Parameters
+    ----------
+    answer : float or None
+        The student's prediction (``None``: not answered yet).
+    expected : float
+        The reference, computed by lrlab in the notebook (``inf`` allowed:
+        then only ``inf`` is right).
+    rel, abs_tol : float
+        Accepted relative and absolute error (right if either holds).
+    hint : str, optional
+        Shown when the answer is wrong, after whether it was too high or low.
+
+    Returns
+    -------
+    Feedback
+    """
+    if isinstance(expected, bool) or not isinstance(expected, (numbers.Real, np.floating)):
+        raise TypeError(f"expected must be a number, got {expected!r}")
+    if not (rel >= 0 and abs_tol >= 0):
+        raise ValueError(f"rel and abs_tol must be >= 0, got {rel!r} and {abs_tol!r}")
+    expected = float(expected)
+    if answer is None:
+        return Feedback(None, _UNANSWERED)
+    if isinstance(answer, bool) or not isinstance(answer, (numbers.Real, np.floating)):
+        return Feedback(False, f"Your answer should be a number, got {answer!r}.")
+    answer = float(answer)
+    if math.isinf(expected) or math.isnan(answer):
+        ok = answer == expected
+    else:
+        ok = math.isclose(answer, expected, rel_tol=rel, abs_tol=abs_tol)
+    if ok:
+        return Feedback(True, f"Right: {_fmt(answer)} (the reference is {_fmt(expected)}).")
+    side = "too high" if answer > expected else "too low"
+    message = f"Not quite: {_fmt(answer)} is {side}."
+    if hint:
+        message += f" Hint: {hint}"
+    return Feedback(False, message)
+
+
+def check_choice(answer, expected, choices, hints=None):
+    """Compare a choice (one of ``choices``) with the reference choice.
+
+    ``hints`` maps a wrong choice to the hint that addresses that mistake.
+
+    >>> check_choice("diverges", "oscillates", ["creeps", "oscillates", "diverges"],
+    ...              hints={"diverges": "Is |1 - 2a lr| above 1 or below it?"})
+    Not quite: not "diverges". Hint: Is |1 - 2a lr| above 1 or below it?
+    """
+    choices = list(choices)
+    if expected not in choices:
+        raise ValueError(f"expected must be one of {choices}, got {expected!r}")
+    if answer is None:
+        return Feedback(None, _UNANSWERED)
+    if answer not in choices:
+        listed = ", ".join(repr(c) for c in choices)
+        return Feedback(False, f"Choose one of {listed}; got {answer!r}.")
+    if answer == expected:
+        return Feedback(True, f'Right: "{answer}".')
+    message = f'Not quite: not "{answer}".'
+    hint = (hints or {}).get(answer)
+    if hint:
+        message += f" Hint: {hint}"
+    return Feedback(False, message)
