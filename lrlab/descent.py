@@ -186,57 +186,97 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
             f"the batch of start points {w0.shape[: w0.ndim - len(shape)]} and the batch of "
             f"rates {rates.shape[1:]} must broadcast together"
         ) from None
+    if max_loss is not None:
+        max_loss = check_number("max_loss", max_loss)
     lead = (1,) * (len(batch) - (rates.ndim - 1))
     rates = np.broadcast_to(rates.reshape((steps, *lead, *rates.shape[1:])), (steps, *batch))
+    # one rate per run, with axes of length 1 for the problem's own axes
+    per_point = rates.reshape(rates.shape + (1,) * len(shape))
     update = _update_float32 if dt == np.float32 else _update_float64
-    axes = tuple(range(-len(shape), 0))
 
-    w = np.full((steps + 1, *batch, *shape), np.nan, dtype=dt)
-    loss = np.full((steps + 1, *batch), np.nan, dtype=dt)
-    grad = np.full((steps, *batch, *shape), np.nan, dtype=dt)
+    w = np.empty((steps + 1, *batch, *shape), dtype=dt)
+    grad = np.empty((steps, *batch, *shape), dtype=dt)
     w[0] = np.broadcast_to(w0.astype(dt), (*batch, *shape))
     with np.errstate(all="ignore"):
-        loss[0] = problem.loss(w[0])
-        if max_loss is None:
-            limit = 1e6 * np.maximum(np.abs(loss[0].astype(np.float64)), 1.0)
-        else:
-            limit = check_number("max_loss", max_loss)
-
-        status = np.full(batch, "running", dtype="<U9")
-        status_step = np.full(batch, -1, dtype=np.int64)
-        alive = np.ones(batch, dtype=bool)
-
-        def mark(where, label, t):
-            new = where & (status == "running")
-            status[new] = label
-            status_step[new] = t
-
+        # The loop does nothing but the update: every check below looks at
+        # the whole recorded trajectory at once, after the loop.
         for t in range(steps):
-            g = problem.grad(w[t], step=t)
-            grad[t] = np.where(alive[(...,) + (None,) * len(shape)], g, np.nan)
-            gnorm = np.sqrt((g.astype(np.float64) ** 2).sum(axis=axes))
-            mark(alive & (gnorm <= tol), "converged", t)
-            w_next = update(w[t], rates[t][(...,) + (None,) * len(shape)], g)
-            moving = (g != 0).any(axis=axes) if shape else g != 0
-            frozen = (w_next == w[t]).all(axis=axes) if shape else w_next == w[t]
-            mark(alive & moving & frozen, "stalled", t)
-            loss_next = problem.loss(w_next)
-            bad = alive & ~(np.isfinite(loss_next) & (loss_next <= limit))
-            if bad.any():
-                status[bad] = "diverged"
-                status_step[bad] = t + 1
-                alive = alive & ~bad
-            keep = alive | bad
-            w[t + 1] = np.where(keep[(...,) + (None,) * len(shape)], w_next, np.nan)
-            loss[t + 1] = np.where(keep, loss_next, np.nan)
-            if not alive.any():
-                break
-        g_last = problem.grad(w[steps], step=steps).astype(np.float64)
-        gnorm = np.sqrt((g_last**2).sum(axis=axes))
-        mark(alive & (gnorm <= tol), "converged", steps)
-
-    used = np.where(np.isnan(grad).any(axis=axes) if shape else np.isnan(grad), np.nan, rates)
+            g = problem._grad(w[t], t)
+            grad[t] = g
+            w[t + 1] = update(w[t], per_point[t], g)
+        loss = _losses(problem, w)
+        g_last = problem._grad(w[steps], steps)
+        status, status_step = _statuses(w, loss, grad, g_last, shape, tol, max_loss)
+    lr_used = rates  # a read-only view; copied only if a run diverged
+    if (status == "diverged").any():
+        lr_used = np.array(rates, dtype=dt)
+        _blank_after_divergence(status, status_step, w, loss, grad, lr_used)
     return Trajectory(
-        w=w, loss=loss, lr=used.astype(dt), grad=grad, status=status,
-        status_step=status_step, problem=problem,
+        w=w, loss=loss, lr=lr_used, grad=grad, status=status, status_step=status_step,
+        problem=problem,
     )
+
+
+def _losses(problem, w, chunk=256):
+    """Loss at every recorded point, a few hundred steps at a time (bounded memory)."""
+    loss = np.empty(w.shape[: w.ndim - len(problem.shape)], dtype=w.dtype)
+    for start in range(0, w.shape[0], chunk):
+        loss[start:start + chunk] = problem._loss(w[start:start + chunk])
+    return loss
+
+
+def _first(condition):
+    """Index of the first True along axis 0 for each run, and whether there is one."""
+    at = np.array(np.argmax(condition, axis=0))
+    found = np.array(np.take_along_axis(condition, at[None], axis=0)[0])
+    return at, found
+
+
+def _statuses(w, loss, grad, g_last, shape, tol, max_loss):
+    """Status and status step of every run, from its recorded trajectory."""
+    axes = tuple(range(-len(shape), 0))
+    if max_loss is None:
+        limit = 1e6 * np.maximum(np.abs(loss[0].astype(np.float64)), 1.0)
+    else:
+        limit = max_loss
+    # "not (finite and below the limit)", written so that NaN counts as diverged
+    diverged_at, diverged = _first(~(loss <= limit) | np.isinf(loss))
+
+    def small(g):
+        if not shape:
+            return np.abs(g) <= tol
+        g = g.astype(np.float64)
+        return np.sqrt((g * g).sum(axis=axes)) <= tol
+
+    converged_at, converged = _first(small(grad))
+    at_end = ~converged & small(g_last)
+    converged_at[at_end], converged[at_end] = grad.shape[0], True
+
+    frozen = w[1:] == w[:-1]
+    moving = grad != 0
+    if shape:
+        frozen, moving = frozen.all(axis=axes), moving.any(axis=axes)
+    stalled_at, stalled = _first(frozen & moving)
+
+    batch = loss.shape[1:]
+    status = np.full(batch, "running", dtype="<U9")
+    status_step = np.full(batch, -1, dtype=np.int64)
+    # the first of "converged" and "stalled" wins (a tie goes to "converged");
+    # "diverged" overrides both
+    stall_first = stalled & (~converged | (stalled_at < converged_at))
+    conv = converged & ~stall_first
+    status[conv], status_step[conv] = "converged", converged_at[conv]
+    status[stall_first], status_step[stall_first] = "stalled", stalled_at[stall_first]
+    status[diverged], status_step[diverged] = "diverged", diverged_at[diverged]
+    return status, status_step
+
+
+def _blank_after_divergence(status, status_step, w, loss, grad, lr):
+    """Set everything after a run's divergence step to NaN (its last point stays)."""
+    for run in np.argwhere(status == "diverged"):
+        run = tuple(run)
+        k = int(status_step[run])
+        w[(slice(k + 1, None), *run)] = np.nan
+        loss[(slice(k + 1, None), *run)] = np.nan
+        grad[(slice(k, None), *run)] = np.nan
+        lr[(slice(k, None), *run)] = np.nan

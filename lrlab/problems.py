@@ -127,17 +127,22 @@ class Quadratic(Problem):
         """Where the loss is smallest: ``center``."""
         return self.center.copy()
 
-    def _params(self, w):
-        return self.a.astype(w.dtype), self.center.astype(w.dtype)
+    def _params(self, dtype):
+        # a, 2a and the center in the dtype of the points (computed once per dtype)
+        cache = self.__dict__.setdefault("_cache", {})
+        if dtype not in cache:
+            a = self.a.astype(dtype)
+            cache[dtype] = (a, 2 * a, self.center.astype(dtype))
+        return cache[dtype]
 
     def _loss(self, w):
-        a, c = self._params(w)
+        a, _, c = self._params(w.dtype)
         d = w - c
         return self._sum(a * (d * d))
 
     def _grad(self, w, step):
-        a, c = self._params(w)
-        return (2 * a) * (w - c)
+        _, two_a, c = self._params(w.dtype)
+        return two_a * (w - c)
 
     def _describe(self):
         fmt = (lambda x: f"{float(x):g}") if not self.shape else (lambda x: x.tolist())
