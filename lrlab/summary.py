@@ -16,13 +16,15 @@ beyond :func:`describe`.
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
 from . import theory
 from .descent import Trajectory
 
-__all__ = ["summarize", "describe"]
+__all__ = ["summarize", "describe", "basin_report", "describe_basin", "basin_outcome",
+           "seed_log", "printed_numbers"]
 
 
 def _is_quadratic(problem):
@@ -50,7 +52,9 @@ def summarize(run, lr=None, eps=1e-6):
         ``final_loss``, ``w0``, ``diverged_at`` (step or None), ``stalled_at``.
         For a quadratic: ``critical_lr``, ``one_step_lr``; with a constant
         ``lr``: ``regime``, ``contraction``, ``steps_to_tolerance``; with an
-        exponential decay: ``total_lr``, ``freeze_point``.
+        exponential decay: ``total_lr``, ``freeze_point`` and ``outcome``
+        (:func:`lrlab.theory.decay_outcome`: "converges", "freezes short" or
+        "diverges", for ever).
     """
     if not isinstance(run, Trajectory):
         raise TypeError(f"run must be a Trajectory, got {type(run).__name__}")
@@ -82,6 +86,11 @@ def summarize(run, lr=None, eps=1e-6):
             out["total_lr"] = theory.total_lr(lr)
             if math.isfinite(out["total_lr"]) and problem.shape == ():
                 out["freeze_point"] = theory.freeze_point(problem, run.w[0].astype(float), lr)
+            p = lr.params
+            if (p["decay_rate"] < 1 and not p.get("transition_begin") and p.get("end_value") is None
+                    and float(p["decay_steps"]).is_integer() and p["initial_lr"] > 0):
+                out["outcome"] = theory.decay_outcome(problem, p["initial_lr"], p["decay_rate"],
+                                                      int(p["decay_steps"]), p["staircase"])
     return out
 
 
@@ -107,10 +116,13 @@ def describe(summary):
     'divergent: diverged at step 38 (loss 3.8e+07); converges only below lr = 1'
     """
     s = summary
-    head = s.get("regime", s["status"])
+    head = s.get("regime") or s.get("outcome") or s["status"]
     if s["status"] == "diverged":
         text = f"{head}: diverged at step {s['diverged_at']} (loss {_num(s['final_loss'], 2)})"
-        if "critical_lr" in s:
+        if "total_lr" in s and "critical_lr" in s:
+            text += (f"; the rate stayed above the limit {_num(s['critical_lr'])} "
+                     "for too many steps")
+        elif "critical_lr" in s:
             text += f"; converges only below lr = {_num(s['critical_lr'])}"
         return text
     text = (f"{head}: after {s['steps']} steps w = {_num(s['final_w'])}, "
@@ -124,6 +136,183 @@ def describe(summary):
         when = "never" if math.isinf(n) else f"in {int(n)} steps"
         text += f"; error x{s['eps']:g} {when}"
     if "freeze_point" in s:
-        text += (f"; freezes at w = {_num(s['freeze_point'], 6)} "
+        where = "reaches" if s.get("outcome") == "converges" else "freezes at"
+        text += (f"; for ever it {where} w = {_num(s['freeze_point'], 6)} "
                  f"(total of all rates {_num(s['total_lr'])})")
     return text
+
+
+def basin_report(run, tol=1e-3):
+    """Which pit of a two-pit problem a run ended in, and whether it settled there.
+
+    For a problem with two ``minima`` and a hump between them (the middle of
+    its ``stationary_points``, e.g. :class:`~lrlab.problems.TwoBasins`): a
+    point left of the hump belongs to the left pit, a point right of it to the
+    right pit. The *deeper* pit is the one whose bottom has the lower loss.
+    A run has *settled* when its last point is within ``tol`` of its pit's
+    bottom.
+
+    Parameters
+    ----------
+    run : Trajectory
+        A single run on a two-pit problem.
+    tol : float, default 1e-3
+
+    Returns
+    -------
+    dict
+        ``start_pit`` and ``end_pit`` (``"deeper"`` or ``"shallower"``;
+        ``end_pit`` is ``None`` for a diverged run), ``crossed`` (ended in
+        the other pit than it started in), ``settled``, ``bottom`` (the end
+        pit's minimum), ``gap`` (final loss minus the deeper bottom's loss),
+        ``final_w``, ``steps``, ``status``, ``diverged_at``.
+
+    Examples
+    --------
+    From ``w = 1.6`` on the shallow right pit of ``(w^2 - 1)^2 + 0.3 w``:
+
+    >>> from lrlab import TwoBasins, gradient_descent
+    >>> run = gradient_descent(TwoBasins(), 1.6, lr=0.15, steps=60)
+    >>> r = basin_report(run)
+    >>> r["start_pit"], r["end_pit"], r["crossed"], r["settled"]
+    ('shallower', 'deeper', True, True)
+    """
+    if not isinstance(run, Trajectory):
+        raise TypeError(f"run must be a Trajectory, got {type(run).__name__}")
+    if run.batch_shape:
+        raise ValueError("run must be a single run; pick one with run.run(i)")
+    problem = run.problem
+    if not hasattr(problem, "minima") or not hasattr(problem, "stationary_points"):
+        raise TypeError(f"problem must have two pits (e.g. TwoBasins), got {problem!r}")
+    minima = np.asarray(problem.minima, dtype=np.float64)
+    hump = float(np.asarray(problem.stationary_points)[1])
+    bottoms = np.asarray(problem.loss(minima), dtype=np.float64)
+    deeper = int(np.argmin(bottoms))
+    names = {deeper: "deeper", 1 - deeper: "shallower"}
+
+    def pit(w):
+        return 0 if w < hump else 1
+
+    s = summarize(run)
+    w0 = float(s["w0"])
+    out = dict(
+        start_pit=names[pit(w0)], end_pit=None, crossed=None, settled=False, bottom=None,
+        gap=None, final_w=s["final_w"], steps=s["steps"], status=s["status"],
+        diverged_at=s["diverged_at"],
+    )
+    if s["status"] == "diverged":
+        return out
+    w = float(s["final_w"])
+    k = pit(w)
+    out.update(
+        end_pit=names[k], crossed=k != pit(w0), settled=bool(abs(w - minima[k]) <= tol),
+        bottom=float(minima[k]), gap=float(s["final_loss"] - bottoms[deeper]),
+    )
+    return out
+
+
+def describe_basin(report):
+    """One line of plain text from :func:`basin_report`'s dict, for a readout.
+
+    >>> from lrlab import TwoBasins, gradient_descent
+    >>> run = gradient_descent(TwoBasins(), 1.6, lr=0.05, steps=60)
+    >>> for part in describe_basin(basin_report(run)).split("; "):
+    ...     print(part)
+    settled in the shallower pit (bottom w = 0.9601), where it started
+    loss 0.6 above the deeper bottom
+    """
+    r = report
+    if r["status"] == "diverged":
+        return (f"left both pits: started in the {r['start_pit']} pit, "
+                f"diverged at step {r['diverged_at']}")
+    where = "settled in" if r["settled"] else f"after {r['steps']} steps still moving in"
+    side = "after jumping over the hump" if r["crossed"] else "where it started"
+    text = f"{where} the {r['end_pit']} pit (bottom w = {_num(r['bottom'])}), {side}"
+    if not r["settled"]:
+        text += f", at w = {_num(r['final_w'])}"
+    if r["settled"] and r["end_pit"] == "deeper":
+        return text + "; the lowest loss of all"
+    return text + f"; loss {_num(r['gap'], 2)} above the deeper bottom"
+
+
+def seed_log(run, schedule):
+    """The lines the seed's TensorFlow 1 program prints, for a run, in English.
+
+    After update ``i`` (``0 .. steps - 1``) that program prints two lines: the
+    update number and the global step ``i + 1``; then the learning rate at
+    that global step (the rate the *next* update will use), the loss and
+    ``w``, both after the update. Every value is printed as numpy prints a
+    float32: the shortest text that reads back as the same float32.
+
+    Parameters
+    ----------
+    run : Trajectory
+        A single run, normally computed with ``dtype=np.float32``.
+    schedule : schedule function
+        The schedule the run used; evaluated at ``1 .. steps`` in the run's dtype.
+
+    Returns
+    -------
+    list of str
+        ``2 * steps`` lines.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lrlab import exponential_decay, gradient_descent, seed_problem
+    >>> sched = exponential_decay(0.2, 1, 0.95, dtype=np.float32)
+    >>> run = gradient_descent(seed_problem(), 5.0, sched, 1, dtype=np.float32)
+    >>> seed_log(run, sched)
+    ['update 0, global_step 1', '  learning_rate 0.19, loss 12.959999, w 2.6']
+    """
+    if not isinstance(run, Trajectory):
+        raise TypeError(f"run must be a Trajectory, got {type(run).__name__}")
+    if run.batch_shape:
+        raise ValueError("run must be a single run; pick one with run.run(i)")
+    if not callable(schedule):
+        raise TypeError("schedule must be a schedule function (see lrlab.schedules)")
+    dt = run.w.dtype.type
+    rates = np.asarray(schedule(np.arange(1, run.steps + 1)), dtype=dt)
+    lines = []
+    for i in range(run.steps):
+        lines.append(f"update {i}, global_step {i + 1}")
+        # str() of a numpy float is its shortest round-trip text; an f-string
+        # would format the value as a Python float (all its float64 digits)
+        lr, loss, w = (str(dt(v)) for v in (rates[i], run.loss[i + 1], run.w[i + 1]))
+        lines.append(f"  learning_rate {lr}, loss {loss}, w {w}")
+    return lines
+
+
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan")
+
+
+def printed_numbers(line):
+    """The numbers printed in a line of text, as the strings printed, in order.
+
+    Words around them (in any language) are ignored, so the lines of two
+    programs that label their values differently can be compared number by
+    number, character for character.
+
+    >>> printed_numbers("update 3, global_step 4, w -0.062883735, loss 5.882776e-07")
+    ['3', '4', '-0.062883735', '5.882776e-07']
+    """
+    return _NUMBER.findall(str(line))
+
+
+def basin_outcome(report):
+    """A few words for :func:`basin_report`'s dict, for a panel title.
+
+    "stays in", "jumps into" (it crossed the hump) or "still moving in" the
+    deeper or shallower pit, or "leaves both pits" for a diverged run.
+
+    >>> from lrlab import TwoBasins, gradient_descent
+    >>> runs = gradient_descent(TwoBasins(), 1.6, lr=[0.05, 0.2, 0.4], steps=60)
+    >>> [basin_outcome(basin_report(runs.run(i))) for i in range(3)]
+    ['stays in the shallower pit', 'jumps into the deeper pit', 'leaves both pits']
+    """
+    r = report
+    if r["status"] == "diverged":
+        return "leaves both pits"
+    if not r["settled"]:
+        return f"still moving in the {r['end_pit']} pit"
+    return f"{'jumps into' if r['crossed'] else 'stays in'} the {r['end_pit']} pit"

@@ -32,15 +32,20 @@ __all__ = [
     "REGIMES",
     "curvatures",
     "critical_lr",
+    "critical_lr_at",
     "one_step_lr",
     "optimal_lr",
     "contraction",
+    "error_factor",
     "regime",
     "steps_to_tolerance",
     "closed_form_path",
     "total_lr",
     "freeze_point",
     "noise_ball",
+    "DECAY_OUTCOMES",
+    "decay_outcome",
+    "underflow_step",
 ]
 
 #: Regime labels returned by :func:`regime`, from the smallest rate to the largest.
@@ -129,6 +134,52 @@ def contraction(problem, lr):
     lr = _rates(lr)
     c = np.abs(1.0 - np.multiply.outer(lr, L)).max(axis=-1)
     return float(c) if np.ndim(c) == 0 else c
+
+
+def error_factor(problem, lr):
+    """The signed number the error is multiplied by each step: ``1 - L_max lr``.
+
+    On ``a (w - w*)^2`` that is ``1 - 2 a lr`` exactly: ``e[t + 1] = (1 - 2 a lr) e[t]``.
+    Its sign tells the side (positive: ``w`` stays on the side it started;
+    negative: it jumps across the minimum every step) and its size the speed
+    (``|factor|`` is :func:`contraction` in 1-D). It is 0 at the one-step rate
+    and -1 at the critical rate. In several variables this is the stiffest
+    direction's factor. Accepts one rate or an array of rates.
+
+    >>> from lrlab import seed_problem
+    >>> [round(error_factor(seed_problem(), r), 12) for r in (0.2, 0.5, 0.7, 1.0)]
+    [0.6, 0.0, -0.4, -1.0]
+    """
+    lr = _rates(lr)
+    f = 1.0 - np.asarray(lr) * curvatures(problem).max()
+    return float(f) if np.ndim(f) == 0 else f
+
+
+def critical_lr_at(problem, w):
+    """The critical rate of the bowl that fits a 1-D loss at ``w``: ``2 / f''(w)``.
+
+    Near the bottom of a pit any smooth loss looks like ``a (w - w*)^2`` with
+    ``2 a = f''(w*)``, so a run that has come close to the bottom stays there
+    only if ``lr < 2 / f''(w*)`` (:func:`critical_lr` of that bowl). For a
+    problem with ``curvature_at`` (e.g. :class:`~lrlab.problems.TwoBasins`);
+    ``inf`` where the curvature is not positive (a hump has no limit: it
+    never holds a run). Accepts one point or an array of points.
+
+    >>> from lrlab import TwoBasins
+    >>> p = TwoBasins(tilt=0.0)                  # (w^2 - 1)^2: f''(1) = 8
+    >>> critical_lr_at(p, 1.0), critical_lr_at(p, 0.0)
+    (0.25, inf)
+    """
+    try:
+        curv = problem.curvature_at(w)
+    except AttributeError:
+        raise TypeError(
+            f"problem must have curvature_at (e.g. TwoBasins), got {type(problem).__name__}"
+        ) from None
+    curv = np.asarray(curv, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        lim = np.where(curv > 0, 2.0 / np.where(curv > 0, curv, 1.0), np.inf)
+    return float(lim) if lim.ndim == 0 else lim
 
 
 def regime(problem, lr, small=0.1):
@@ -353,3 +404,363 @@ def noise_ball(problem, lr, noise):
     with np.errstate(divide="ignore"):
         v = np.where(x < 2, lr[..., None] * s**2 / (L * (2 - x)), np.inf).sum(axis=-1)
     return float(v) if v.ndim == 0 else v
+
+
+#: Labels returned by :func:`decay_outcome`.
+DECAY_OUTCOMES = ("converges", "freezes short", "diverges")
+
+
+def _decay_log_factors(x0, q, reps, small=1e-4):
+    """``log |prod_j (1 - x0 q^j)^reps|`` over all ``j >= 0``, and its largest partial sum.
+
+    Exact terms while ``x0 q^j >= small``; the rest from the series
+    ``log(1 - x) = -x - x^2/2 - x^3/3 - ...`` summed in closed form (three terms,
+    relative error below ``small^4 / (4 (1 - q^4))``). A factor of exactly 0
+    gives ``-inf`` (the run lands on the minimum).
+    """
+    log_end = np.zeros(x0.shape)
+    peak = np.zeros(x0.shape)
+    x = x0.astype(np.float64).copy()
+    active = x >= small
+    with np.errstate(divide="ignore"):
+        while active.any():
+            f = np.log(np.abs(1.0 - x[active])) * reps
+            log_end[active] += f
+            peak[active] = np.maximum(peak[active], log_end[active])
+            x[active] *= q[active]
+            active &= x >= small
+    tail = -reps * (x / (1 - q) + x**2 / (2 * (1 - q**2)) + x**3 / (3 * (1 - q**3)))
+    return log_end + tail, peak
+
+
+def decay_outcome(problem, initial_lr, decay_rate, decay_steps=1, staircase=False, tol=1e-6,
+                  blowup=1e3):
+    """What exponential decay does to gradient descent on a quadratic, run for ever.
+
+    With ``lr_t = initial_lr * decay_rate^(t / decay_steps)`` (exponent rounded
+    down with ``staircase``), each direction's error is multiplied by
+    ``prod_t (1 - L lr_t)``. Its size after every step and for ever decide:
+
+    - ``"diverges"``: at some step ``|e_t| > blowup * |e_0|`` (with the default
+      1e3 that is a loss a million times the start, what
+      :func:`~lrlab.gradient_descent` calls diverged for a start loss >= 1);
+    - ``"converges"``: for ever, ``|e_inf| <= tol * |e_0|`` in every direction;
+    - ``"freezes short"``: neither: the rates run out first and ``w`` stops
+      at a visible distance from the minimum (see :func:`freeze_point`).
+
+    Arguments broadcast, so a whole grid of settings is computed at once.
+
+    Parameters
+    ----------
+    problem : Quadratic or LeastSquares
+    initial_lr : float or array_like
+        ``lr0 > 0``.
+    decay_rate : float or array_like
+        In ``(0, 1)``.
+    decay_steps : int, default 1
+    staircase : bool, default False
+    tol, blowup : float
+        Thresholds on ``|e| / |e_0|``, see above.
+
+    Returns
+    -------
+    str, or an array of str (one of :data:`DECAY_OUTCOMES`) of the broadcast shape.
+
+    Examples
+    --------
+    The seed (``L = 2``, ``lr0 = 0.2``): ``0.95`` leaves ``w`` 7e-4 short of
+    ``-1`` (1.2e-4 of the start distance 6); ``0.99`` gets there; a first rate
+    of ``3`` multiplies the error by ``|1 - 6| = 5`` per step at first.
+
+    >>> from lrlab import seed_problem
+    >>> decay_outcome(seed_problem(), [0.2, 0.2, 3.0], [0.95, 0.99, 0.95]).tolist()
+    ['freezes short', 'converges', 'diverges']
+    """
+    L = curvatures(problem)
+    lr0 = np.asarray(_rates(initial_lr, "initial_lr"), dtype=np.float64)
+    rate = np.asarray(check_array("decay_rate", decay_rate, lo=0, hi=1, lo_open=True,
+                                  hi_open=True), dtype=np.float64)
+    k = check_int("decay_steps", decay_steps, lo=1)
+    if not isinstance(staircase, (bool, np.bool_)):
+        raise TypeError(f"staircase must be True or False, got {staircase!r}")
+    tol = check_number("tol", tol, lo=0, hi=1, lo_open=True, hi_open=True)
+    blowup = check_number("blowup", blowup, lo=1, lo_open=True)
+    lr0, rate = np.broadcast_arrays(lr0, rate)
+    x0 = lr0[..., None] * L
+    q = np.broadcast_to((rate if staircase else rate ** (1.0 / k))[..., None], x0.shape)
+    log_end, peak = _decay_log_factors(x0, q, k if staircase else 1)
+    diverges = (peak > math.log(blowup)).any(axis=-1)
+    converges = (log_end <= math.log(tol)).all(axis=-1)
+    out = np.where(diverges, DECAY_OUTCOMES[2],
+                   np.where(converges, DECAY_OUTCOMES[0], DECAY_OUTCOMES[1]))
+    return str(out) if out.ndim == 0 else out
+
+
+def underflow_step(initial_lr, decay_rate, decay_steps=1, staircase=False, flush=True,
+                   dtype=np.float32):
+    """First step at which exponential decay's rate is too small for ``dtype`` to hold.
+
+    The rate ``lr0 * r^p`` (``p = t / k``, rounded down with ``staircase``)
+    becomes 0 in floating point once it falls below a limit ``m``:
+
+    - ``flush=True``: ``m`` is the smallest *normal* number
+      (``np.finfo(dtype).tiny``, 1.18e-38 in float32). TensorFlow's CPU
+      kernels flush anything smaller to zero;
+    - ``flush=False``: ``m`` is half the smallest *subnormal* number (7.0e-46
+      in float32): IEEE arithmetic rounds a smaller result to zero.
+
+    In exact arithmetic that happens first when ``p > p* = ln(m / lr0) / ln r``,
+    so at step ``floor(k p*) + 1`` (continuous) or ``k (floor(p*) + 1)``
+    (staircase). Floating-point rounding of the power can move the real
+    answer by a step when ``k p*`` is within a rounding error of a whole number.
+
+    Parameters
+    ----------
+    initial_lr : float
+        ``lr0 > 0``.
+    decay_rate : float
+        In ``(0, 1)``.
+    decay_steps : int, default 1
+    staircase : bool, default False
+    flush : bool, default True
+        Subnormals flushed to zero (TensorFlow) or gradual underflow (IEEE, numpy).
+    dtype : np.float32 or np.float64
+
+    Returns
+    -------
+    int
+
+    Examples
+    --------
+    The seed's schedule, ``0.2 * 0.95^t`` in float32:
+
+    >>> underflow_step(0.2, 0.95), underflow_step(0.2, 0.95, flush=False)
+    (1672, 1996)
+    """
+    lr0 = check_number("initial_lr", initial_lr, lo=0, lo_open=True)
+    rate = check_number("decay_rate", decay_rate, lo=0, hi=1, lo_open=True, hi_open=True)
+    k = check_int("decay_steps", decay_steps, lo=1)
+    info = np.finfo(dtype)
+    # in base 2, so that powers of two give exact exponents (half the smallest
+    # float64 subnormal would itself round to 0)
+    log2_limit = math.log2(float(info.tiny) if flush else float(info.smallest_subnormal)) - (
+        0 if flush else 1)
+    p_star = (log2_limit - math.log2(lr0)) / math.log2(rate)
+    if p_star < 0:
+        return 0
+    if staircase:
+        return k * (math.floor(p_star) + 1)
+    return math.floor(k * p_star) + 1
+
+
+# --- Several directions at once (notebook 06) -------------------------------------------------
+# Appended for notebooks/06-two-dimensions.ipynb: per-direction factors and steps, the
+# condition number, curvatures of any problem at a point, and a two-pit surface.
+
+
+def direction_factors(problem, lr):
+    """The signed factor of every direction: ``1 - L_i lr``, one column per direction.
+
+    Direction ``i`` of the error obeys ``e_i[t + 1] = (1 - L_i lr) e_i[t]``: each
+    direction shrinks by its own ``|1 - L_i lr|``, and :func:`contraction` is the
+    largest of them. A negative factor means that coordinate jumps across the
+    minimum every step (the zig-zag).
+
+    Returns an array of shape ``(*np.shape(lr), d)``.
+
+    >>> from lrlab import Quadratic
+    >>> direction_factors(Quadratic([0.5, 5.0]), 0.19).round(12).tolist()   # L = 1, 10
+    [0.81, -0.9]
+    """
+    return 1.0 - np.multiply.outer(_rates(lr), curvatures(problem))
+
+
+def condition_number(problem):
+    """How stretched the bowl is: ``k = L_max / L_min`` (1 for a round bowl).
+
+    >>> from lrlab import Quadratic
+    >>> condition_number(Quadratic([0.5, 5.0]))
+    10.0
+    """
+    L = curvatures(problem)
+    return float(L.max() / L.min())
+
+
+def optimal_contraction(problem):
+    """The error factor per step at the best constant rate: ``(k - 1) / (k + 1)``.
+
+    It is :func:`contraction` at :func:`optimal_lr`, where the flattest and the
+    stiffest direction shrink equally fast (Goh, "Why Momentum Really Works",
+    Distill 2017).
+
+    >>> from lrlab import Quadratic
+    >>> optimal_contraction(Quadratic([0.5, 5.0]))          # 9 / 11
+    0.8181818181818182
+    """
+    k = condition_number(problem)
+    return float((k - 1.0) / (k + 1.0))
+
+
+def slowest_direction(problem, lr):
+    """Index of the direction that converges last: the largest ``|1 - L_i lr|``.
+
+    A tie (as at :func:`optimal_lr`) goes to the first such direction.
+
+    >>> from lrlab import Quadratic
+    >>> bowl = Quadratic([0.5, 5.0])
+    >>> slowest_direction(bowl, 0.1), slowest_direction(bowl, 0.19)
+    (0, 1)
+    """
+    idx = np.argmax(np.abs(direction_factors(problem, lr)), axis=-1)
+    return int(idx) if np.ndim(idx) == 0 else idx
+
+
+def direction_steps(problem, lr, eps):
+    """Steps each direction needs to shrink its error by ``eps``: ``ceil(ln eps / ln|1 - L_i lr|)``.
+
+    ``1`` for a factor of 0 and ``inf`` for ``|factor| >= 1``, as in
+    :func:`steps_to_tolerance`, which is the largest of these.
+
+    >>> from lrlab import Quadratic
+    >>> direction_steps(Quadratic([0.5, 5.0]), 0.1, 1e-3).tolist()   # 0.9^t and 0^t
+    [66.0, 1.0]
+    """
+    eps = check_number("eps", eps, lo=0, hi=1, lo_open=True, hi_open=True)
+    rho = np.abs(direction_factors(problem, lr))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = np.ceil(np.log(eps) / np.log(rho) - 1e-9)
+    return np.where(rho == 0, 1.0, np.where(rho >= 1, np.inf, n))
+
+
+def local_curvatures(problem, w, h=1e-5):
+    """Curvatures of any problem at one point: the Hessian's eigenvalues, smallest first.
+
+    The Hessian is built column by column from central differences of the
+    gradient, ``H[:, j] = (g(w + h u_j) - g(w - h u_j)) / (2 h)``, made
+    symmetric, and handed to ``numpy.linalg.eigvalsh``. Near a minimum the
+    quadratic facts hold with these curvatures: ``2 / L_max`` is the largest
+    stable rate there.
+
+    Parameters
+    ----------
+    problem : Problem with ``shape == (d,)``
+    w : array_like, shape (d,)
+    h : float, default 1e-5
+
+    >>> from lrlab import Rosenbrock
+    >>> local_curvatures(Rosenbrock(), [1.0, 1.0]).round(3).tolist()
+    [0.399, 1001.601]
+    """
+    w = check_array("w", w, ndim=1)
+    h = check_number("h", h, lo=0, lo_open=True)
+    if w.shape != tuple(problem.shape):
+        raise ValueError(f"w must have shape {problem.shape}, got {w.shape}")
+    eye = np.eye(w.size)
+    cols = [(problem.grad(w + h * u) - problem.grad(w - h * u)) / (2 * h) for u in eye]
+    H = np.array(cols, dtype=np.float64).T
+    return np.linalg.eigvalsh(0.5 * (H + H.T))
+
+
+from .problems import Problem as _Problem  # noqa: E402
+from .problems import TwoBasins as _TwoBasins  # noqa: E402
+
+
+class TwoBasins2D(_Problem):
+    """Two pits in the plane: ``loss(x, y) = (x^2 - 1)^2 + tilt x + b y^2``.
+
+    :class:`~lrlab.problems.TwoBasins` along ``x`` and a bowl of steepness ``b``
+    along ``y``. The pits' bottoms are at ``(m, 0)`` for the two minima ``m`` of
+    the 1-D problem (the deeper one on the left for ``tilt > 0``); between them the
+    hump becomes a saddle point. Curvatures at a bottom: ``12 m^2 - 4`` along
+    ``x`` and ``2 b`` along ``y``.
+
+    >>> p = TwoBasins2D()
+    >>> p.minima.round(4).tolist(), p.pit([[-2.0, 1.0], [1.5, 0.0]]).tolist()
+    ([[-1.0356, 0.0], [0.9601, 0.0]], [0, 1])
+    """
+
+    name = "two basins 2d"
+
+    def __init__(self, tilt=0.3, b=1.0):
+        self.along_x = _TwoBasins(tilt)
+        self.tilt = self.along_x.tilt
+        self.b = check_number("b", b, lo=0, lo_open=True)
+        self.shape = (2,)
+
+    @property
+    def minima(self):
+        """Bottoms of the two pits, left then right, shape (2, 2)."""
+        m = self.along_x.minima
+        return np.stack([m, np.zeros(2)], axis=-1)
+
+    @property
+    def saddle(self):
+        """The saddle point between the pits."""
+        return np.array([self.along_x.stationary_points[1], 0.0])
+
+    @property
+    def deeper(self):
+        """Index (0 left, 1 right) of the pit with the lower bottom."""
+        return int(np.argmin(self.loss(self.minima)))
+
+    def pit(self, w):
+        """Which pit a point lies over: 0 left of the saddle, 1 right of it."""
+        w = np.asarray(w, dtype=np.float64)
+        out = (w[..., 0] >= self.saddle[0]).astype(int)
+        return int(out) if out.ndim == 0 else out
+
+    def _loss(self, w):
+        b = w.dtype.type(self.b)
+        y = w[..., 1]
+        return self.along_x._loss(w[..., 0]) + b * y * y
+
+    def _grad(self, w, step):
+        b = w.dtype.type(self.b)
+        return np.stack([self.along_x._grad(w[..., 0], step), 2 * b * w[..., 1]], axis=-1)
+
+    def _describe(self):
+        return f"tilt={self.tilt:g}, b={self.b:g}"
+
+
+__all__ += [
+    "direction_factors", "condition_number", "optimal_contraction", "slowest_direction",
+    "direction_steps", "local_curvatures", "TwoBasins2D",
+]
+
+
+def stretched_bowl(condition, steepest=10.0, center=(0.0, 0.0)):
+    """A 2-D quadratic bowl with a given condition number and a fixed steepest curvature.
+
+    Curvatures ``L = (steepest / condition, steepest)``, i.e.
+    ``loss = (L_x / 2) x^2 + (L_y / 2) y^2`` around ``center``. Keeping the
+    steepest curvature fixed keeps the limit ``2 / steepest`` fixed while the
+    flat direction gets flatter.
+
+    >>> stretched_bowl(10)                  # 0.5 x^2 + 5 y^2
+    Quadratic(a=[0.5, 5.0], center=[0.0, 0.0])
+    """
+    k = check_number("condition", condition, lo=1)
+    top = check_number("steepest", steepest, lo=0, lo_open=True)
+    from .problems import Quadratic
+
+    return Quadratic(a=[top / (2.0 * k), top / 2.0], center=center)
+
+
+__all__ += ["stretched_bowl"]
+
+
+def local_critical_lr(problem, w, h=1e-5):
+    """The largest stable rate near the point ``w``: ``2 / L_max`` of its :func:`local_curvatures`.
+
+    On a quadratic it is :func:`critical_lr` everywhere; on any other surface
+    it holds for small steps around ``w`` (``inf`` if no curvature there is positive).
+
+    >>> from lrlab import Rosenbrock
+    >>> round(local_critical_lr(Rosenbrock(), [1.0, 1.0]), 6)     # 2 / 1001.6
+    0.001997
+    """
+    top = float(local_curvatures(problem, w, h).max())
+    return 2.0 / top if top > 0 else math.inf
+
+
+__all__ += ["local_critical_lr"]

@@ -27,27 +27,38 @@ from __future__ import annotations
 
 import html
 import math
+import types
 import warnings
 
 import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
 
+from . import theory
 from .descent import gradient_descent
-from .plotting import COLORS, STYLE, LossPanel, PathPanel, RatePanel
-from .problems import Quadratic, seed_problem
+from .plotting import COLORS, STYLE, LossPanel, PathPanel, RateAxisPanel, RatePanel
+from .problems import Quadratic, TwoBasins, seed_problem
 from .schedules import exponential_decay
-from .summary import describe, summarize
+from .summary import basin_report, describe, describe_basin, summarize
 
-__all__ = ["Explorer", "DescentExplorer", "log_slider", "make_canvas"]
+__all__ = ["Explorer", "DescentExplorer", "RateAndDecayExplorer", "RegimeExplorer",
+           "BasinsExplorer", "log_slider", "make_canvas"]
 
 _STATUS_COLORS = {"diverged": COLORS[3], "stalled": COLORS[4], "converged": COLORS[2]}
 
 
 def log_slider(description, value, lo, hi, fmt=".3g"):
-    """A slider on a log scale from ``lo`` to ``hi`` (for rates: equal steps per decade)."""
+    """A slider on a log scale from ``lo`` to ``hi`` (for rates: equal steps per decade).
+
+    The browser snaps the slider to ``min + n * step`` in exponent, so ``min`` is
+    shifted by less than half a step to put the starting ``value`` on that grid:
+    the page then shows (and sends back) exactly ``value``, not a neighbour.
+    """
+    step = 0.005
+    lo_exp, v_exp = math.log10(lo), math.log10(value)
+    lo_exp = v_exp - step * round((v_exp - lo_exp) / step)
     return W.FloatLogSlider(
-        value=value, base=10, min=math.log10(lo), max=math.log10(hi), step=0.005,
+        value=value, base=10, min=lo_exp, max=math.log10(hi), step=step,
         description=description, readout_format=fmt, continuous_update=True,
         style={"description_width": "9em"}, layout=W.Layout(width="32em"),
     )
@@ -219,9 +230,205 @@ class DescentExplorer(Explorer):
         self.loss_panel.update(run)
         if self.rate_panel is not None:
             self.rate_panel.ax.set_xlim(0, run.steps)
+            # the y-range follows the first rate, so a small lr0 still fills the panel
+            self.rate_panel.ax.set_ylim(0, 1.08 * float({**self.defaults, **values}["lr"]))
             self.rate_panel.update(run)
         self.run = run
         return summarize(run, lr=lr)
+
+
+class RateAndDecayExplorer(DescentExplorer):
+    """The whole course in one figure: a starting rate and a decay rate.
+
+    A :class:`DescentExplorer` with the controls ``"lr"`` and ``"decay_rate"``
+    (plus any others asked for). A decay rate of exactly 1 is a constant rate,
+    and the readout then names its regime (:func:`lrlab.theory.regime`); below
+    1 the rate follows :func:`lrlab.schedules.exponential_decay` and the
+    readout names the regime the run starts in and where ``w`` freezes
+    (:func:`lrlab.theory.freeze_point`).
+
+    Parameters are those of :class:`DescentExplorer`; ``decay_rate`` defaults
+    to 1 (no decay) and ``steps`` to 50.
+
+    Examples
+    --------
+    >>> explorer = RateAndDecayExplorer(lr=1.05)
+    >>> explorer.text.split(":")[0]
+    'divergent'
+    """
+
+    def __init__(self, problem=None, controls=("lr", "decay_rate"), decay_rate=1.0, steps=50,
+                 lr_range=(0.01, 1.2), **kwargs):
+        if "decay_rate" not in controls:
+            raise ValueError("RateAndDecayExplorer needs the control 'decay_rate'")
+        super().__init__(problem=problem, controls=controls, decay_rate=decay_rate,
+                         steps=steps, lr_range=lr_range, **kwargs)
+        for panel, title in [(self.path_panel, "path of w"), (self.loss_panel, "loss per step"),
+                             (self.rate_panel, "learning rate per step")]:
+            panel.ax.set_title(title)
+
+    def settings(self, values):
+        v = {**self.defaults, **values}
+        if v["decay_rate"] < 1:
+            return super().settings(values)
+        problem = self.problem
+        if "a" in values:
+            problem = Quadratic(v["a"], center=self.center)
+        run = gradient_descent(problem, v["w0"], v["lr"], v["steps"])
+        return problem, float(v["lr"]), run
+
+    def redraw(self, values):
+        summary = super().redraw(values)
+        v = {**self.defaults, **values}
+        problem = self.path_panel.problem
+        if v["decay_rate"] < 1 and hasattr(problem, "center"):
+            summary["start_regime"] = theory.regime(problem, v["lr"])
+            summary["decay_rate"] = v["decay_rate"]
+        return summary
+
+    @property
+    def text(self):
+        s = self.summary
+        if "start_regime" not in s:
+            return describe(s)
+        return (f"starts {s['start_regime']}, rate x{s['decay_rate']:g} per step; "
+                + describe(s))
+
+
+class RegimeExplorer(Explorer):
+    """The regimes of a constant rate on ``a (w - w*)^2``, with the rate axis under the run.
+
+    Top: the path of ``w`` on the loss curve and the loss against the step
+    (log scale). Bottom: the rate axis (:class:`lrlab.plotting.RateAxisPanel`):
+    the factor ``1 - 2 a lr`` that multiplies the error each step
+    (:func:`lrlab.theory.error_factor`), the regime bands, the one-step and
+    critical rates, and a marker at the current rate. With the control
+    ``"a"`` the bowl's curvature moves and the thresholds move with it.
+
+    Parameters
+    ----------
+    w0, lr, steps, a : float, float, int, float
+        Starting values of the controls (used even when a control is hidden).
+    center : float, default -1.0
+        The minimum ``w*`` (the seed's).
+    controls : sequence of str
+        From ``"lr"``, ``"steps"``, ``"a"``, ``"w0"``.
+    lr_range, a_range : (float, float)
+        Ends of the log-scale sliders.
+
+    Examples
+    --------
+    >>> explorer = RegimeExplorer(controls=("lr", "a"))
+    >>> explorer.controls["a"].value = 4.0
+    >>> explorer.controls["lr"].value = 0.3
+    >>> explorer.text.split(":")[0]
+    'divergent'
+    """
+
+    def __init__(self, w0=5.0, lr=0.2, steps=30, a=1.0, center=-1.0, controls=("lr", "steps"),
+                 lr_range=(1e-3, 2.0), a_range=(0.1, 10.0), w0_range=(-6.0, 6.0),
+                 max_steps=200, xlim=(-9.0, 7.0), title=None, figsize=(9, 5.4)):
+        self.center = float(center)
+        self.defaults = dict(lr=lr, w0=w0, steps=steps, a=a)
+        make = {
+            "lr": lambda: log_slider("learning rate", lr, *lr_range),
+            "steps": lambda: _slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
+            "a": lambda: log_slider("curvature a", a, *a_range),
+            "w0": lambda: _slider(W.FloatSlider, "start w0", value=w0, min=w0_range[0],
+                                  max=w0_range[1], step=0.1),
+        }
+        unknown = set(controls) - set(make)
+        if unknown:
+            raise ValueError(f"controls must be among {sorted(make)}, got {sorted(unknown)}")
+        built = {name: make[name]() for name in controls}
+        problem = Quadratic(a, center=self.center)
+        a_top = a_range[1] if "a" in controls else a
+        loss_top = 1e4 * float(np.max(Quadratic(a_top, center=self.center).loss(np.array(xlim))))
+        with _style():
+            fig = Figure(figsize=figsize, layout="constrained")
+            grid = fig.add_gridspec(2, 2, height_ratios=(3, 2))
+            self.path_panel = PathPanel(fig.add_subplot(grid[0, 0]), problem, xlim)
+            self.loss_panel = LossPanel(fig.add_subplot(grid[0, 1]), steps,
+                                        ylim=(1e-16, loss_top))
+            self.rate_panel = RateAxisPanel(fig.add_subplot(grid[1, :]), problem, lr_range)
+        self.run = None
+        super().__init__(built, fig, title=title)
+
+    def redraw(self, values):
+        v = {**self.defaults, **values}
+        problem = self.path_panel.problem
+        if float(problem.a) != float(v["a"]):
+            problem = Quadratic(v["a"], center=self.center)
+            self.path_panel.set_problem(problem)
+            self.rate_panel.set_problem(problem)
+        run = gradient_descent(problem, v["w0"], v["lr"], v["steps"])
+        self.path_panel.update(run)
+        self.loss_panel.set_steps(run.steps)
+        self.loss_panel.update(run)
+        self.rate_panel.update(v["lr"])
+        self.run = run
+        summary = summarize(run, lr=v["lr"])
+        summary["error_factor"] = theory.error_factor(problem, v["lr"])
+        return summary
+
+    @property
+    def text(self):
+        s = self.summary
+        return (f"{describe(s)} | each step multiplies the error by {s['error_factor']:.3g}; "
+                f"one step at lr = {s['one_step_lr']:.3g}, limit {s['critical_lr']:.3g}")
+
+
+class BasinsExplorer(DescentExplorer):
+    """The seed's "stepping over the pit" on a double well: which pit does a rate end in?
+
+    A :class:`DescentExplorer` on :class:`lrlab.problems.TwoBasins`, with the
+    rate and the start point as controls. The right panel shows how far the
+    loss is above the deeper pit's bottom (log scale), so a run stuck in the
+    shallow pit levels off, and the readout names the pit the run ended in
+    (:func:`lrlab.summary.basin_report`).
+
+    Parameters are those of :class:`DescentExplorer`, with defaults for the
+    double well: start ``w0 = 1.6`` on the shallow pit's outer wall.
+
+    Examples
+    --------
+    >>> explorer = BasinsExplorer()
+    >>> explorer.controls["lr"].value = 0.15
+    >>> explorer.text.split(" (")[0]
+    'settled in the deeper pit'
+    """
+
+    def __init__(self, problem=None, w0=1.6, lr=0.05, steps=60, controls=("lr", "w0"),
+                 lr_range=(1e-3, 1.0), w0_range=(-1.8, 1.8), xlim=(-2.0, 2.0),
+                 gap_range=(1e-16, 1e4), **kwargs):
+        problem = problem if problem is not None else TwoBasins()
+        kwargs.setdefault("figsize", (9, 3.6))
+        self.lowest = float(np.min(problem.loss(problem.minima)))
+        self.gap_range = gap_range
+        super().__init__(problem=problem, w0=w0, lr=lr, steps=steps, controls=controls,
+                         lr_range=lr_range, w0_range=w0_range, xlim=xlim, **kwargs)
+        panel = self.loss_panel
+        panel.log, panel.ylim = True, gap_range
+        panel.ax.set_yscale("log")
+        panel.ax.set_ylim(*gap_range)
+        panel.ax.set_ylabel("loss above the\ndeeper bottom")
+        self.refresh()
+
+    def redraw(self, values):
+        problem, lr, run = self.settings(values)
+        self.path_panel.update(run)
+        self.loss_panel.set_steps(run.steps)
+        gap = types.SimpleNamespace(loss=run.loss - self.lowest, status=run.status,
+                                    status_step=run.status_step)
+        self.loss_panel.update(gap)
+        self.run = run
+        summary = summarize(run, lr=lr)
+        summary["basin"] = basin_report(run)
+        return summary
+
+    @property
+    def text(self):
+        return describe_basin(self.summary["basin"])
 
 
 def _style():

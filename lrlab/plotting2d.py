@@ -1,0 +1,508 @@
+"""Figures for problems in two variables: contour maps with the path of ``w`` on them.
+
+The panels follow :mod:`lrlab.plotting`: each owns one ``Axes``, draws what
+does not change (the contour map, the thresholds) once, and ``update(...)``
+moves its lines with ``set_data``, so a live explorer
+(:mod:`lrlab.widgets2d`) redraws a new rate without recomputing a contour.
+
+- :class:`ContourPanel`: the loss as contour lines, the minimum, and the path
+  of ``w``; a path that leaves the window stops at the edge with a cross and
+  the step at which it left.
+- :class:`FactorPanel`: every direction's factor ``|1 - L_i lr|`` against the
+  rate, the worst of them (the contraction), and the best constant rate
+  ``2 / (L_min + L_max)`` and the limit ``2 / L_max``.
+- :class:`DirectionErrorPanel`: each coordinate's distance to the minimum,
+  step by step, on a log axis.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> from lrlab import Quadratic
+>>> fig, axes, runs = contour_grid(Quadratic([0.5, 5.0]), [-5.0, 2.0], [0.1, 0.19], 30,
+...                                xlim=(-6, 6), ylim=(-3, 3))
+>>> [ax.get_title() for ax in axes]
+['lr = 0.1: x ×0.9, y ×0 per step', 'lr = 0.19: x ×0.81, y ×-0.9 per step']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import theory
+from .descent import gradient_descent
+from .plotting import COLORS, MARKERS
+
+__all__ = [
+    "ContourPanel",
+    "FactorPanel",
+    "DirectionErrorPanel",
+    "contour_grid",
+    "factor_plot",
+    "direction_errors",
+    "edge_exit",
+]
+
+_GREY = "#777777"
+_AXIS_NAMES = ("x", "y")
+
+
+def edge_exit(w, xlim, ylim):
+    """Where a 2-D path first leaves the window, and the point where it crosses the edge.
+
+    Returns ``(step, point)``: ``step`` is the index of the first point that is
+    outside ``xlim`` x ``ylim`` or not finite (``None`` if the path stays
+    inside), ``point`` the spot on the window's edge where the segment from the
+    previous point goes out (the start itself, pinned to the window, when the
+    path starts outside; the previous point when the next one is not finite).
+
+    >>> edge_exit(np.array([[0.0, 0.0], [2.0, 4.0]]), (-1, 1), (-1, 1))
+    (1, (0.5, 1.0))
+    """
+    w = np.asarray(w, dtype=np.float64)
+    lo = np.array([xlim[0], ylim[0]], dtype=np.float64)
+    hi = np.array([xlim[1], ylim[1]], dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(w).all(axis=-1) | (w < lo).any(axis=-1) | (w > hi).any(axis=-1)
+    if not bad.any():
+        return None, None
+    k = int(np.argmax(bad))
+    if k == 0:
+        return 0, tuple(float(v) for v in np.clip(np.nan_to_num(w[0]), lo, hi))
+    p, q = w[k - 1], w[k]
+    if not np.isfinite(q).all():
+        return k, (float(p[0]), float(p[1]))
+    d = q - p
+    # the largest fraction s of the segment that stays inside, coordinate by coordinate
+    s = 1.0
+    for i in range(2):
+        if d[i] > 0:
+            s = min(s, (hi[i] - p[i]) / d[i])
+        elif d[i] < 0:
+            s = min(s, (lo[i] - p[i]) / d[i])
+    edge = np.clip(p + s * d, lo, hi)
+    return k, (float(edge[0]), float(edge[1]))
+
+
+def _levels(z, n, spacing):
+    """Contour levels between the lowest and highest loss on the grid."""
+    zmin, zmax = float(np.nanmin(z)), float(np.nanmax(z))
+    span = max(zmax - zmin, 1e-300)
+    if spacing == "log":
+        return zmin + np.geomspace(span * 1e-4, span, n)
+    if spacing == "sqrt":
+        # a quadratic's ellipses equally spaced in distance
+        return zmin + span * np.linspace(0.0, 1.0, n + 1)[1:] ** 2
+    if spacing == "linear":
+        return zmin + span * np.linspace(0.0, 1.0, n + 2)[1:-1]
+    raise ValueError(f"spacing must be 'sqrt', 'log' or 'linear', got {spacing!r}")
+
+
+def _special_points(problem):
+    """Minima (and a saddle, if the problem names one) to mark on the map."""
+    minima = getattr(problem, "minima", None)
+    if minima is None:
+        minima = getattr(problem, "minimum", None)
+    minima = np.empty((0, 2)) if minima is None else np.atleast_2d(np.asarray(minima, float))
+    saddle = getattr(problem, "saddle", None)
+    saddle = np.empty((0, 2)) if saddle is None else np.atleast_2d(np.asarray(saddle, float))
+    return minima, saddle
+
+
+class ContourPanel:
+    """The loss of a 2-D problem as a contour map, with the path of ``w`` walked on it.
+
+    Parameters
+    ----------
+    ax : Axes
+    problem : Problem with ``shape == (2,)``
+    xlim, ylim : (float, float)
+        The window shown; a path that leaves it stops at the edge with a cross.
+    color, marker : str
+    max_points : int
+        Draw at most this many points of the path (the first ones).
+    levels : int
+        Number of contour lines.
+    spacing : {"sqrt", "log", "linear"}
+        How the levels are spread: ``"sqrt"`` gives a quadratic bowl evenly
+        spaced ellipses; ``"log"`` suits a loss spanning decades (Rosenbrock).
+    grid : int
+        Grid points per side for the contour map.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from lrlab import Quadratic, gradient_descent
+    >>> fig = Figure()
+    >>> panel = ContourPanel(fig.subplots(), Quadratic([0.5, 5.0]), (-6, 6), (-3, 3))
+    >>> run = gradient_descent(Quadratic([0.5, 5.0]), [-5.0, 2.0], lr=0.21, steps=40)
+    >>> panel.update(run).exit_text.get_text()
+    'left the plot at step 5'
+    """
+
+    def __init__(self, ax, problem, xlim, ylim, color=COLORS[0], marker="o", max_points=80,
+                 levels=12, spacing="sqrt", grid=161, label=None):
+        self.ax = ax
+        self.xlim = tuple(float(v) for v in xlim)
+        self.ylim = tuple(float(v) for v in ylim)
+        self.max_points, self.n_levels, self.spacing, self.grid = max_points, levels, spacing, grid
+        self.fill = self.lines = None
+        (self.path,) = ax.plot([], [], color=color, marker=marker, ms=4.5, lw=1.4, alpha=0.95,
+                               zorder=4, label=label)
+        (self.start,) = ax.plot([], [], ls="none", marker="o", ms=11, mfc="white", mec="black",
+                                mew=1.5, zorder=5)
+        (self.end,) = ax.plot([], [], ls="none", marker="*", ms=16, color=color, mec="black",
+                              zorder=6)
+        (self.exit,) = ax.plot([], [], ls="none", marker="X", ms=14, color=COLORS[3],
+                               mec="black", zorder=7)
+        (self.minima,) = ax.plot([], [], ls="none", marker="+", ms=16, mew=2.5, color="black",
+                                 zorder=3)
+        (self.saddle,) = ax.plot([], [], ls="none", marker="x", ms=11, mew=2, color=_GREY,
+                                 zorder=3)
+        self.exit_text = ax.text(0.5, 0.97, "", transform=ax.transAxes, ha="center", va="top",
+                                 color=COLORS[3], fontsize=12, fontweight="bold", zorder=8,
+                                 bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none",
+                                           alpha=0.85))
+        ax.set_xlim(*self.xlim)
+        ax.set_ylim(*self.ylim)
+        ax.set_xlabel("x")
+        ax.set_ylabel("y")
+        self.set_problem(problem)
+
+    def set_problem(self, problem):
+        """Draw the contour map of ``problem`` (only needed when the surface changes)."""
+        if problem.shape != (2,):
+            raise ValueError("ContourPanel draws 2-D problems; problem.shape must be (2,)")
+        self.problem = problem
+        for artist in (self.fill, self.lines):
+            if artist is not None:
+                artist.remove()
+        xs = np.linspace(*self.xlim, self.grid)
+        ys = np.linspace(*self.ylim, self.grid)
+        X, Y = np.meshgrid(xs, ys)
+        Z = problem.loss(np.stack([X, Y], axis=-1))
+        levels = _levels(Z, self.n_levels, self.spacing)
+        self.levels = levels
+        self.fill = self.ax.contourf(X, Y, Z, levels=np.concatenate([[Z.min()], levels,
+                                                                     [Z.max() + 1]]),
+                                     cmap="Greys", alpha=0.28, zorder=0, antialiased=True)
+        self.lines = self.ax.contour(X, Y, Z, levels=levels, colors=_GREY, linewidths=0.9,
+                                     linestyles="solid", zorder=1)
+        minima, saddle = _special_points(problem)
+        self.minima.set_data(minima[:, 0], minima[:, 1])
+        self.saddle.set_data(saddle[:, 0], saddle[:, 1])
+        return self
+
+    def update(self, run):
+        """Show ``run`` (a single run on a 2-D problem)."""
+        w = np.asarray(run.w, dtype=np.float64)[: self.max_points + 1]
+        out, edge = edge_exit(w, self.xlim, self.ylim)
+        # a long path gets a marker every few steps (at most about 100), not on every point
+        self.path.set_markevery(None if len(w) <= 120 else max(1, len(w) // 100))
+        self.start.set_data(w[:1, 0], w[:1, 1])
+        if out is None:
+            self.path.set_data(w[:, 0], w[:, 1])
+            self.end.set_data(w[-1:, 0], w[-1:, 1])
+            self.exit.set_data([], [])
+            self.exit_text.set_text("")
+        else:
+            shown = np.vstack([w[:out], [edge]])
+            self.path.set_data(shown[:, 0], shown[:, 1])
+            self.end.set_data([], [])
+            self.exit.set_data([edge[0]], [edge[1]])
+            self.exit_text.set_text(f"left the plot at step {out}")
+        return self
+
+
+class FactorPanel:
+    """Every direction's factor ``|1 - L_i lr|`` against the rate, and the worst of them.
+
+    One V-shaped line per direction (:func:`lrlab.theory.direction_factors`),
+    the contraction ``max_i |1 - L_i lr|`` in black
+    (:func:`lrlab.theory.contraction`), a dashed line at the best constant
+    rate (:func:`lrlab.theory.optimal_lr`), where the contraction is lowest,
+    and one at the limit (:func:`lrlab.theory.critical_lr`), where it reaches 1.
+    ``update(lr)`` puts a marker on every line at one rate.
+
+    Parameters
+    ----------
+    ax : Axes
+    problem : Quadratic (or any problem with a ``curvature``)
+    lr_range : (float, float)
+        The rates shown (linear axis).
+    ylim : (float, float)
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from lrlab import Quadratic
+    >>> fig = Figure()
+    >>> panel = FactorPanel(fig.subplots(), Quadratic([0.5, 5.0]), (0, 0.25)).update(0.1)
+    >>> panel.label.get_text()
+    'lr = 0.1: x ×0.9, y ×0 per step'
+    """
+
+    def __init__(self, ax, problem, lr_range, ylim=(0.0, 1.45), n=501):
+        self.ax = ax
+        self.grid = np.linspace(max(float(lr_range[0]), 1e-12), float(lr_range[1]), n)
+        d = len(theory.curvatures(problem))
+        ax.axhspan(1.0, ylim[1], color=COLORS[3], alpha=0.08, lw=0, zorder=0)
+        ax.axhline(1.0, color=COLORS[3], lw=1, ls=":", zorder=1)
+        ax.text(0.62, 0.985, "above 1: diverges", transform=ax.transAxes, ha="center",
+                va="top", color=COLORS[3], fontsize=11)
+        self.curves = [ax.plot([], [], color=COLORS[i % 8], lw=2, zorder=2,
+                               label=f"{_name(i, d)} direction")[0] for i in range(d)]
+        (self.worst,) = ax.plot([], [], color="black", lw=3.2, alpha=0.35, zorder=3,
+                                label="worst direction")
+        self.dots = [ax.plot([], [], ls="none", marker=MARKERS[i % 8], ms=9, color=COLORS[i % 8],
+                             mec="black", zorder=5)[0] for i in range(d)]
+        self.now_line = ax.axvline(0, color=COLORS[4], lw=2, zorder=4)
+        self.now_line.set_visible(False)
+        trans = ax.get_xaxis_transform()
+        self.best_line = ax.axvline(0, color=COLORS[2], ls="--", lw=1.6, zorder=2)
+        self.crit_line = ax.axvline(0, color=COLORS[3], ls="--", lw=1.6, zorder=2)
+        self.best_text = ax.text(0, 0.03, "", transform=trans, ha="right", va="bottom",
+                                 rotation=90, color=COLORS[2], fontsize=11)
+        self.crit_text = ax.text(0, 0.03, "", transform=trans, ha="left", va="bottom",
+                                 rotation=90, color=COLORS[3], fontsize=11)
+        self.label = ax.text(0.01, 0.97, "", transform=ax.transAxes, ha="left", va="top",
+                             fontsize=12, fontweight="bold", color=COLORS[4], zorder=6,
+                             bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none",
+                                       alpha=0.85))
+        ax.set_xlim(self.grid[0] if lr_range[0] > 0 else 0.0, self.grid[-1])
+        ax.set_ylim(*ylim)
+        ax.set_xlabel("learning rate")
+        ax.set_ylabel("|1 - L lr|: error factor")
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 0.1), framealpha=0.9)
+        self.lr = None
+        self.set_problem(problem)
+
+    def set_problem(self, problem):
+        """Redraw the lines for a problem with other curvatures (same number of directions)."""
+        self.problem = problem
+        factors = np.abs(theory.direction_factors(problem, self.grid))
+        for i, curve in enumerate(self.curves):
+            curve.set_data(self.grid, factors[:, i])
+        self.worst.set_data(self.grid, theory.contraction(problem, self.grid))
+        best, crit = theory.optimal_lr(problem), theory.critical_lr(problem)
+        self.best_line.set_xdata([best, best])
+        self.crit_line.set_xdata([crit, crit])
+        self.best_text.set_x(best)
+        self.best_text.set_text(f"best {best:.3g} ")
+        self.crit_text.set_x(crit)
+        self.crit_text.set_text(f" limit {crit:.3g}")
+        if self.lr is not None:
+            self.update(self.lr)
+        return self
+
+    def update(self, lr):
+        """Mark rate ``lr`` on every direction's line and name the factors."""
+        self.lr = float(lr)
+        factors = theory.direction_factors(self.problem, self.lr)
+        top = self.ax.get_ylim()[1]
+        for dot, f in zip(self.dots, factors, strict=True):
+            dot.set_data([self.lr], [min(abs(f), top)])
+        self.now_line.set_xdata([self.lr, self.lr])
+        self.now_line.set_visible(True)
+        d = len(factors)
+        parts = ", ".join(f"{_name(i, d)} ×{_factor(f)}" for i, f in enumerate(factors))
+        self.label.set_text(f"lr = {self.lr:.3g}: {parts} per step")
+        return self
+
+
+class DirectionErrorPanel:
+    """Each coordinate's distance to the minimum ``|w_i - w*_i|`` against the step (log axis).
+
+    A constant factor per step is a straight line: the steeper, the faster.
+    Errors of exactly 0 are drawn at the bottom; a run that grows past the
+    top stops there with a cross.
+
+    Parameters
+    ----------
+    ax : Axes
+    center : array_like, shape (2,)
+        The minimum ``w*``.
+    steps : int
+    ylim : (float, float)
+    """
+
+    def __init__(self, ax, center, steps, ylim=(1e-10, 1e3)):
+        self.ax, self.ylim = ax, ylim
+        self.center = np.asarray(center, dtype=np.float64)
+        d = self.center.size
+        self.lines = [ax.plot([], [], color=COLORS[i % 8], marker=MARKERS[i % 8], ms=4,
+                              markevery=0.08, label=f"|{_name(i, d)} - {_name(i, d)}*|")[0]
+                      for i in range(d)]
+        (self.cross,) = ax.plot([], [], ls="none", marker="X", ms=12, color=COLORS[3],
+                                mec="black", zorder=5)
+        ax.set_yscale("log")
+        ax.set_ylim(*ylim)
+        ax.set_xlim(0, steps)
+        ax.set_xlabel("step")
+        ax.set_ylabel("distance to minimum")
+        ax.legend(loc="lower left", framealpha=0.9)
+
+    def set_steps(self, steps):
+        self.ax.set_xlim(0, steps)
+
+    def update(self, run):
+        """Show the errors of ``run`` (a single run)."""
+        err = np.abs(np.asarray(run.w, dtype=np.float64) - self.center)
+        t = np.arange(err.shape[0])
+        lo, hi = self.ylim
+        crosses = []
+        for i, line in enumerate(self.lines):
+            e = np.where(err[:, i] > lo, err[:, i], lo)
+            with np.errstate(invalid="ignore"):
+                bad = ~np.isfinite(e) | (e > hi)
+            if bad.any():
+                k = int(np.argmax(bad))
+                line.set_data(t[:k], e[:k])
+                crosses.append(k)
+            else:
+                line.set_data(t, e)
+        if crosses:
+            self.cross.set_data([min(crosses)], [hi / 3])
+        else:
+            self.cross.set_data([], [])
+        return self
+
+
+def _name(i, d):
+    return _AXIS_NAMES[i] if d == 2 else f"w{i}"
+
+
+def _factor(f):
+    f = float(f)
+    return "0" if abs(f) < 5e-13 else f"{f:.3g}"
+
+
+def _title(problem, lr):
+    if callable(lr):
+        p = getattr(lr, "params", {})
+        if getattr(lr, "name", "") == "exponential_decay":
+            return f"lr {p['initial_lr']:g}, decay x{p['decay_rate']:g} per step"
+        return getattr(lr, "name", "schedule")
+    text = f"lr = {lr:g}"
+    if hasattr(problem, "curvature") and hasattr(problem, "center"):
+        factors = theory.direction_factors(problem, lr)
+        d = len(factors)
+        text += ": " + ", ".join(f"{_name(i, d)} ×{_factor(f)}" for i, f in enumerate(factors))
+        text += " per step"
+    return text
+
+
+def _as_list(x, n, is_single):
+    return [x] * n if is_single(x) else list(x)
+
+
+def contour_grid(problems, starts, rates, steps, xlim, ylim, titles=None, ncols=None,
+                 figsize=None, spacing="sqrt", levels=12, max_points=80):
+    """Small multiples: one contour map per panel, each with one run's path.
+
+    ``problems``, ``starts`` and ``rates`` are each one item (the same in
+    every panel) or a list (one per panel). A rate may be a schedule from
+    :mod:`lrlab.schedules`. The default titles give the rate and, for a
+    quadratic, each direction's factor ``1 - L_i lr``
+    (:func:`lrlab.theory.direction_factors`).
+
+    Returns
+    -------
+    fig, axes, runs
+        ``runs`` is a list of :class:`~lrlab.Trajectory`, one per panel.
+    """
+    def single_problem(p):
+        return hasattr(p, "loss")
+
+    def single_start(s):
+        return np.ndim(s) == 1
+
+    def single_rate(r):
+        return callable(r) or np.ndim(r) == 0
+
+    lens = [len(x) for x, single in ((problems, single_problem), (starts, single_start),
+                                     (rates, single_rate)) if not single(x)]
+    n = max(lens) if lens else 1
+    problems = _as_list(problems, n, single_problem)
+    starts = _as_list(starts, n, single_start)
+    rates = _as_list(rates, n, single_rate)
+    if not len(problems) == len(starts) == len(rates) == n:
+        raise ValueError("problems, starts and rates given as lists must have the same length")
+    ncols = ncols or n
+    nrows = -(-n // ncols)
+    fig = Figure(figsize=figsize or (3.3 * ncols, 3.0 * nrows), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, sharey=True)).ravel()
+    runs = []
+    for i in range(n):
+        run = gradient_descent(problems[i], starts[i], lr=rates[i], steps=steps)
+        runs.append(run)
+        ax = axes[i]
+        ContourPanel(ax, problems[i], xlim, ylim, color=COLORS[i % 8], marker=MARKERS[i % 8],
+                     spacing=spacing, levels=levels, max_points=max_points).update(run)
+        ax.set_title(titles[i] if titles else _title(problems[i], rates[i]), fontsize=11)
+        if i % ncols:
+            ax.set_ylabel("")
+        if i < n - ncols:
+            ax.set_xlabel("")
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes, runs
+
+
+def factor_plot(problem, rates=(), lr_range=None, figsize=(8, 3.6)):
+    """A figure of :class:`FactorPanel`, with a few rates marked on the worst-direction line.
+
+    ``lr_range`` defaults to ``(0, 1.25 * critical rate)``. Returns ``fig, ax``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from lrlab import Quadratic
+    >>> fig, ax = factor_plot(Quadratic([0.5, 5.0]), rates=[0.1])
+    >>> round(float(ax.get_xlim()[1]), 6)
+    0.25
+    """
+    if lr_range is None:
+        lr_range = (0.0, 1.25 * theory.critical_lr(problem))
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    FactorPanel(ax, problem, lr_range)
+    for lr in rates:
+        c = theory.contraction(problem, lr)
+        ax.plot([lr], [min(c, ax.get_ylim()[1])], ls="none", marker="o", ms=10, mfc="white",
+                mec="black", mew=2, zorder=6)
+        ax.annotate(f"{lr:g}", (lr, c), xytext=(6, 6), textcoords="offset points", fontsize=11,
+                    zorder=6)
+    return fig, ax
+
+
+def direction_errors(problem, w0, rates, steps, figsize=None, ylim=(1e-10, 1e3)):
+    """Small multiples: each coordinate's distance to the minimum, one panel per rate.
+
+    Runs :func:`~lrlab.gradient_descent` on a quadratic from ``w0`` with each
+    rate; titles as in :func:`contour_grid`. Returns ``fig, axes, runs``.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from lrlab import Quadratic
+    >>> fig, axes, runs = direction_errors(Quadratic([0.5, 5.0]), [-5.0, 2.0], [0.1], 20)
+    >>> axes[0].get_yscale()
+    'log'
+    """
+    rates = [float(r) for r in rates]
+    n = len(rates)
+    fig = Figure(figsize=figsize or (4.2 * n, 3.2), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(1, n, sharey=True)).ravel()
+    runs = []
+    for i, (ax, lr) in enumerate(zip(axes, rates, strict=True)):
+        run = gradient_descent(problem, w0, lr=lr, steps=steps)
+        runs.append(run)
+        DirectionErrorPanel(ax, problem.center, steps, ylim=ylim).update(run)
+        ax.set_title(_title(problem, lr), fontsize=11)
+        if i:
+            ax.set_ylabel("")
+    return fig, axes, runs

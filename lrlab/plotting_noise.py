@@ -1,0 +1,214 @@
+"""Figures for noisy gradients: the noise ball, and the mean squared error of each schedule.
+
+Built like :mod:`lrlab.plotting`: a panel owns one ``Axes``, draws what never
+changes when it is made and moves its lines with ``update``; the static
+figures call it once, :mod:`lrlab.widgets_noise` on every slider move. All
+numbers come from :mod:`lrlab.noise` and :mod:`lrlab.theory`.
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> from lrlab import seed_problem
+>>> fig, ax, table = noise_ball_figure(seed_problem(), [0.1, 0.2], [1.0], runs=50)
+>>> table["formula"].round(4).tolist()
+[[0.0278, 0.0625]]
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import noise as _noise
+from . import theory
+from .plotting import COLORS, MARKERS, STYLE
+
+__all__ = ["SCHEDULE_COLORS", "MSEPanel", "noise_ball_figure", "schedules_grid",
+           "long_run_figure"]
+
+#: One colour and marker per schedule of :data:`lrlab.noise.SCHEDULE_KINDS`.
+SCHEDULE_COLORS = {kind: (COLORS[i], MARKERS[i]) for i, kind in enumerate(_noise.SCHEDULE_KINDS)}
+_GREY = "#777777"
+
+
+def _style():
+    import matplotlib
+
+    return matplotlib.rc_context(STYLE)
+
+
+class MSEPanel:
+    """Mean squared error against the step, log-log, with its exact expectation.
+
+    Lines: the mean over the seeds (colour, markers), the exact expectation
+    (black dashes), the band holding the middle of the runs (two thin lines)
+    and, dotted, the noise ball of a constant rate for reference.
+
+    Parameters
+    ----------
+    ax : Axes
+    steps : int
+        Width of the step axis (from step 1).
+    ylim : (float, float)
+    color, marker : str
+    band_label : str, optional
+        Legend text for the band of single runs.
+    legend : bool
+        Draw a legend.
+    """
+
+    def __init__(self, ax, steps, ylim=(1e-6, 1e2), color=COLORS[0], marker="o",
+                 band_label="10%-90% of runs", legend=True):
+        self.ax = ax
+        kw = dict(color=color, lw=0.8, alpha=0.55)
+        (self.low,) = ax.plot([], [], **kw, label=band_label)
+        (self.high,) = ax.plot([], [], **kw)
+        (self.mean,) = ax.plot([], [], color=color, marker=marker, ms=5, markevery=0.08,
+                               lw=2.2, label="mean over the seeds")
+        (self.expected,) = ax.plot([], [], color="black", ls="--", lw=1.3,
+                                   label="exact expectation")
+        self.ball = ax.axhline(np.nan, color=_GREY, ls=":", lw=1.6,
+                               label="noise ball of the starting rate")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_ylim(*ylim)
+        ax.set_xlim(1, steps)
+        ax.set_xlabel("step")
+        ax.set_ylabel("squared error (w - w*)²")
+        if legend:
+            ax.legend(loc="lower left", fontsize=9, framealpha=0.9)
+
+    def set_steps(self, steps):
+        self.ax.set_xlim(1, steps)
+
+    def update(self, result, ball=None):
+        """Show one entry of :func:`lrlab.noise.compare_schedules`; ``ball`` a level or None."""
+        t = np.arange(len(result["mse"]))[1:]
+        self.mean.set_data(t, result["mse"][1:])
+        self.expected.set_data(t, result["expected"][1:])
+        self.low.set_data(t, result["low"][1:])
+        self.high.set_data(t, result["high"][1:])
+        level = np.nan if ball is None or not np.isfinite(ball) else float(ball)
+        self.ball.set_ydata([level, level])
+        return self
+
+
+def noise_ball_figure(problem, rates, noises, steps=2000, runs=200, seed=0, figsize=(7.5, 4.2)):
+    """Where a constant rate settles: measured (markers) and ``theory.noise_ball`` (lines).
+
+    For each noise level ``s`` the markers are
+    :func:`lrlab.noise.stationary_sq_error` (``runs`` seeded runs of
+    ``steps`` updates, started at the minimum) and the line is
+    :func:`lrlab.theory.noise_ball` on a fine grid; a vertical line marks the
+    critical rate ``2 / L`` where the ball becomes infinite.
+
+    Returns
+    -------
+    fig, ax, table
+        ``table``: ``rates`` (shape ``(n,)``), ``noises``, ``simulated`` and
+        ``formula`` (shape ``(len(noises), n)``).
+    """
+    rates = np.asarray(rates, dtype=np.float64)
+    noises = [float(s) for s in noises]
+    simulated = np.array([np.atleast_1d(_noise.stationary_sq_error(
+        problem, rates, s, steps=steps, runs=runs, seed=seed)) for s in noises])
+    formula = np.array([np.atleast_1d(theory.noise_ball(problem, rates, s)) for s in noises])
+    crit = theory.critical_lr(problem)
+    grid = np.geomspace(rates.min() / 1.3, crit * 0.995, 300)
+    with _style():
+        fig = Figure(figsize=figsize, layout="constrained")
+        ax = fig.subplots()
+        for i, s in enumerate(noises):
+            ax.plot(grid, theory.noise_ball(problem, grid, s), color=COLORS[i], lw=1.5)
+            ax.plot(rates, simulated[i], ls="none", color=COLORS[i], marker=MARKERS[i], ms=8,
+                    mec="black", mew=0.6, label=f"s = {s:g}: simulated (line: formula)")
+        ax.axvline(crit, color=COLORS[3], ls="--", lw=1.2)
+        ax.text(crit, 0.04, f"critical rate {crit:g} ", transform=ax.get_xaxis_transform(),
+                color=COLORS[3], ha="right", va="bottom", fontsize=10)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("constant learning rate")
+        ax.set_ylabel("where E[(w - w*)²] settles")
+        ax.legend(loc="upper left")
+    table = {"rates": rates, "noises": np.array(noises), "simulated": simulated,
+             "formula": formula}
+    return fig, ax, table
+
+
+def schedules_grid(results, titles=None, ball=None, ylim=(1e-5, 1e2), figsize=None):
+    """Small multiples: one :class:`MSEPanel` per schedule, sharing their axes.
+
+    Parameters
+    ----------
+    results : dict
+        From :func:`lrlab.noise.compare_schedules`; one panel per entry, in order.
+    titles : dict of name -> str, optional
+        Panel titles (default: the name and the final mean squared error).
+    ball : float, optional
+        Noise ball of the starting rate, drawn dotted in every panel.
+
+    Returns
+    -------
+    fig, axes
+    """
+    names = list(results)
+    n = len(names)
+    steps = len(results[names[0]]["mse"]) - 1
+    with _style():
+        fig = Figure(figsize=figsize or (3.1 * n, 3.4), layout="constrained")
+        axes = np.atleast_1d(fig.subplots(1, n, sharey=True)).ravel()
+        for i, (ax, name) in enumerate(zip(axes, names, strict=True)):
+            color, marker = SCHEDULE_COLORS.get(name, (COLORS[i % 8], MARKERS[i % 8]))
+            MSEPanel(ax, steps, ylim=ylim, color=color, marker=marker,
+                     legend=(i == 0)).update(results[name], ball=ball)
+            final = float(results[name]["mse"][-1])
+            ax.set_title((titles or {}).get(name, f"{name}: {final:.2g}"), fontsize=12)
+            if i:
+                ax.set_ylabel("")
+        if n:
+            handles, labels = axes[0].get_legend_handles_labels()
+            axes[0].get_legend().remove()
+            fig.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=10)
+    return fig, axes
+
+
+def long_run_figure(results, limit=None, figsize=(11, 4.4)):
+    """Every schedule on one log-log plot for a long run, with its rate beside it.
+
+    Left: the exact expected squared error of each schedule (lines) and the
+    mean over the seeds (markers at a few steps). Right: the rates. ``limit``
+    (``(t, values, label)``) draws a ``c / t`` law, e.g. from
+    :func:`lrlab.noise.inverse_time_limit`.
+
+    Returns
+    -------
+    fig, (ax_err, ax_rate)
+    """
+    with _style():
+        fig = Figure(figsize=figsize, layout="constrained")
+        ax_err, ax_rate = fig.subplots(1, 2, width_ratios=[1.5, 1])
+        for i, (name, r) in enumerate(results.items()):
+            color, marker = SCHEDULE_COLORS.get(name, (COLORS[i % 8], MARKERS[i % 8]))
+            steps = len(r["mse"]) - 1
+            t = np.arange(1, steps + 1)
+            ax_err.plot(t, r["expected"][1:], color=color, lw=2, label=name)
+            picks = np.unique(np.geomspace(1, steps, 16).astype(int))
+            ax_err.plot(picks, r["mse"][picks], ls="none", color=color, marker=marker, ms=6,
+                        mec="black", mew=0.5)
+            lr = r["lr"]
+            shown = lr > 0
+            ax_rate.plot(np.arange(len(lr))[shown] + 1, lr[shown], color=color, lw=2,
+                         label=name)
+        if limit is not None:
+            t, values, label = limit
+            ax_err.plot(t, values, color="black", ls=":", lw=1.8, label=label)
+        ax_err.set_xscale("log")
+        ax_err.set_yscale("log")
+        ax_err.set_xlabel("step")
+        ax_err.set_ylabel("E[(w - w*)²]  (markers: mean of the seeds)")
+        ax_err.legend(loc="lower left", fontsize=10)
+        ax_rate.set_xscale("log")
+        ax_rate.set_yscale("log")
+        ax_rate.set_ylim(1e-5, 1.0)
+        ax_rate.set_xlabel("step")
+        ax_rate.set_ylabel("learning rate")
+    return fig, (ax_err, ax_rate)

@@ -1,0 +1,332 @@
+"""Live explorers in two dimensions: a contour map you can click to pick the start.
+
+Built on :class:`lrlab.widgets.Explorer`: moving a control reruns gradient
+descent (:mod:`lrlab.descent`), asks :mod:`lrlab.theory` for the closed-form
+numbers, and moves the lines of the panels of :mod:`lrlab.plotting2d` in
+place. A change of rate never recomputes a contour map; only a change of the
+surface itself (the condition number) does.
+
+Clicking on the contour map (left button, with no zoom or pan tool active)
+moves the start point there: the click sets the ``x0`` and ``y0`` sliders, so
+the sliders and the picture always agree. :meth:`Explorer2D.set_start` does
+the same from code.
+
+>>> explorer = BowlExplorer(lr=0.19)
+>>> explorer.controls["lr"].value = 0.1
+>>> explorer.text.split(";")[0]
+'lr 0.1 on a bowl with k = 10: x ×0.9, y ×0 per step, x converges last'
+"""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import theory
+from .descent import gradient_descent
+from .plotting import LossPanel
+from .plotting2d import ContourPanel, DirectionErrorPanel, FactorPanel
+from .schedules import exponential_decay
+from .summary import describe, summarize
+from .widgets import Explorer, _slider, _style, log_slider
+
+__all__ = ["Explorer2D", "BowlExplorer", "LandscapeExplorer"]
+
+_NAMES = ("x", "y")
+
+
+def _pt(w, digits=3):
+    return "(" + ", ".join(_num(v, digits) for v in np.ravel(w)) + ")"
+
+
+def _num(v, digits=3):
+    v = float(v)
+    if v == 0 or 1e-3 <= abs(v) < 1e5:
+        return f"{v:.{digits}g}"
+    return f"{v:.{max(digits - 2, 1)}e}"
+
+
+class Explorer2D(Explorer):
+    """An :class:`~lrlab.widgets.Explorer` whose first panel is a clickable contour map.
+
+    Subclasses set ``self.contour`` (a :class:`~lrlab.plotting2d.ContourPanel`)
+    and ``self.defaults`` (holding ``x0`` and ``y0`` when those are not
+    controls) before calling ``Explorer.__init__``.
+    """
+
+    def __init__(self, controls, figure, title=None):
+        self._holding = False
+        # Lay the figure out once: re-running the constrained layout on every
+        # redraw would cost a third of each slider move.
+        figure.draw_without_rendering()
+        figure.set_layout_engine("none")
+        super().__init__(controls, figure, title=title)
+        self.click_id = self.canvas.mpl_connect("button_press_event", self._on_click)
+
+    def _on_change(self, change):
+        if not self._holding:
+            self.refresh()
+
+    def set_start(self, x, y):
+        """Move the start point to ``(x, y)`` (clipped to the window); one redraw.
+
+        Sets the ``x0`` and ``y0`` sliders when the explorer shows them, else
+        its hidden defaults.
+        """
+        (x_lo, x_hi), (y_lo, y_hi) = self.contour.xlim, self.contour.ylim
+        new = {"x0": float(np.clip(x, x_lo, x_hi)), "y0": float(np.clip(y, y_lo, y_hi))}
+        self._holding = True
+        try:
+            for name, value in new.items():
+                if name in self.controls:
+                    self.controls[name].value = value
+                else:
+                    self.defaults[name] = value
+        finally:
+            self._holding = False
+        self.refresh()
+
+    def _on_click(self, event):
+        toolbar = getattr(self.canvas, "toolbar", None)
+        mode = getattr(toolbar, "mode", "")
+        if getattr(mode, "value", mode):  # zooming or panning: the click is theirs
+            return
+        if event.inaxes is not self.contour.ax or event.button != 1:
+            return
+        if event.xdata is None or event.ydata is None:
+            return
+        self.set_start(event.xdata, event.ydata)
+
+
+def _start_sliders(xlim, ylim, x0, y0):
+    step_x = 10 ** math.floor(math.log10((xlim[1] - xlim[0]) / 100))
+    step_y = 10 ** math.floor(math.log10((ylim[1] - ylim[0]) / 100))
+    return {
+        "x0": _slider(W.FloatSlider, "start x0", value=x0, min=xlim[0], max=xlim[1],
+                      step=step_x),
+        "y0": _slider(W.FloatSlider, "start y0", value=y0, min=ylim[0], max=ylim[1],
+                      step=step_y),
+    }
+
+
+class BowlExplorer(Explorer2D):
+    """Gradient descent on a stretched bowl: the zig-zag, the limit and the best rate, live.
+
+    The bowl is :func:`lrlab.theory.stretched_bowl`: curvatures
+    ``(steepest / k, steepest)``, so the condition number ``k`` changes how
+    flat the ``x`` direction is while the limit ``2 / steepest`` stays put.
+    Three panels: the contour map with the path; every direction's factor
+    ``|1 - L_i lr|`` against the rate, with the best constant rate and the
+    limit; each coordinate's distance to the minimum, step by step.
+
+    Parameters
+    ----------
+    lr, condition, x0, y0, steps : starting values of the controls
+    controls : sequence of str
+        From ``"lr"``, ``"condition"``, ``"x0"``, ``"y0"``, ``"steps"``,
+        ``"decay_rate"``. With ``"decay_rate"`` the rate follows
+        :func:`lrlab.schedules.exponential_decay` (a decay rate of 1 is a
+        constant rate) and the readout says where ``w`` freezes.
+    steepest : float
+        The fixed curvature of the steep ``y`` direction.
+    xlim, ylim : the window of the map (and the range of the start sliders)
+    lr_range : (float, float)
+        Ends of the (linear) rate slider.
+    eps : float
+        Error reduction quoted by the readout (steps to reach it).
+
+    Examples
+    --------
+    >>> explorer = BowlExplorer(lr=0.21, steps=200)
+    >>> explorer.summary["status"], explorer.contour.exit_text.get_text()
+    ('diverged', 'left the plot at step 5')
+    """
+
+    def __init__(self, lr=0.1, condition=10.0, x0=-5.0, y0=2.0, steps=60,
+                 controls=("lr", "condition", "x0", "y0", "steps"), decay_rate=1.0,
+                 steepest=10.0, xlim=(-6.0, 6.0), ylim=(-3.0, 3.0), lr_range=(0.002, 0.25),
+                 eps=1e-3, max_steps=200, title=None, figsize=(11, 4.6)):
+        make = {
+            "lr": lambda: _slider(W.FloatSlider, "learning rate", value=lr, min=lr_range[0],
+                                  max=lr_range[1], step=0.001, readout_format=".3f"),
+            "condition": lambda: log_slider("condition k", condition, 1.0, 100.0, fmt=".3g"),
+            "steps": lambda: _slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
+            "decay_rate": lambda: _slider(W.FloatSlider, "decay rate", value=decay_rate,
+                                          min=0.8, max=1.0, step=0.002, readout_format=".3f"),
+        }
+        unknown = set(controls) - set(make) - {"x0", "y0"}
+        if unknown:
+            raise ValueError(f"controls must be among {sorted([*make, 'x0', 'y0'])}, "
+                             f"got {sorted(unknown)}")
+        built = {}
+        starts = _start_sliders(xlim, ylim, x0, y0)
+        for name in controls:
+            built[name] = starts[name] if name in starts else make[name]()
+        self.steepest, self.eps = float(steepest), float(eps)
+        self.defaults = dict(lr=lr, condition=condition, steps=steps, decay_rate=decay_rate,
+                             x0=x0, y0=y0)
+        problem = theory.stretched_bowl(condition, self.steepest)
+        with _style():
+            fig = Figure(figsize=figsize, layout="constrained")
+            grid = fig.add_gridspec(2, 2, width_ratios=(1.25, 1.0))
+            ax_map = fig.add_subplot(grid[:, 0])
+            ax_factor = fig.add_subplot(grid[0, 1])
+            ax_err = fig.add_subplot(grid[1, 1])
+            self.contour = ContourPanel(ax_map, problem, xlim, ylim, max_points=max_steps)
+            self.factors = FactorPanel(ax_factor, problem, (0.0, lr_range[1]))
+            self.errors = DirectionErrorPanel(ax_err, problem.center, steps)
+        self.condition_shown = float(condition)
+        super().__init__(built, fig, title=title)
+
+    def settings(self, values):
+        """The problem, rate (or schedule) and run for a set of control values."""
+        v = {**self.defaults, **values}
+        problem = theory.stretched_bowl(v["condition"], self.steepest)
+        lr = v["lr"]
+        if v["decay_rate"] < 1:
+            lr = exponential_decay(v["lr"], 1, v["decay_rate"])
+        run = gradient_descent(problem, [v["x0"], v["y0"]], lr, v["steps"])
+        return problem, lr, run
+
+    def redraw(self, values):
+        v = {**self.defaults, **values}
+        problem, lr, run = self.settings(values)
+        if float(v["condition"]) != self.condition_shown:
+            # the surface changed: the only case that recomputes the contour map
+            self.contour.set_problem(problem)
+            self.factors.set_problem(problem)
+            self.condition_shown = float(v["condition"])
+        else:
+            self.factors.problem = problem
+        self.contour.update(run)
+        self.factors.update(v["lr"])
+        self.errors.set_steps(run.steps)
+        self.errors.update(run)
+        self.run, self.problem = run, problem
+        s = summarize(run, lr=lr, eps=self.eps)
+        s.update(lr0=float(v["lr"]), condition=float(v["condition"]),
+                 decay_rate=float(v["decay_rate"]),
+                 factors=theory.direction_factors(problem, v["lr"]).tolist(),
+                 slowest=_NAMES[theory.slowest_direction(problem, v["lr"])],
+                 optimal_lr=theory.optimal_lr(problem),
+                 optimal_steps=theory.steps_to_tolerance(problem, theory.optimal_lr(problem),
+                                                         self.eps))
+        if callable(lr):
+            s["freeze"] = theory.freeze_point(problem, np.array([v["x0"], v["y0"]]), lr)
+        return s
+
+    @property
+    def text(self):
+        s = self.summary
+        facts = ", ".join(f"{n} ×{_num(f)}" for n, f in zip(_NAMES, s["factors"], strict=True))
+        head = f"lr {_num(s['lr0'])} on a bowl with k = {_num(s['condition'])}"
+        start = f"start {_pt(s['w0'])}"
+        if s["status"] == "diverged" or s.get("contraction", 0) > 1:
+            return (f"{head}: {facts} per step; a factor beyond ±1, so the error grows "
+                    f"(converges only below lr = {_num(s['critical_lr'])}); {start}")
+        if "freeze" in s:
+            return (f"{head}, decay ×{_num(s['decay_rate'], 4)} per step: "
+                    f"after {s['steps']} steps w = {_pt(s['final_w'])}; for ever it freezes at "
+                    f"{_pt(s['freeze'])} (total of all rates {_num(s['total_lr'])}); {start}")
+        n = s["steps_to_tolerance"]
+        when = "never" if math.isinf(n) else f"in {int(n)} steps"
+        best = int(s["optimal_steps"])
+        return (f"{head}: {facts} per step, {s['slowest']} converges last; "
+                f"error ×{s['eps']:g} {when} (best rate {_num(s['optimal_lr'])}: {best} steps); "
+                f"{start}, after {s['steps']} steps w = {_pt(s['final_w'])}")
+
+
+class LandscapeExplorer(Explorer2D):
+    """Gradient descent on any 2-D problem: the path on its contour map and the loss per step.
+
+    For a problem with two pits (:class:`lrlab.theory.TwoBasins2D`) the
+    readout names the pit the run ends in; for any other it gives the
+    curvatures where the run ended (:func:`lrlab.theory.local_curvatures`)
+    and the largest stable rate there.
+
+    Parameters
+    ----------
+    problem : Problem with ``shape == (2,)``
+    lr, x0, y0, steps : starting values of the controls
+    xlim, ylim : the window of the map (and the range of the start sliders)
+    lr_range : (float, float)
+        Ends of the log-scale rate slider.
+    spacing, levels : contour levels (see :class:`~lrlab.plotting2d.ContourPanel`)
+    log_loss : bool
+        Log scale for the loss panel (for a loss that stays positive).
+
+    Examples
+    --------
+    >>> from lrlab.theory import TwoBasins2D
+    >>> explorer = LandscapeExplorer(TwoBasins2D(), lr=0.15, x0=1.6, y0=1.5, steps=60,
+    ...                              lr_range=(0.01, 0.3), spacing="sqrt")
+    >>> explorer.text.split(";")[0]
+    'from (1.6, 1.5), lr 0.15: settled in the deeper pit, after crossing the saddle'
+    """
+
+    def __init__(self, problem, lr=0.001, x0=-1.2, y0=1.0, steps=2000, xlim=(-2.0, 2.0),
+                 ylim=(-1.0, 3.0), lr_range=(1e-4, 1e-2), max_steps=5000, spacing="log",
+                 levels=14, log_loss=True, title=None, figsize=(11, 4.2), tol=1e-3):
+        if problem.shape != (2,):
+            raise ValueError("LandscapeExplorer shows 2-D problems; problem.shape must be (2,)")
+        self.problem, self.tol = problem, float(tol)
+        self.defaults = dict(x0=x0, y0=y0)
+        built = {
+            "lr": log_slider("learning rate", lr, *lr_range, fmt=".3g"),
+            "steps": _slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
+            **_start_sliders(xlim, ylim, x0, y0),
+        }
+        with _style():
+            fig = Figure(figsize=figsize, layout="constrained")
+            ax_map, ax_loss = fig.subplots(1, 2, width_ratios=(1.2, 1.0))
+            self.contour = ContourPanel(ax_map, problem, xlim, ylim, spacing=spacing,
+                                        levels=levels, max_points=max_steps)
+            top = float(np.max(problem.loss(np.array([[xlim[0], ylim[0]], [xlim[1], ylim[1]],
+                                                      [xlim[0], ylim[1]], [xlim[1], ylim[0]]]))))
+            ylim_loss = (1e-12, 1e3 * max(top, 1.0)) if log_loss else (None, None)
+            if not log_loss:
+                bottom = float(np.min(problem.loss(np.atleast_2d(
+                    getattr(problem, "minima", np.zeros((1, 2)))))))
+                ylim_loss = (bottom - 0.1 * (top - bottom), 1.2 * top)
+            self.loss_panel = LossPanel(ax_loss, steps, ylim=ylim_loss, log=log_loss)
+        super().__init__(built, fig, title=title)
+
+    def redraw(self, values):
+        v = {**self.defaults, **values}
+        run = gradient_descent(self.problem, [v["x0"], v["y0"]], v["lr"], v["steps"])
+        self.contour.update(run)
+        self.loss_panel.set_steps(run.steps)
+        self.loss_panel.update(run)
+        self.run = run
+        s = summarize(run)
+        s["lr"] = float(v["lr"])
+        if hasattr(self.problem, "pit") and s["status"] != "diverged":
+            start, end = self.problem.pit(run.w[0]), self.problem.pit(run.w[-1])
+            bottom = self.problem.minima[end]
+            s.update(pit="deeper" if end == self.problem.deeper else "shallower",
+                     crossed=start != end,
+                     settled=bool(np.linalg.norm(run.w[-1] - bottom) <= self.tol))
+        elif s["status"] != "diverged":
+            end = np.asarray(run.w[-1], dtype=float)
+            s.update(curvatures=theory.local_curvatures(self.problem, end).tolist(),
+                     local_limit=theory.local_critical_lr(self.problem, end))
+        return s
+
+    @property
+    def text(self):
+        s = self.summary
+        head = f"from {_pt(s['w0'])}, lr {_num(s['lr'])}"
+        if "pit" in s:
+            where = "settled in" if s["settled"] else f"after {s['steps']} steps still in"
+            how = "after crossing the saddle" if s["crossed"] else "where it started"
+            return (f"{head}: {where} the {s['pit']} pit, {how}; w = {_pt(s['final_w'])}, "
+                    f"loss {_num(s['final_loss'])}")
+        text = f"{head}: " + describe(s)
+        if "curvatures" in s:
+            L = s["curvatures"]
+            text += (f"; curvatures there {_num(L[0])} and {_num(L[-1])}, "
+                     f"so stable only below lr = {_num(s['local_limit'])}")
+        return text

@@ -1,0 +1,166 @@
+"""A live explorer for noisy gradients: pick a schedule, a noise level, and watch the error.
+
+:class:`NoiseScheduleExplorer` runs a couple of hundred seeded noisy runs
+(:func:`lrlab.noise.compare_schedules`) on every change and shows their mean
+squared error against the step next to the exact expectation, with the
+learning rate beside it. The readout says where the runs ended and what the
+Robbins-Monro totals (:func:`lrlab.noise.rate_totals`) predict. No formula
+lives here: every number comes from :mod:`lrlab.noise` and :mod:`lrlab.theory`.
+
+>>> explorer = NoiseScheduleExplorer(runs=50)
+>>> explorer.controls["schedule"].value = "constant"
+>>> explorer.text.split(":")[0]
+'constant 0.2'
+"""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.figure import Figure
+
+from . import noise as _noise
+from . import theory
+from .plotting_noise import SCHEDULE_COLORS, MSEPanel, _style
+from .problems import seed_problem
+from .widgets import Explorer, _slider, log_slider
+
+__all__ = ["NoiseScheduleExplorer"]
+
+#: Which slider each schedule uses, besides the noise, the starting rate and the steps.
+_USES = {"constant": (), "exponential": ("decay_rate",), "1/t": ("c",), "cosine": (),
+         "step": ("step_size",)}
+
+
+def _num(x):
+    if math.isinf(x):
+        return "infinite"
+    return f"{x:.3g}" if 1e-3 <= abs(x) < 1e4 else f"{x:.2e}"
+
+
+class NoiseScheduleExplorer(Explorer):
+    """Noisy gradient descent on a quadratic, one schedule at a time, many seeds at once.
+
+    Parameters
+    ----------
+    problem : Quadratic, optional
+        A 1-D quadratic; the seed's ``(w + 1)^2`` by default.
+    w0 : float
+        Start of every run.
+    schedule, noise, lr, decay_rate, c, step_size, steps :
+        Starting values of the controls (see :func:`lrlab.noise.noise_schedule`;
+        the cosine decays over the whole run, ``steps``).
+    runs : int
+        Seeds averaged on each redraw.
+    seed : int
+    """
+
+    columns = 2
+
+    def __init__(self, problem=None, w0=5.0, schedule="exponential", noise=1.0, lr=0.2,
+                 decay_rate=0.99, c=0.5, step_size=100, steps=1000, runs=200, seed=0,
+                 max_steps=2000, title=None, figsize=(10.5, 3.9)):
+        self.problem = problem if problem is not None else seed_problem()
+        if self.problem.shape != () or not hasattr(self.problem, "center"):
+            raise ValueError("NoiseScheduleExplorer shows a 1-D Quadratic")
+        self.w0, self.runs, self.seed = float(w0), int(runs), int(seed)
+        crit = theory.critical_lr(self.problem)
+        controls = {
+            "schedule": W.Dropdown(options=list(_noise.SCHEDULE_KINDS), value=schedule,
+                                   description="schedule", style={"description_width": "9em"},
+                                   layout=W.Layout(width="32em")),
+            "noise": _slider(W.FloatSlider, "noise s", value=noise, min=0.0, max=3.0,
+                             step=0.05),
+            "lr": log_slider("starting rate", lr, 0.01, 0.95 * crit),
+            "steps": _slider(W.IntSlider, "steps", value=steps, min=100, max=max_steps,
+                             step=100),
+            "decay_rate": _slider(W.FloatSlider, "exponential: x per step", value=decay_rate,
+                                  min=0.9, max=0.999, step=0.001, readout_format=".3f"),
+            "c": log_slider("1/t: lr → c / t, c =", c, 0.05, 5.0),
+            "step_size": _slider(W.IntSlider, "step: halve every", value=step_size, min=10,
+                                 max=500, step=10),
+        }
+        with _style():
+            fig = Figure(figsize=figsize, layout="constrained")
+            ax_err, ax_rate = fig.subplots(1, 2, width_ratios=[1.6, 1])
+            self.panel = MSEPanel(ax_err, steps, ylim=(1e-5, 1e2))
+            (self.rate_line,) = ax_rate.plot([], [], lw=2)
+            (self.const_line,) = ax_rate.plot([], [], color="#777777", ls=":", lw=1.6,
+                                              label="the starting rate, kept constant")
+            ax_rate.set_xscale("log")
+            ax_rate.set_yscale("log")
+            ax_rate.set_xlim(1, steps)
+            ax_rate.set_ylim(1e-5, 1.0)
+            ax_rate.set_xlabel("step")
+            ax_rate.set_ylabel("learning rate")
+            self.ax_rate = ax_rate
+        super().__init__(controls, fig, title=title)
+
+    def schedule(self, values):
+        """The schedule the controls describe."""
+        v = values
+        return _noise.noise_schedule(v["schedule"], v["lr"], horizon=v["steps"],
+                                     decay_rate=v["decay_rate"], c=v["c"],
+                                     step_size=v["step_size"])
+
+    def redraw(self, values):
+        kind = values["schedule"]
+        for name in ("decay_rate", "c", "step_size"):
+            self.controls[name].disabled = name not in _USES[kind]
+        sched = self.schedule(values)
+        steps = int(values["steps"])
+        result = _noise.compare_schedules(self.problem, self.w0, {kind: sched}, steps,
+                                          values["noise"], runs=self.runs, seed=self.seed)[kind]
+        ball = theory.noise_ball(self.problem, values["lr"], values["noise"])
+        if kind != getattr(self, "_shown_kind", None):
+            self._shown_kind = kind
+            color, marker = SCHEDULE_COLORS[kind]
+            for line in (self.panel.mean, self.panel.low, self.panel.high, self.rate_line):
+                line.set_color(color)
+            self.panel.mean.set_marker(marker)
+            self.rate_line.set_label(kind)
+            # legends copy their handles: rebuild them to show the new colour
+            self.panel.ax.legend(loc="lower left", fontsize=9, framealpha=0.9)
+            self.ax_rate.legend(loc="lower left", fontsize=10)
+        self.panel.set_steps(steps)
+        self.panel.update(result, ball=ball)
+        t = np.arange(1, steps + 1)
+        self.rate_line.set_data(t, np.where(result["lr"] > 0, result["lr"], np.nan))
+        self.const_line.set_data([1, steps], [values["lr"], values["lr"]])
+        self.ax_rate.set_xlim(1, steps)
+        total, total_sq = _noise.rate_totals(sched)
+        if math.isinf(total_sq):
+            status, verdict = "stalled", "stays in the noise ball"
+        elif math.isinf(total):
+            status, verdict = "converged", "keeps getting closer for ever"
+        else:
+            status, verdict = "running", "stops moving once the rates run out"
+        return {
+            "status": status, "kind": kind, "values": dict(values), "steps": steps,
+            "mse": float(result["mse"][-1]), "expected": float(result["expected"][-1]),
+            "ball": float(ball), "total": total, "total_sq": total_sq, "verdict": verdict,
+        }
+
+    def _label(self, s):
+        v = s["values"]
+        kind = s["kind"]
+        if kind == "constant":
+            return f"constant {v['lr']:g}"
+        if kind == "exponential":
+            return f"exponential x{v['decay_rate']:g} per step"
+        if kind == "1/t":
+            return f"1/t (lr → {v['c']:.3g}/t)"
+        if kind == "cosine":
+            return f"cosine over {s['steps']} steps"
+        return f"step (halve every {v['step_size']})"
+
+    @property
+    def text(self):
+        s = self.summary
+        return (f"{self._label(s)}: after {s['steps']} steps, mean squared error "
+                f"{_num(s['mse'])} over {self.runs} seeds (exact {_num(s['expected'])}); "
+                f"a constant {s['values']['lr']:g} settles at {_num(s['ball'])}. "
+                f"Sum of rates {_num(s['total'])}, of squares {_num(s['total_sq'])}: "
+                f"{s['verdict']}.")
