@@ -13,7 +13,7 @@ lrlab`` needs numpy alone.
 
 >>> import lrlab
 >>> run = lrlab.gradient_descent(lrlab.seed_problem(), w0=5.0, lr=0.2, steps=2)
->>> run.w.tolist()
+>>> run.w.round(12).tolist()
 [5.0, 2.6, 1.16]
 """
 

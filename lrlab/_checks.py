@@ -39,11 +39,15 @@ def check_number(name, value, lo=None, hi=None, lo_open=False, hi_open=False):
         if isinstance(value, np.ndarray) and value.ndim == 0:
             value = value.item()
         else:
+            rng = _describe(lo, hi, lo_open, hi_open)
             raise TypeError(
-                f"{name} must be a real number {_describe(lo, hi, lo_open, hi_open)}, "
+                f"{name} must be a real number{' ' + rng if rng else ''}, "
                 f"got {type(value).__name__} {value!r}"
             )
-    v = float(value)
+    try:
+        v = float(value)
+    except OverflowError:  # an integer too large for a float
+        v = float("inf")
     ok = np.isfinite(v)
     if ok and lo is not None:
         ok = v > lo if lo_open else v >= lo
@@ -58,11 +62,13 @@ def check_number(name, value, lo=None, hi=None, lo_open=False, hi_open=False):
 def check_int(name, value, lo=None, hi=None):
     """Return ``value`` as a Python int after checking it is an integer in ``[lo, hi]``."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
-        if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        whole = isinstance(value, (float, np.floating)) and np.isfinite(value)
+        if whole and float(value).is_integer():
             value = int(value)
         else:
+            rng = _describe(lo, hi, False, False)
             raise TypeError(
-                f"{name} must be an integer {_describe(lo, hi, False, False)}, "
+                f"{name} must be an integer{' ' + rng if rng else ''}, "
                 f"got {type(value).__name__} {value!r}"
             )
     v = int(value)
@@ -100,7 +106,7 @@ def check_dtype(name, dtype):
     """Return ``np.dtype(dtype)`` if it is float32 or float64."""
     try:
         dt = np.dtype(dtype)
-    except TypeError:
+    except (TypeError, SyntaxError, ValueError):
         raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype!r}") from None
     if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
         raise ValueError(f"{name} must be np.float32 or np.float64, got {dt}")

@@ -11,7 +11,7 @@ same numbers as running them one by one.
 
 >>> from lrlab import Quadratic, gradient_descent
 >>> run = gradient_descent(Quadratic(1.0, center=-1.0), w0=5.0, lr=0.2, steps=3)
->>> run.w.tolist()
+>>> run.w.round(12).tolist()
 [5.0, 2.6, 1.16, 0.296]
 """
 
@@ -82,8 +82,9 @@ class Trajectory:
     def run(self, index):
         """One run of a batch, as a :class:`Trajectory` of its own.
 
+        >>> from lrlab import Quadratic
         >>> runs = gradient_descent(Quadratic(1.0), 1.0, lr=[0.1, 0.2], steps=2)
-        >>> runs.run(1).w.tolist()
+        >>> runs.run(1).w.round(12).tolist()
         [1.0, 0.6, 0.36]
         """
         if not self.batch_shape:
@@ -164,6 +165,7 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
 
     Examples
     --------
+    >>> from lrlab import Quadratic
     >>> seed = Quadratic(1.0, center=-1.0)
     >>> runs = gradient_descent(seed, 5.0, lr=[0.2, 0.5, 1.0, 1.1], steps=60)
     >>> runs.status.tolist()

@@ -154,7 +154,7 @@ class ContourPanel:
         (self.end,) = ax.plot([], [], ls="none", marker="*", ms=16, color=color, mec="black",
                               zorder=6)
         (self.exit,) = ax.plot([], [], ls="none", marker="X", ms=14, color=COLORS[3],
-                               mec="black", zorder=7)
+                               mec="black", zorder=7, clip_on=False)
         (self.minima,) = ax.plot([], [], ls="none", marker="+", ms=16, mew=2.5, color="black",
                                  zorder=3)
         (self.saddle,) = ax.plot([], [], ls="none", marker="x", ms=11, mew=2, color=_GREY,
@@ -240,7 +240,7 @@ class FactorPanel:
     >>> fig = Figure()
     >>> panel = FactorPanel(fig.subplots(), Quadratic([0.5, 5.0]), (0, 0.25)).update(0.1)
     >>> panel.label.get_text()
-    'lr = 0.1: x ×0.9, y ×0 per step'
+    'lr = 0.1: x ×0.9, y ×0'
     """
 
     def __init__(self, ax, problem, lr_range, ylim=(0.0, 1.45), n=501):
@@ -249,12 +249,15 @@ class FactorPanel:
         d = len(theory.curvatures(problem))
         ax.axhspan(1.0, ylim[1], color=COLORS[3], alpha=0.08, lw=0, zorder=0)
         ax.axhline(1.0, color=COLORS[3], lw=1, ls=":", zorder=1)
-        ax.text(0.62, 0.985, "above 1: diverges", transform=ax.transAxes, ha="center",
-                va="top", color=COLORS[3], fontsize=11)
-        self.curves = [ax.plot([], [], color=COLORS[i % 8], lw=2, zorder=2,
-                               label=f"{_name(i, d)} direction")[0] for i in range(d)]
-        (self.worst,) = ax.plot([], [], color="black", lw=3.2, alpha=0.35, zorder=3,
-                                label="worst direction")
+        ax.text(0.01, 1.0, " above 1: diverges", transform=ax.get_yaxis_transform(),
+                ha="left", va="bottom", color=COLORS[3], fontsize=10)
+        self.curves = [ax.plot([], [], color=COLORS[i % 8], lw=2, zorder=2)[0]
+                       for i in range(d)]
+        # each line is named on the plot, next to its lowest point (no legend to cover it)
+        self.names = [ax.text(0, 0, _name(i, d), color=COLORS[i % 8], fontsize=13,
+                              fontweight="bold", ha="left" if i % 2 else "right", va="bottom",
+                              zorder=6) for i in range(d)]
+        (self.worst,) = ax.plot([], [], color="black", lw=3.2, alpha=0.35, zorder=3)
         self.dots = [ax.plot([], [], ls="none", marker=MARKERS[i % 8], ms=9, color=COLORS[i % 8],
                              mec="black", zorder=5)[0] for i in range(d)]
         self.now_line = ax.axvline(0, color=COLORS[4], lw=2, zorder=4)
@@ -266,15 +269,14 @@ class FactorPanel:
                                  rotation=90, color=COLORS[2], fontsize=11)
         self.crit_text = ax.text(0, 0.03, "", transform=trans, ha="left", va="bottom",
                                  rotation=90, color=COLORS[3], fontsize=11)
-        self.label = ax.text(0.01, 0.97, "", transform=ax.transAxes, ha="left", va="top",
-                             fontsize=12, fontweight="bold", color=COLORS[4], zorder=6,
+        self.label = ax.text(0.01, 0.985, "", transform=ax.transAxes, ha="left", va="top",
+                             fontsize=11, fontweight="bold", color=COLORS[4], zorder=6,
                              bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none",
                                        alpha=0.85))
         ax.set_xlim(self.grid[0] if lr_range[0] > 0 else 0.0, self.grid[-1])
         ax.set_ylim(*ylim)
         ax.set_xlabel("learning rate")
-        ax.set_ylabel("|1 - L lr|: error factor")
-        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 0.1), framealpha=0.9)
+        ax.set_ylabel("error factor |1 - L lr|")
         self.lr = None
         self.set_problem(problem)
 
@@ -282,8 +284,16 @@ class FactorPanel:
         """Redraw the lines for a problem with other curvatures (same number of directions)."""
         self.problem = problem
         factors = np.abs(theory.direction_factors(problem, self.grid))
+        L = theory.curvatures(problem)
+        lo, hi = self.grid[0], self.grid[-1]
         for i, curve in enumerate(self.curves):
             curve.set_data(self.grid, factors[:, i])
+            at = int(np.argmin(factors[:, i]))  # the line's lowest point within the range
+            at = min(at, int(0.9 * (len(self.grid) - 1)))
+            name = self.names[i]
+            name.set_position((self.grid[at] + (0.015 if i % 2 else -0.015) * (hi - lo),
+                               factors[at, i] + 0.03))
+            name.set_text(f"{_name(i, len(L))}: L = {L[i]:.3g}")
         self.worst.set_data(self.grid, theory.contraction(problem, self.grid))
         best, crit = theory.optimal_lr(problem), theory.critical_lr(problem)
         self.best_line.set_xdata([best, best])
@@ -307,7 +317,7 @@ class FactorPanel:
         self.now_line.set_visible(True)
         d = len(factors)
         parts = ", ".join(f"{_name(i, d)} ×{_factor(f)}" for i, f in enumerate(factors))
-        self.label.set_text(f"lr = {self.lr:.3g}: {parts} per step")
+        self.label.set_text(f"lr = {self.lr:.3g}: {parts}")
         return self
 
 

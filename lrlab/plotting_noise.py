@@ -134,8 +134,11 @@ def noise_ball_figure(problem, rates, noises, steps=2000, runs=200, seed=0, figs
     return fig, ax, table
 
 
-def schedules_grid(results, titles=None, ball=None, ylim=(1e-5, 1e2), figsize=None):
+def schedules_grid(results, titles=None, ball=None, ylim=(1e-5, 1e2), ncols=3, figsize=None):
     """Small multiples: one :class:`MSEPanel` per schedule, sharing their axes.
+
+    The panels fill a grid of ``ncols`` columns; the legend takes the first
+    free cell (or goes under the grid when there is none).
 
     Parameters
     ----------
@@ -145,6 +148,7 @@ def schedules_grid(results, titles=None, ball=None, ylim=(1e-5, 1e2), figsize=No
         Panel titles (default: the name and the final mean squared error).
     ball : float, optional
         Noise ball of the starting rate, drawn dotted in every panel.
+    ncols : int, default 3
 
     Returns
     -------
@@ -152,21 +156,31 @@ def schedules_grid(results, titles=None, ball=None, ylim=(1e-5, 1e2), figsize=No
     """
     names = list(results)
     n = len(names)
+    ncols = max(1, min(ncols, n))
+    nrows = -(-n // ncols)
     steps = len(results[names[0]]["mse"]) - 1
     with _style():
-        fig = Figure(figsize=figsize or (3.1 * n, 3.4), layout="constrained")
-        axes = np.atleast_1d(fig.subplots(1, n, sharey=True)).ravel()
+        fig = Figure(figsize=figsize or (3.4 * ncols, 3.0 * nrows + 0.3), layout="constrained")
+        grid = np.atleast_1d(fig.subplots(nrows, ncols, sharey=True)).ravel()
+        axes = grid[:n]
         for i, (ax, name) in enumerate(zip(axes, names, strict=True)):
             color, marker = SCHEDULE_COLORS.get(name, (COLORS[i % 8], MARKERS[i % 8]))
             MSEPanel(ax, steps, ylim=ylim, color=color, marker=marker,
-                     legend=(i == 0)).update(results[name], ball=ball)
+                     legend=False).update(results[name], ball=ball)
             final = float(results[name]["mse"][-1])
-            ax.set_title((titles or {}).get(name, f"{name}: {final:.2g}"), fontsize=12)
-            if i:
+            ax.set_title((titles or {}).get(name, f"{name}: {final:.2g} at the end"))
+            if i % ncols:
                 ax.set_ylabel("")
-        if n:
-            handles, labels = axes[0].get_legend_handles_labels()
-            axes[0].get_legend().remove()
+            if i + ncols < n:      # another panel below this one
+                ax.set_xlabel("")
+        handles, labels = axes[0].get_legend_handles_labels()
+        if n < len(grid):
+            spare = grid[n]
+            spare.set_axis_off()
+            spare.legend(handles, labels, loc="center", fontsize=11, frameon=False)
+            for ax in grid[n + 1:]:
+                ax.set_visible(False)
+        else:
             fig.legend(handles, labels, loc="outside lower center", ncols=4, fontsize=10)
     return fig, axes
 

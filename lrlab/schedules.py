@@ -36,9 +36,11 @@ In float32 every operation is done in float32, the way TensorFlow and Keras
 compute schedules by default.
 
 Steps must be finite and non-negative; fractional steps are allowed (useful
-for smooth plots). A step too large for float32 is treated as the largest
-float32. A rate that would overflow saturates at the largest finite float
-instead of becoming ``inf``, so a schedule always returns finite rates >= 0.
+for smooth plots). Lengths such as ``decay_steps`` must be at least the
+smallest normal number of the dtype (so that dividing by them is safe). A
+step too large for float32 is treated as the largest float32. A rate that
+would overflow saturates at the largest finite float instead of becoming
+``inf``, so a schedule always returns finite rates >= 0.
 """
 
 from __future__ import annotations
@@ -47,9 +49,8 @@ import math
 
 import numpy as np
 
+from . import _checks
 from ._checks import check_choice, check_int
-from ._checks import check_dtype as _check_dtype
-from ._checks import check_number as _check_number
 
 __all__ = [
     "constant",
@@ -121,25 +122,6 @@ def _finish(values, dt, shape, scalar):
     return values
 
 
-def check_number(name, value, **bounds):
-    """``_checks.check_number``, with an integer too big for a float reported as ValueError."""
-    try:
-        return _check_number(name, value, **bounds)
-    except OverflowError:
-        raise ValueError(f"{name} must be a finite number, got an integer too large "
-                         f"for a float ({len(str(abs(value)))} digits)") from None
-
-
-def check_dtype(name, dtype):
-    """``_checks.check_dtype``, with numpy's other complaints about odd strings as TypeError."""
-    try:
-        return _check_dtype(name, dtype)
-    except (TypeError, ValueError):
-        raise
-    except Exception:  # np.dtype(",") raises SyntaxError
-        raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype!r}") from None
-
-
 def _saturate(x, dt):
     """Replace ``+inf`` (an overflow) by the largest finite number of ``dt``."""
     return np.minimum(x, np.finfo(dt).max)
@@ -172,18 +154,9 @@ def _make_schedule(name, params, dt, core):
     return schedule
 
 
-def _lr(name, value, dt, lo_open=False):
-    """A rate argument: finite, >= 0 (> 0 if lo_open) and representable in ``dt``."""
-    return check_number(name, value, lo=0.0, hi=_big(dt), lo_open=lo_open)
-
-
-def _positive(name, value):
-    return check_number(name, value, lo=0.0, lo_open=True)
-
-
-def _length(name, value, dt):
-    """A number of steps we divide by: at least the smallest normal number of ``dt``."""
-    return check_number(name, value, lo=float(np.finfo(dt).tiny), hi=_big(dt))
+# ---------------------------------------------------------------------------
+# Argument checks (on top of lrlab/_checks.py)
+# ---------------------------------------------------------------------------
 
 
 _MAX_INT = 10**15  # integer arguments (steps, milestones) stay exact in float64
@@ -192,6 +165,40 @@ _MAX_INT = 10**15  # integer arguments (steps, milestones) stay exact in float64
 def _big(dt):
     """The largest finite number of ``dt``: the upper bound of factors and multipliers."""
     return float(np.finfo(dt).max)
+
+
+def _number(name, value, **bounds):
+    """``_checks.check_number``, with an integer too big for a float reported as ValueError."""
+    try:
+        return _checks.check_number(name, value, **bounds)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite number, got an integer too large "
+                         f"for a float ({len(str(abs(value)))} digits)") from None
+
+
+def _dtype(name, dtype):
+    """``_checks.check_dtype``, with numpy's other complaints about odd strings as TypeError."""
+    try:
+        return _checks.check_dtype(name, dtype)
+    except (TypeError, ValueError):
+        raise
+    except Exception:  # np.dtype(",") raises SyntaxError
+        raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype!r}") from None
+
+
+def _lr(name, value, dt):
+    """A rate argument: finite, >= 0 and representable in ``dt``."""
+    return _number(name, value, lo=0.0, hi=_big(dt))
+
+
+def _positive(name, value):
+    """A factor or an exponent: finite and > 0."""
+    return _number(name, value, lo=0.0, lo_open=True)
+
+
+def _length(name, value, dt):
+    """A number of steps we divide by: at least the smallest normal number of ``dt``."""
+    return _number(name, value, lo=float(np.finfo(dt).tiny), hi=_big(dt))
 
 
 def _flag(name, value):
@@ -209,7 +216,7 @@ def _number_list(name, values, lo=None, hi=None, lo_open=False, integer=False):
         if integer:
             checked.append(check_int(f"{name}[{i}]", v, lo=lo, hi=hi))
         else:
-            checked.append(check_number(f"{name}[{i}]", v, lo=lo, hi=hi, lo_open=lo_open))
+            checked.append(_number(f"{name}[{i}]", v, lo=lo, hi=hi, lo_open=lo_open))
     return checked
 
 
@@ -283,7 +290,7 @@ def constant(lr, dtype=np.float64):
       while, then stops).
     - optax: ``optax.constant_schedule(lr)``.
     """
-    dt = check_dtype("dtype", dtype)
+    dt = _dtype("dtype", dtype)
     lr = _lr("lr", lr, dt)
     value = dt.type(lr)
 
@@ -349,7 +356,8 @@ def exponential_decay(initial_lr, decay_steps, decay_rate, staircase=False, tran
     decay_steps : float
         Number of steps over which the rate is multiplied by ``decay_rate``, > 0.
     decay_rate : float
-        Factor per ``decay_steps`` steps, > 0.
+        Factor per ``decay_steps`` steps, > 0 (at least the smallest normal
+        number of ``dtype``, so that it is not 0 in float32).
     staircase : bool, default False
         Round the exponent down to a whole number.
     transition_begin : float, default 0
@@ -393,13 +401,13 @@ def exponential_decay(initial_lr, decay_steps, decay_rate, staircase=False, tran
       ``transition_steps <= 0``) into a constant schedule with a log message;
       here they raise ``ValueError``.
     """
-    dt = check_dtype("dtype", dtype)
+    dt = _dtype("dtype", dtype)
     initial_lr = _lr("initial_lr", initial_lr, dt)
     decay_steps = _length("decay_steps", decay_steps, dt)
-    decay_rate = check_number("decay_rate", decay_rate, lo=float(np.finfo(dt).tiny),
+    decay_rate = _number("decay_rate", decay_rate, lo=float(np.finfo(dt).tiny),
                               hi=_big(dt))
     staircase = _flag("staircase", staircase)
-    transition_begin = check_number("transition_begin", transition_begin, lo=0.0, hi=_big(dt))
+    transition_begin = _number("transition_begin", transition_begin, lo=0.0, hi=_big(dt))
     if end_value is not None:
         end_value = _lr("end_value", end_value, dt)
     params = {
@@ -481,10 +489,10 @@ def inverse_time_decay(initial_lr, decay_steps, decay_rate, staircase=False, dty
     - optax: no built-in schedule; pass this function itself (it accepts
       arrays) or write the formula with ``jax.numpy``.
     """
-    dt = check_dtype("dtype", dtype)
+    dt = _dtype("dtype", dtype)
     initial_lr = _lr("initial_lr", initial_lr, dt)
     decay_steps = _length("decay_steps", decay_steps, dt)
-    decay_rate = check_number("decay_rate", decay_rate, lo=0.0, hi=_big(dt))
+    decay_rate = _number("decay_rate", decay_rate, lo=0.0, hi=_big(dt))
     staircase = _flag("staircase", staircase)
     params = {"initial_lr": initial_lr, "decay_steps": decay_steps, "decay_rate": decay_rate,
               "staircase": staircase, "dtype": dt.type}
@@ -553,7 +561,7 @@ def polynomial_decay(initial_lr, decay_steps, end_lr=0.0, power=1.0, cycle=False
       ``optax.linear_schedule(...)`` for ``power=1`` (no ``cycle``; its
       ``transition_begin`` is :func:`join_schedules` with a constant first).
     """
-    dt = check_dtype("dtype", dtype)
+    dt = _dtype("dtype", dtype)
     initial_lr = _lr("initial_lr", initial_lr, dt)
     decay_steps = _length("decay_steps", decay_steps, dt)
     end_lr = _lr("end_lr", end_lr, dt)
@@ -631,7 +639,7 @@ def piecewise_constant(boundaries, values, switch="after", dtype=np.float64):
       init_value=values[0], boundaries_and_scales={b_i: values[i+1] / values[i]})``;
       optax stores *ratios* of consecutive values, not the values.
     """
-    dt = check_dtype("dtype", dtype)
+    dt = _dtype("dtype", dtype)
     boundaries = _number_list("boundaries", boundaries, lo=0.0)
     _increasing("boundaries", boundaries)
     values = _number_list("values", values)
@@ -692,10 +700,10 @@ def step_decay(initial_lr, step_size, gamma=0.1, dtype=np.float64):
     - optax: ``optax.exponential_decay(initial_lr, transition_steps=step_size,
       decay_rate=gamma, staircase=True)`` (needs ``gamma > 0``).
     """
-    dt = check_dtype("dtype", dtype)
+    dt = _dtype("dtype", dtype)
     initial_lr = _lr("initial_lr", initial_lr, dt)
     step_size = check_int("step_size", step_size, lo=1, hi=_MAX_INT)
-    gamma = check_number("gamma", gamma, lo=0.0, hi=_big(dt))
+    gamma = _number("gamma", gamma, lo=0.0, hi=_big(dt))
     params = {"initial_lr": initial_lr, "step_size": step_size, "gamma": gamma, "dtype": dt.type}
     lr0, g, k = dt.type(initial_lr), dt.type(gamma), dt.type(step_size)
 
@@ -752,10 +760,10 @@ def multistep_decay(initial_lr, milestones, gamma=0.1, dtype=np.float64):
     - optax: ``optax.piecewise_constant_schedule(initial_lr, {m: gamma ** c})``
       where ``c`` counts how often ``m`` is repeated.
     """
-    dt = check_dtype("dtype", dtype)
+    dt = _dtype("dtype", dtype)
     initial_lr = _lr("initial_lr", initial_lr, dt)
     milestones = sorted(_number_list("milestones", milestones, lo=1, hi=_MAX_INT, integer=True))
-    gamma = check_number("gamma", gamma, lo=0.0, hi=_big(dt))
+    gamma = _number("gamma", gamma, lo=0.0, hi=_big(dt))
     params = {"initial_lr": initial_lr, "milestones": milestones, "gamma": gamma,
               "dtype": dt.type}
     lr0, g = dt.type(initial_lr), dt.type(gamma)
@@ -825,10 +833,10 @@ def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, dtype=np.floa
     - optax: ``optax.cosine_decay_schedule(init_value=initial_lr,
       decay_steps=decay_steps, alpha=alpha, exponent=exponent)``.
     """
-    dt = check_dtype("dtype", dtype)
+    dt = _dtype("dtype", dtype)
     initial_lr = _lr("initial_lr", initial_lr, dt)
     decay_steps = _length("decay_steps", decay_steps, dt)
-    alpha = check_number("alpha", alpha, lo=0.0, hi=_big(dt))
+    alpha = _number("alpha", alpha, lo=0.0, hi=_big(dt))
     exponent = _positive("exponent", exponent)
     params = {"initial_lr": initial_lr, "decay_steps": decay_steps, "alpha": alpha,
               "exponent": exponent, "dtype": dt.type}
@@ -897,12 +905,12 @@ def cosine_decay_restarts(initial_lr, first_decay_steps, t_mul=2.0, m_mul=1.0, a
       one; the exact equivalent is :func:`join_schedules` of
       :func:`cosine_decay` pieces.
     """
-    dt = check_dtype("dtype", dtype)
+    dt = _dtype("dtype", dtype)
     initial_lr = _lr("initial_lr", initial_lr, dt)
     first_decay_steps = _length("first_decay_steps", first_decay_steps, dt)
-    t_mul = check_number("t_mul", t_mul, lo=1.0, hi=_big(dt))
-    m_mul = check_number("m_mul", m_mul, lo=0.0, hi=_big(dt))
-    alpha = check_number("alpha", alpha, lo=0.0, hi=1.0)
+    t_mul = _number("t_mul", t_mul, lo=1.0, hi=_big(dt))
+    m_mul = _number("m_mul", m_mul, lo=0.0, hi=_big(dt))
+    alpha = _number("alpha", alpha, lo=0.0, hi=1.0)
     params = {"initial_lr": initial_lr, "first_decay_steps": first_decay_steps, "t_mul": t_mul,
               "m_mul": m_mul, "alpha": alpha, "dtype": dt.type}
     lr0, k = dt.type(initial_lr), dt.type(first_decay_steps)
@@ -984,7 +992,7 @@ def linear_warmup(schedule, warmup_steps, start_lr=0.0, dtype=np.float64):
       milestones=[W])`` with ``lr=peak`` (``LinearLR`` needs
       ``start_factor > 0``, so ``start_lr > 0``).
     """
-    dt = check_dtype("dtype", dtype)
+    dt = _dtype("dtype", dtype)
     schedule = _schedule_arg("schedule", schedule)
     warmup_steps = _length("warmup_steps", warmup_steps, dt)
     start_lr = _lr("start_lr", start_lr, dt)
@@ -1072,11 +1080,11 @@ def one_cycle(max_lr, total_steps, pct_start=0.3, div_factor=25.0, final_div_fac
       :func:`polynomial_decay` pieces with ``power=1``.
     - Keras: no built-in 1cycle schedule.
     """
-    dt = check_dtype("dtype", dtype)
+    dt = _dtype("dtype", dtype)
     max_lr = _lr("max_lr", max_lr, dt)
     total_steps = check_int("total_steps", total_steps, lo=1, hi=_MAX_INT)
     three_phase = _flag("three_phase", three_phase)
-    pct_start = check_number("pct_start", pct_start, lo=0.0, hi=0.5 if three_phase else 1.0)
+    pct_start = _number("pct_start", pct_start, lo=0.0, hi=0.5 if three_phase else 1.0)
     div_factor = _positive("div_factor", div_factor)
     final_div_factor = _positive("final_div_factor", final_div_factor)
     anneal = check_choice("anneal", anneal, ("cos", "linear"))
@@ -1161,7 +1169,7 @@ def join_schedules(schedules, boundaries, dtype=np.float64):
       as ``ExponentialLR``) starts from wherever the previous one left it.
     - Keras: no built-in; write a ``LearningRateSchedule`` subclass.
     """
-    dt = check_dtype("dtype", dtype)
+    dt = _dtype("dtype", dtype)
     if isinstance(schedules, (str, bytes)) or not np.iterable(schedules):
         raise TypeError(f"schedules must be a list of schedule functions, got {schedules!r}")
     schedules = [_schedule_arg(f"schedules[{i}]", s) for i, s in enumerate(schedules)]

@@ -24,7 +24,7 @@ from . import theory
 from .descent import Trajectory
 
 __all__ = ["summarize", "describe", "basin_report", "describe_basin", "basin_outcome",
-           "seed_log", "printed_numbers"]
+           "seed_log", "printed_numbers", "Folded"]
 
 
 def _is_quadratic(problem):
@@ -316,3 +316,41 @@ def basin_outcome(report):
     if not r["settled"]:
         return f"still moving in the {r['end_pit']} pit"
     return f"{'jumps into' if r['crossed'] else 'stays in'} the {r['end_pit']} pit"
+
+
+class Folded:
+    """Text a notebook shows folded: a ``<details>`` block that opens on a click.
+
+    For the numbers behind an exercise's solution: they are printed by a cell
+    (so nbval checks them) without giving the answer away before the student
+    has predicted. The plain-text form (what nbval compares, and what a
+    terminal shows) is the title, then the text.
+
+    Parameters
+    ----------
+    text : str
+        The folded content, shown in a fixed-width font.
+    title : str, default "Show the numbers"
+        The line shown while folded.
+
+    Examples
+    --------
+    >>> Folded("w1 = 3.8", title="The numbers")
+    The numbers
+    w1 = 3.8
+    >>> Folded("a < b")._repr_html_()
+    '<details><summary>Show the numbers</summary><pre>a &lt; b</pre></details>'
+    """
+
+    def __init__(self, text, title="Show the numbers"):
+        self.text = str(text)
+        self.title = str(title)
+
+    def __repr__(self):
+        return f"{self.title}\n{self.text}"
+
+    def _repr_html_(self):
+        import html
+
+        return (f"<details><summary>{html.escape(self.title)}</summary>"
+                f"<pre>{html.escape(self.text)}</pre></details>")

@@ -42,7 +42,7 @@ from .schedules import exponential_decay
 from .summary import basin_report, describe, describe_basin, summarize
 
 __all__ = ["Explorer", "DescentExplorer", "RateAndDecayExplorer", "RegimeExplorer",
-           "BasinsExplorer", "log_slider", "make_canvas"]
+           "BasinsExplorer", "log_slider", "octave_slider", "make_canvas"]
 
 _STATUS_COLORS = {"diverged": COLORS[3], "stalled": COLORS[4], "converged": COLORS[2]}
 
@@ -59,6 +59,32 @@ def log_slider(description, value, lo, hi, fmt=".3g"):
     lo_exp = v_exp - step * round((v_exp - lo_exp) / step)
     return W.FloatLogSlider(
         value=value, base=10, min=lo_exp, max=math.log10(hi), step=step,
+        description=description, readout_format=fmt, continuous_update=True,
+        style={"description_width": "9em"}, layout=W.Layout(width="32em"),
+    )
+
+
+def octave_slider(description, value, lo, hi, per_octave=60, fmt=".3g"):
+    """A log-scale slider whose positions are the powers ``2^(k / per_octave)``.
+
+    Every power of 2, 1 included, is a position of the slider, so rates such
+    as ``1 / (2a)`` and ``1 / a`` (for ``a`` on a slider of the same kind)
+    can be reached exactly, one arrow-key press at a time. A browser snaps a
+    slider's value to its positions; with :func:`log_slider` the one-step rate
+    0.5 would snap to 0.501 and never read "one step". The ends ``lo`` and
+    ``hi`` are moved out to the nearest positions.
+
+    Examples
+    --------
+    >>> s = octave_slider("learning rate", 0.5, 1e-3, 2.0)
+    >>> round(10 ** (s.min + 598 * s.step), 12), round(10 ** (s.max), 12)   # 1 and 2
+    (1.0, 2.0)
+    """
+    step = math.log10(2.0) / per_octave
+    k_lo = math.floor(math.log10(lo) / step + 1e-9)
+    k_hi = math.ceil(math.log10(hi) / step - 1e-9)
+    return W.FloatLogSlider(
+        value=value, base=10, min=k_lo * step, max=k_hi * step, step=step,
         description=description, readout_format=fmt, continuous_update=True,
         style={"description_width": "9em"}, layout=W.Layout(width="32em"),
     )
@@ -206,6 +232,9 @@ class DescentExplorer(Explorer):
             self.loss_panel = LossPanel(axes[1], steps, ylim=(1e-16, loss_top), log=log)
             self.rate_panel = (RatePanel(axes[2], steps, ylim=(0, lr_range[1] * 1.05))
                                if self.decay else None)
+            # with a decaying rate: dashed lines where w freezes for ever (theory.freeze_point)
+            self.freeze_lines = [ax.plot([], [], color="black", ls="--", lw=1.3, zorder=2)[0]
+                                 for ax in axes[:2]] if self.decay else []
         super().__init__(built, fig, title=title)
 
     def settings(self, values):
@@ -234,7 +263,17 @@ class DescentExplorer(Explorer):
             self.rate_panel.ax.set_ylim(0, 1.08 * float({**self.defaults, **values}["lr"]))
             self.rate_panel.update(run)
         self.run = run
-        return summarize(run, lr=lr)
+        summary = summarize(run, lr=lr)
+        if self.freeze_lines:
+            frozen = summary.get("freeze_point")
+            if frozen is None or summary["status"] == "diverged":
+                for line in self.freeze_lines:
+                    line.set_data([], [])
+            else:
+                level = float(problem.loss(frozen))
+                self.freeze_lines[0].set_data([frozen, frozen], self.path_panel.ylim)
+                self.freeze_lines[1].set_data([0, run.steps], [level, level])
+        return summary
 
 
 class RateAndDecayExplorer(DescentExplorer):
@@ -299,7 +338,9 @@ class RegimeExplorer(Explorer):
     """The regimes of a constant rate on ``a (w - w*)^2``, with the rate axis under the run.
 
     Top: the path of ``w`` on the loss curve and the loss against the step
-    (log scale). Bottom: the rate axis (:class:`lrlab.plotting.RateAxisPanel`):
+    (log scale). The rate and ``a`` sliders are :func:`octave_slider`, so the
+    one-step rate and the limit are positions a student can land on.
+    Bottom: the rate axis (:class:`lrlab.plotting.RateAxisPanel`):
     the factor ``1 - 2 a lr`` that multiplies the error each step
     (:func:`lrlab.theory.error_factor`), the regime bands, the one-step and
     critical rates, and a marker at the current rate. With the control
@@ -331,9 +372,9 @@ class RegimeExplorer(Explorer):
         self.center = float(center)
         self.defaults = dict(lr=lr, w0=w0, steps=steps, a=a)
         make = {
-            "lr": lambda: log_slider("learning rate", lr, *lr_range),
+            "lr": lambda: octave_slider("learning rate", lr, *lr_range),
             "steps": lambda: _slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
-            "a": lambda: log_slider("curvature a", a, *a_range),
+            "a": lambda: octave_slider("curvature a", a, *a_range),
             "w0": lambda: _slider(W.FloatSlider, "start w0", value=w0, min=w0_range[0],
                                   max=w0_range[1], step=0.1),
         }
@@ -374,7 +415,8 @@ class RegimeExplorer(Explorer):
     @property
     def text(self):
         s = self.summary
-        return (f"{describe(s)} | each step multiplies the error by {s['error_factor']:.3g}; "
+        factor = round(s["error_factor"], 12) + 0.0     # no "1.11e-16" for an exact 0
+        return (f"{describe(s)} | each step multiplies the error by {factor:.3g}; "
                 f"one step at lr = {s['one_step_lr']:.3g}, limit {s['critical_lr']:.3g}")
 
 

@@ -148,7 +148,7 @@ class BowlExplorer(Explorer2D):
     def __init__(self, lr=0.1, condition=10.0, x0=-5.0, y0=2.0, steps=60,
                  controls=("lr", "condition", "x0", "y0", "steps"), decay_rate=1.0,
                  steepest=10.0, xlim=(-6.0, 6.0), ylim=(-3.0, 3.0), lr_range=(0.002, 0.25),
-                 eps=1e-3, max_steps=200, title=None, figsize=(11, 4.6)):
+                 eps=1e-3, max_steps=200, title=None, figsize=(9.4, 4.4)):
         make = {
             "lr": lambda: _slider(W.FloatSlider, "learning rate", value=lr, min=lr_range[0],
                                   max=lr_range[1], step=0.001, readout_format=".3f"),
@@ -257,6 +257,8 @@ class LandscapeExplorer(Explorer2D):
     spacing, levels : contour levels (see :class:`~lrlab.plotting2d.ContourPanel`)
     log_loss : bool
         Log scale for the loss panel (for a loss that stays positive).
+    loss_ylim : (float, float), optional
+        Range of the loss panel; by default from the loss at the window's corners.
 
     Examples
     --------
@@ -269,7 +271,8 @@ class LandscapeExplorer(Explorer2D):
 
     def __init__(self, problem, lr=0.001, x0=-1.2, y0=1.0, steps=2000, xlim=(-2.0, 2.0),
                  ylim=(-1.0, 3.0), lr_range=(1e-4, 1e-2), max_steps=5000, spacing="log",
-                 levels=14, log_loss=True, title=None, figsize=(11, 4.2), tol=1e-3):
+                 levels=14, log_loss=True, loss_ylim=None, title=None, figsize=(9.4, 3.9),
+                 tol=1e-3):
         if problem.shape != (2,):
             raise ValueError("LandscapeExplorer shows 2-D problems; problem.shape must be (2,)")
         self.problem, self.tol = problem, float(tol)
@@ -291,7 +294,8 @@ class LandscapeExplorer(Explorer2D):
                 bottom = float(np.min(problem.loss(np.atleast_2d(
                     getattr(problem, "minima", np.zeros((1, 2)))))))
                 ylim_loss = (bottom - 0.1 * (top - bottom), 1.2 * top)
-            self.loss_panel = LossPanel(ax_loss, steps, ylim=ylim_loss, log=log_loss)
+            self.loss_panel = LossPanel(ax_loss, steps, ylim=loss_ylim or ylim_loss,
+                                        log=log_loss)
         super().__init__(built, fig, title=title)
 
     def redraw(self, values):

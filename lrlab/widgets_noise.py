@@ -61,7 +61,7 @@ class NoiseScheduleExplorer(Explorer):
 
     def __init__(self, problem=None, w0=5.0, schedule="exponential", noise=1.0, lr=0.2,
                  decay_rate=0.99, c=0.5, step_size=100, steps=1000, runs=200, seed=0,
-                 max_steps=2000, title=None, figsize=(10.5, 3.9)):
+                 max_steps=2000, title=None, figsize=(9.3, 3.8)):
         self.problem = problem if problem is not None else seed_problem()
         if self.problem.shape != () or not hasattr(self.problem, "center"):
             raise ValueError("NoiseScheduleExplorer shows a 1-D Quadratic")
@@ -76,10 +76,10 @@ class NoiseScheduleExplorer(Explorer):
             "lr": log_slider("starting rate", lr, 0.01, 0.95 * crit),
             "steps": _slider(W.IntSlider, "steps", value=steps, min=100, max=max_steps,
                              step=100),
-            "decay_rate": _slider(W.FloatSlider, "exponential: x per step", value=decay_rate,
+            "decay_rate": _slider(W.FloatSlider, "× per step", value=decay_rate,
                                   min=0.9, max=0.999, step=0.001, readout_format=".3f"),
-            "c": log_slider("1/t: lr → c / t, c =", c, 0.05, 5.0),
-            "step_size": _slider(W.IntSlider, "step: halve every", value=step_size, min=10,
+            "c": log_slider("c (lr → c/t)", c, 0.05, 5.0),
+            "step_size": _slider(W.IntSlider, "halve every", value=step_size, min=10,
                                  max=500, step=10),
         }
         with _style():

@@ -233,3 +233,21 @@ def test_decay_explorer_rate_panel_follows_lr0():
     ex.controls["decay_rate"].value = 0.99
     ex.controls["lr"].value = 0.2
     assert ex.text.startswith("converges:")
+
+
+def test_decay_explorer_draws_the_freeze_point():
+    from lrlab.widgets import DescentExplorer
+
+    ex = DescentExplorer(controls=("lr", "decay_rate"), decay_rate=0.8, steps=50)
+    # independent: -1 + 6 * prod (1 - 0.4 * 0.8^t), and its loss (w + 1)^2
+    frozen = -1 + 6 * math.prod(1 - 0.4 * 0.8**t for t in range(2000))
+    path_line, loss_line = ex.freeze_lines
+    assert path_line.get_xdata()[0] == pytest.approx(frozen, rel=1e-12)
+    assert loss_line.get_ydata()[0] == pytest.approx((frozen + 1) ** 2, rel=1e-10)
+    ex.controls["decay_rate"].value = 0.99
+    ex.controls["lr"].value = 1.9      # diverges: no freeze point drawn
+    assert outcome_by_loop(2.0, 1.9, 0.99) == "diverges"
+    assert ex.text.startswith("diverges:")
+    assert len(path_line.get_xdata()) == 0
+    ex.controls["lr"].value = 0.2      # reaches -1: loss 0, not drawn on the log axis
+    assert path_line.get_xdata()[0] == pytest.approx(-1.0, abs=1e-12)
