@@ -163,6 +163,9 @@ class ContourPanel:
                                  color=COLORS[3], fontsize=12, fontweight="bold", zorder=8,
                                  bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none",
                                            alpha=0.85))
+        for artist in (self.path, self.start, self.end, self.exit, self.minima, self.saddle,
+                       self.exit_text):
+            artist.set_in_layout(False)  # moving artists must not move the axes
         ax.set_xlim(*self.xlim)
         ax.set_ylim(*self.ylim)
         ax.set_xlabel("x")
@@ -258,7 +261,7 @@ class FactorPanel:
                               fontweight="bold", ha="left" if i % 2 else "right", va="bottom",
                               zorder=6) for i in range(d)]
         (self.worst,) = ax.plot([], [], color="black", lw=3.2, alpha=0.35, zorder=3)
-        self.dots = [ax.plot([], [], ls="none", marker=MARKERS[i % 8], ms=9, color=COLORS[i % 8],
+        self.dots = [ax.plot([], [], ls="none", marker=MARKERS[i % 8], ms=8, color=COLORS[i % 8],
                              mec="black", zorder=5)[0] for i in range(d)]
         self.now_line = ax.axvline(0, color=COLORS[4], lw=2, zorder=4)
         self.now_line.set_visible(False)
@@ -273,6 +276,8 @@ class FactorPanel:
                              fontsize=11, fontweight="bold", color=COLORS[4], zorder=6,
                              bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none",
                                        alpha=0.85))
+        for artist in (*self.dots, *self.names, self.label, self.best_text, self.crit_text):
+            artist.set_in_layout(False)
         ax.set_xlim(self.grid[0] if lr_range[0] > 0 else 0.0, self.grid[-1])
         ax.set_ylim(*ylim)
         ax.set_xlabel("learning rate")
@@ -284,16 +289,16 @@ class FactorPanel:
         """Redraw the lines for a problem with other curvatures (same number of directions)."""
         self.problem = problem
         factors = np.abs(theory.direction_factors(problem, self.grid))
-        L = theory.curvatures(problem)
+        d = len(factors[0])
         lo, hi = self.grid[0], self.grid[-1]
         for i, curve in enumerate(self.curves):
             curve.set_data(self.grid, factors[:, i])
             at = int(np.argmin(factors[:, i]))  # the line's lowest point within the range
             at = min(at, int(0.9 * (len(self.grid) - 1)))
             name = self.names[i]
-            name.set_position((self.grid[at] + (0.015 if i % 2 else -0.015) * (hi - lo),
-                               factors[at, i] + 0.03))
-            name.set_text(f"{_name(i, len(L))}: L = {L[i]:.3g}")
+            name.set_position((self.grid[at] + (0.012 if i % 2 else -0.012) * (hi - lo),
+                               factors[at, i] + 0.02))
+            name.set_text(_name(i, d))
         self.worst.set_data(self.grid, theory.contraction(problem, self.grid))
         best, crit = theory.optimal_lr(problem), theory.critical_lr(problem)
         self.best_line.set_xdata([best, best])
@@ -346,6 +351,7 @@ class DirectionErrorPanel:
                       for i in range(d)]
         (self.cross,) = ax.plot([], [], ls="none", marker="X", ms=12, color=COLORS[3],
                                 mec="black", zorder=5)
+        self.cross.set_in_layout(False)
         ax.set_yscale("log")
         ax.set_ylim(*ylim)
         ax.set_xlim(0, steps)

@@ -171,7 +171,7 @@ class BowlExplorer(Explorer2D):
         problem = theory.stretched_bowl(condition, self.steepest)
         with _style():
             fig = Figure(figsize=figsize, layout="constrained")
-            grid = fig.add_gridspec(2, 2, width_ratios=(1.25, 1.0))
+            grid = fig.add_gridspec(2, 2, width_ratios=(1.2, 1.0), height_ratios=(1.2, 1.0))
             ax_map = fig.add_subplot(grid[:, 0])
             ax_factor = fig.add_subplot(grid[0, 1])
             ax_err = fig.add_subplot(grid[1, 1])
