@@ -322,7 +322,8 @@ def rate_sweep(ax, problem, w0, rates, steps, color=COLORS[0], label=None):
     shown = np.where(final > _FLOOR, final, _FLOOR)
     ax.loglog(rates[~diverged], shown[~diverged], color=color, marker="o", ms=3,
               label=label or f"after {steps} steps")
-    top = float(runs.loss[0].max()) * 10
+    # crosses above everything that is still drawn as a line
+    top = 10 * max(float(np.max(shown[~diverged], initial=0.0)), float(runs.loss[0].max()))
     if diverged.any():
         ax.plot(rates[diverged], np.full(diverged.sum(), top), ls="none", marker="x",
                 color=COLORS[3], label="diverged")
