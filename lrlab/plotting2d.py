@@ -294,7 +294,7 @@ class FactorPanel:
         for i, curve in enumerate(self.curves):
             curve.set_data(self.grid, factors[:, i])
             at = int(np.argmin(factors[:, i]))  # the line's lowest point within the range
-            at = min(at, int(0.9 * (len(self.grid) - 1)))
+            at = min(at, int(0.6 * (len(self.grid) - 1)))  # clear of the limit's labels
             name = self.names[i]
             name.set_position((self.grid[at] + (0.012 if i % 2 else -0.012) * (hi - lo),
                                factors[at, i] + 0.02))
@@ -369,9 +369,9 @@ class DirectionErrorPanel:
         lo, hi = self.ylim
         crosses = []
         for i, line in enumerate(self.lines):
-            e = np.where(err[:, i] > lo, err[:, i], lo)
             with np.errstate(invalid="ignore"):
-                bad = ~np.isfinite(e) | (e > hi)
+                bad = ~np.isfinite(err[:, i]) | (err[:, i] > hi)
+                e = np.where(err[:, i] > lo, err[:, i], lo)
             if bad.any():
                 k = int(np.argmax(bad))
                 line.set_data(t[:k], e[:k])

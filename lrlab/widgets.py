@@ -107,7 +107,8 @@ def make_canvas(fig):
         FigureManager(canvas, 0)
     canvas.header_visible = False
     canvas.footer_visible = False
-    canvas.toolbar_visible = "fade-in-fade-out"
+    # the toolbar would cover the left axis labels on hover; a projector needs none
+    canvas.toolbar_visible = False
     canvas.resizable = False
     return canvas
 
@@ -194,7 +195,7 @@ class DescentExplorer(Explorer):
     def __init__(self, problem=None, w0=5.0, lr=0.2, steps=30, controls=("lr", "w0", "steps"),
                  lr_range=(1e-3, 2.0), xlim=None, a=1.0, decay_rate=0.95, decay_steps=1,
                  staircase=False, w0_range=(-6.0, 6.0), max_steps=200, title=None,
-                 figsize=(10, 3.6)):
+                 figsize=(9.2, 3.5)):
         self.problem = problem if problem is not None else seed_problem()
         if self.problem.shape != ():
             raise ValueError("DescentExplorer shows 1-D problems; problem.shape must be ()")
