@@ -398,7 +398,7 @@ def _title(problem, lr):
     if callable(lr):
         p = getattr(lr, "params", {})
         if getattr(lr, "name", "") == "exponential_decay":
-            return f"lr {p['initial_lr']:g}, decay x{p['decay_rate']:g} per step"
+            return f"lr {p['initial_lr']:g}, decay ×{p['decay_rate']:g} per step"
         return getattr(lr, "name", "schedule")
     text = f"lr = {lr:g}"
     if hasattr(problem, "curvature") and hasattr(problem, "center"):

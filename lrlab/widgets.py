@@ -25,14 +25,21 @@ and drive it from code (this is how the notebooks check themselves)::
 
 from __future__ import annotations
 
+import asyncio
 import html
+import logging
 import math
+import struct
 import types
 import warnings
+import zlib
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
+from matplotlib.spines import Spine
 
 from . import theory
 from .descent import gradient_descent
@@ -95,15 +102,76 @@ def _slider(cls, description, **kw):
                style={"description_width": "9em"}, layout=W.Layout(width="32em"), **kw)
 
 
+def png_rgba(pixels, level=3):
+    """Encode an ``(h, w, 4)`` uint8 array as a PNG (no row filters, zlib ``level``).
+
+    A frame after a slider move differs from the last one in a few lines, so
+    the image matplotlib's web backends send (the changed pixels, zero
+    elsewhere) is nearly all zeros: plain zlib compresses it as well as
+    Pillow's filtered encoder does, three times faster.
+    """
+    h, w, _ = pixels.shape
+    raw = np.zeros((h, 1 + 4 * w), dtype=np.uint8)      # filter byte 0 ("none") per row
+    raw[:, 1:] = pixels.reshape(h, 4 * w)
+
+    def chunk(kind, body):
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)    # 8-bit RGBA
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(raw.tobytes(), level)) + chunk(b"IEND", b""))
+
+
+_CANVAS_CLASS = None
+
+
+def _canvas_class():
+    """ipympl's canvas, sending its frames with :func:`png_rgba` (made once, on first use)."""
+    global _CANVAS_CLASS
+    if _CANVAS_CLASS is not None:
+        return _CANVAS_CLASS
+    from ipympl.backend_nbagg import Canvas
+
+    class FastCanvas(Canvas):
+        """An ipympl ``Canvas`` whose frames are encoded by :func:`png_rgba`.
+
+        Same protocol as matplotlib's ``FigureCanvasWebAggCore.get_diff_image``:
+        a full frame when forced, resized or transparent, else the changed
+        pixels on a zero background.
+        """
+
+        def get_diff_image(self):
+            if not self._png_is_old:
+                return None
+            pixels = np.asarray(self.get_renderer().buffer_rgba())
+            buff = pixels.view(np.uint32).squeeze(2)
+            if (self._force_full or buff.shape != self._last_buff.shape
+                    or (pixels[:, :, 3] != 255).any()):
+                self.set_image_mode("full")
+                output = buff
+            else:
+                self.set_image_mode("diff")
+                output = np.where(buff != self._last_buff, buff, 0)
+            self._last_buff = buff.copy()
+            self._force_full = False
+            self._png_is_old = False
+            return png_rgba(output.view(np.uint8).reshape(*output.shape, 4))
+
+    # the front end looks the model up by ipympl's names, which the subclass keeps
+    _CANVAS_CLASS = FastCanvas
+    return FastCanvas
+
+
 def make_canvas(fig):
     """Wrap a matplotlib ``Figure`` in an ipympl canvas widget (no pyplot, no global state)."""
     # ipympl's toolbar passes an argument traitlets deprecates; the warning is
     # about ipympl's code, not ours, and would show in every notebook.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        from ipympl.backend_nbagg import Canvas, FigureManager
+        from ipympl.backend_nbagg import FigureManager
 
-        canvas = Canvas(fig)
+        canvas = _canvas_class()(fig)
         FigureManager(canvas, 0)
     canvas.header_visible = False
     canvas.footer_visible = False
@@ -120,6 +188,27 @@ class Explorer:
     with a ``value``) and implement ``redraw(values) -> summary dict``, which
     updates the figure's artists in place; the readout is written from the
     summary by :func:`lrlab.summary.describe`.
+
+    Drawing is split from the math so a slider keeps up with the hand:
+
+    - :meth:`refresh` reruns the math, moves the artists and rewrites the
+      readout at once (so ``explorer.text`` is always current), then asks
+      for one render. Inside a running event loop (a kernel) the render is
+      deferred to the end of the current message, so a burst of changes
+      handled together is drawn once, with the latest values; with no loop
+      it happens at once.
+    - A render redraws only what moved (blitting): the artists a redraw has
+      changed are marked animated, the rest of the figure is drawn once and
+      kept as a background, and each render restores that background, draws
+      the moving artists on it and sends the frame. Any change the cached
+      background cannot show (axis limits or scales, the canvas size, an
+      artist added or removed, a static artist that moved) falls back to one
+      full draw, which refreshes the background.
+
+    Attributes
+    ----------
+    renders : dict
+        How many renders were ``"full"`` draws and how many ``"blit"``.
     """
 
     columns = 2
@@ -136,6 +225,12 @@ class Explorer:
         self.box = W.VBox([*head, *rows, self.canvas, self.readout])
         self.box.add_class("lrlab-explorer")
         self.summary = None
+        self.renders = {"full": 0, "blit": 0}
+        self._pending = False        # a deferred render is scheduled
+        self._background = None      # the figure without its moving artists
+        self._signature = None       # what the background was drawn for
+        self._moving = []            # (axes or None, artists in drawing order)
+        self.canvas.mpl_connect("draw_event", self._on_draw)
         for control in widgets:
             control.observe(self._on_change, names="value")
         self.refresh()
@@ -161,10 +256,149 @@ class Explorer:
         self.readout.value = (
             f'<span style="font-size:1.15em;color:{color}">{html.escape(self.text)}</span>'
         )
-        self.canvas.draw_idle()
+        self.request_render()
 
     def redraw(self, values):  # pragma: no cover - abstract
         raise NotImplementedError
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def request_render(self):
+        """Render the figure now, or once at the end of the current event-loop turn.
+
+        Several requests in one turn of a running event loop (the kernel
+        handling a message, or a cell setting several controls) give a single
+        render of the final state; without a running loop the render is
+        immediate.
+        """
+        if self._pending:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.render()
+            return
+        self._pending = True
+        loop.call_soon(self._deferred_render)
+
+    def flush(self):
+        """Render now if a deferred render is waiting."""
+        if self._pending:
+            self.render()
+
+    def _deferred_render(self):
+        if not self._pending:
+            return
+        try:
+            self.render()
+        except Exception:  # a callback's error would only reach a log
+            self._pending = False
+            logging.getLogger(__name__).exception("lrlab explorer: render failed")
+
+    def render(self, full=False):
+        """Draw the figure's current state into the canvas and send the frame.
+
+        Parameters
+        ----------
+        full : bool
+            Draw everything, not only the moving artists.
+
+        Returns
+        -------
+        str
+            ``"full"`` or ``"blit"``: how the frame was drawn.
+        """
+        self._pending = False
+        if self._background is not None:
+            moved = self._newly_moving()
+            if moved or self._artist_ids() != self._signature[-1]:
+                self._set_moving(moved)
+                full = True
+        if full or self._background is None:
+            self.renders["full"] += 1
+            self.canvas.draw()            # _on_draw keeps the background, draws the movers
+            return "full"
+        if self._current_signature() != self._signature:
+            # Only limits or scales changed: the layout still fits, so skip it
+            # (it costs as much as the drawing itself).
+            self.renders["full"] += 1
+            engine = self.figure.get_layout_engine()
+            if engine is None:
+                self.canvas.draw()
+                return "full"
+            self.figure.set_layout_engine("none")
+            try:
+                self.canvas.draw()
+            finally:
+                self.figure.set_layout_engine(engine)
+            return "full"
+        self.renders["blit"] += 1
+        self.canvas.restore_region(self._background)
+        self._draw_moving(self.canvas.get_renderer())
+        self.canvas.blit(self.figure.bbox)
+        return "blit"
+
+    def _candidates(self):
+        """(axes, artists) pairs: every artist that may move, in drawing order."""
+        fig = self.figure
+        out = [(None, [a for a in fig.get_children()
+                       if a is not fig.patch and not isinstance(a, Axes)])]
+        for ax in fig.axes:
+            out.append((ax, [a for a in ax.get_children() if a is not ax.patch]))
+        return out
+
+    def _artist_ids(self):
+        return tuple(id(a) for _, artists in self._candidates() for a in artists)
+
+    def _newly_moving(self):
+        """Static artists changed since the last full draw: they become moving ones."""
+        return {a for _, artists in self._candidates() for a in artists
+                if a.stale and not a.get_animated() and not isinstance(a, (Axis, Spine))}
+
+    def _set_moving(self, new):
+        """Animate ``new``, the moving artists still shown, and all drawn after them.
+
+        Moving artists are drawn over the background, so whatever a full draw
+        puts after the first moving artist of an axes (same sort: by zorder,
+        then by order of creation) must be redrawn after it: it moves too.
+        """
+        known = {a for _, group in self._moving for a in group} | set(new)
+        moving = []
+        for ax, artists in self._candidates():
+            ordered = sorted(artists, key=lambda a: a.get_zorder())   # stable, as matplotlib
+            first = next((i for i, a in enumerate(ordered) if a in known), None)
+            if first is None:
+                continue
+            group = ordered[first:]
+            for a in group:
+                a.set_animated(True)
+            moving.append((ax, group))
+        self._moving = moving
+
+    def _draw_moving(self, renderer):
+        for _ax, group in self._moving:
+            for a in group:
+                a.draw(renderer)
+
+    def _current_signature(self):
+        """Everything a cached background depends on (the artists' ids last)."""
+        fig = self.figure
+        sig = [self.canvas.get_width_height(physical=True), fig.dpi]
+        for ax in fig.axes:
+            sig.append((tuple(ax.viewLim.bounds), ax.get_xscale(), ax.get_yscale(),
+                        tuple(ax.get_position().bounds)))
+        sig.append(self._artist_ids())
+        return tuple(sig)
+
+    def _on_draw(self, event):
+        """After any full draw (ours, a zoom, a resize): keep the background, add the movers."""
+        if self.canvas.is_saving():
+            return       # savefig draws animated artists itself
+        renderer = event.renderer
+        if renderer is getattr(self.canvas, "renderer", None):
+            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self._signature = self._current_signature()
+        self._draw_moving(renderer)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.box._repr_mimebundle_(**kwargs)
@@ -260,8 +494,9 @@ class DescentExplorer(Explorer):
         self.loss_panel.update(run)
         if self.rate_panel is not None:
             self.rate_panel.ax.set_xlim(0, run.steps)
-            # the y-range follows the first rate, so a small lr0 still fills the panel
-            self.rate_panel.ax.set_ylim(0, 1.08 * float({**self.defaults, **values}["lr"]))
+            # the y-range follows the first rate, so a small lr0 still fills the panel;
+            # in steps (1, 1.25, 1.5, 2, ...), so most moves redraw only the lines
+            self.rate_panel.ax.set_ylim(0, _nice_top(1.08 * {**self.defaults, **values}["lr"]))
             self.rate_panel.update(run)
         self.run = run
         summary = summarize(run, lr=lr)
@@ -472,6 +707,18 @@ class BasinsExplorer(DescentExplorer):
     @property
     def text(self):
         return describe_basin(self.summary["basin"])
+
+
+def _nice_top(x):
+    """The smallest of 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of 10) that is >= x."""
+    x = float(x)
+    if not math.isfinite(x) or x <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(x))
+    for m in (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
+        if m * power >= x * (1 - 1e-12):
+            return m * power
+    return 10.0 * power
 
 
 def _style():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import signal
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,15 @@ from e2e_support import (
     start_server,
     stop_server,
 )
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+# A CI time-out or `kill` sends SIGTERM: turn it into an interrupt, so that the
+# fixtures' finally blocks still stop the servers, kernels and browser.
+signal.signal(signal.SIGTERM, _interrupt)
 
 
 @pytest.fixture(scope="session")

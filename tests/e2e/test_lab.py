@@ -18,9 +18,18 @@ RUN_TIMEOUT = 300  # seconds for a whole notebook to run
 
 
 def code_cells_to_run(path) -> int:
-    """Code cells with some source: JupyterLab gives each an execution count."""
+    """Code cells with some source and a visible input: each shows its execution count.
+
+    (A cell whose input is collapsed, ``metadata.jupyter.source_hidden``, shows no prompt.)
+    """
     nb = json.loads(path.read_text(encoding="utf-8"))
-    return sum(1 for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip())
+    return sum(
+        1
+        for c in nb["cells"]
+        if c["cell_type"] == "code"
+        and "".join(c["source"]).strip()
+        and not c["metadata"].get("jupyter", {}).get("source_hidden")
+    )
 
 
 def kernels_idle(lab) -> bool:
@@ -49,14 +58,21 @@ def test_notebook_runs_and_explorers_respond(lab, page, notebook):
 
         def finished():
             prompts = page.locator(".jp-NotebookPanel .jp-CodeCell .jp-InputPrompt")
-            texts = prompts.all_inner_texts()
+            # textContent: innerText is empty for cells scrolled out of view.
+            texts = prompts.all_text_contents()
             done = sum(1 for t in texts if PROMPT_NUMBER.search(t))
-            return done >= expected and kernels_idle(lab)
+            progress[:] = [done, texts]
+            return done >= expected and "[*]:" not in texts and kernels_idle(lab)
+
+        progress = []
 
         started = time.monotonic()
         ran = poll(finished, timeout=RUN_TIMEOUT, interval=0.25)
         page.screenshot(path=str(shots / "notebook-after-run.png"), full_page=True)
-        assert ran, f"not every cell ran within {RUN_TIMEOUT} s"
+        assert ran, (
+            f"not every cell ran within {RUN_TIMEOUT} s: {progress[0]} of {expected} code cells "
+            f"show an execution count; prompts: {progress[1]}"
+        )
         print(f"ran all cells in {time.monotonic() - started:.1f} s")
 
         scope = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"

@@ -1,0 +1,162 @@
+"""lrlab.widgets2d: the 2-D explorers, driven from code as the notebooks and a click do."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.backend_bases import MouseEvent  # noqa: E402
+
+from lrlab import Quadratic, Rosenbrock, gradient_descent  # noqa: E402
+from lrlab.theory import TwoBasins2D  # noqa: E402
+from lrlab.widgets import Explorer  # noqa: E402
+from lrlab.widgets2d import BowlExplorer, LandscapeExplorer  # noqa: E402
+
+BOWL = Quadratic(a=[0.5, 5.0])  # what BowlExplorer shows at condition 10
+
+
+def _click(explorer, ax, x, y, button=1):
+    """Send a mouse press at data point (x, y) of ``ax`` through the canvas's callbacks."""
+    px, py = ax.transData.transform((x, y))
+    event = MouseEvent("button_press_event", explorer.canvas, px, py, button=button)
+    explorer.canvas.callbacks.process("button_press_event", event)
+
+
+def test_bowl_explorer_is_an_explorer_with_the_css_classes():
+    e = BowlExplorer()
+    assert isinstance(e, Explorer)
+    assert "lrlab-explorer" in e.box._dom_classes
+    assert "lrlab-readout" in e.readout._dom_classes
+    assert list(e.controls) == ["lr", "condition", "x0", "y0", "steps"]
+
+
+def test_bowl_explorer_runs_what_it_says():
+    e = BowlExplorer(lr=0.19, steps=60)
+    expected = gradient_descent(BOWL, [-5.0, 2.0], 0.19, 60)
+    assert e.run.w == pytest.approx(expected.w)
+    # at 0.19: x x0.81, y x-0.9, so y is last; 0.9^t <= 1e-3 first at t = 66
+    assert 0.9**65 > 1e-3 >= 0.9**66
+    assert e.text.startswith("lr 0.19 on a bowl with k = 10: x ×0.81, y ×-0.9 per step, "
+                             "y converges last; error ×0.001 in 66 steps "
+                             "(best rate 0.182: 35 steps)")
+    e.controls["lr"].value = 0.1
+    assert "x converges last" in e.text
+
+
+def test_bowl_explorer_divergence():
+    e = BowlExplorer(lr=0.21, steps=200)
+    assert e.summary["status"] == "diverged"
+    assert "the error grows (converges only below lr = 0.2)" in e.text
+    assert e.contour.exit_text.get_text() == "left the plot at step 5"
+
+
+def test_a_rate_change_keeps_the_contours_a_condition_change_redraws_them():
+    e = BowlExplorer()
+    fill = e.contour.fill
+    e.controls["lr"].value = 0.15
+    e.controls["steps"].value = 90
+    assert e.contour.fill is fill
+    e.controls["condition"].value = 50.0
+    assert e.contour.fill is not fill
+    # curvatures now 10 / 50 and 10: the run is on that bowl
+    expected = gradient_descent(Quadratic([0.1, 5.0]), [-5.0, 2.0], 0.15, 90)
+    assert e.run.w == pytest.approx(expected.w)
+
+
+def test_every_control_changes_the_readout():
+    e = BowlExplorer(controls=("lr", "condition", "x0", "y0", "steps", "decay_rate"))
+    for name, value in [("lr", 0.15), ("condition", 20.0), ("x0", 3.0), ("y0", -1.0),
+                        ("steps", 80), ("decay_rate", 0.95)]:
+        before = e.text
+        e.controls[name].value = value
+        assert e.text != before, name
+
+
+def test_decay_freeze_point_by_products():
+    e = BowlExplorer(lr=0.18, decay_rate=0.9, controls=("lr", "decay_rate", "x0", "y0"))
+    t = np.arange(5000)
+    rates = 0.18 * 0.9**t
+    x = -5.0 * np.prod(1 - 1.0 * rates)
+    y = 2.0 * np.prod(1 - 10.0 * rates)
+    assert e.summary["freeze"] == pytest.approx([x, y], rel=1e-9, abs=1e-300)
+    assert "for ever it freezes at (-0.753, 2.7e-10)" in e.text
+    e.controls["decay_rate"].value = 1.0
+    assert "freezes" not in e.text
+
+
+def test_set_start_and_clipping():
+    e = BowlExplorer()
+    e.set_start(1.0, -1.0)
+    assert (e.controls["x0"].value, e.controls["y0"].value) == (1.0, -1.0)
+    assert e.run.w[0].tolist() == [1.0, -1.0]
+    assert "start (1, -1)" in e.text
+    e.set_start(100.0, -100.0)
+    assert e.run.w[0].tolist() == [6.0, -3.0]
+
+
+def test_set_start_without_start_sliders():
+    e = BowlExplorer(controls=("lr",))
+    e.set_start(2.0, 1.0)
+    assert e.run.w[0].tolist() == [2.0, 1.0]
+
+
+def test_clicking_the_map_moves_the_start():
+    e = BowlExplorer()
+    _click(e, e.contour.ax, 2.0, 1.0)
+    assert e.controls["x0"].value == pytest.approx(2.0, abs=0.02)
+    assert e.controls["y0"].value == pytest.approx(1.0, abs=0.02)
+    assert e.run.w[0] == pytest.approx([2.0, 1.0], abs=0.02)
+    before = e.run.w[0].copy()
+    _click(e, e.factors.ax, 0.1, 0.5)          # another panel: ignored
+    _click(e, e.contour.ax, -3.0, -2.0, button=3)  # right button: ignored
+    assert e.run.w[0].tolist() == before.tolist()
+
+
+def test_clicking_is_ignored_while_zooming():
+    e = BowlExplorer()
+    toolbar = e.canvas.toolbar
+    toolbar.zoom()                      # the zoom tool is on: the click is the zoom's
+    _click(e, e.contour.ax, 2.0, 1.0)
+    assert e.run.w[0].tolist() == [-5.0, 2.0]
+    toolbar.zoom()                      # off again
+    _click(e, e.contour.ax, 2.0, 1.0)
+    assert e.run.w[0] == pytest.approx([2.0, 1.0], abs=0.02)
+
+
+def test_bowl_explorer_rejects_unknown_controls():
+    with pytest.raises(ValueError, match="controls"):
+        BowlExplorer(controls=("lr", "momentum"))
+
+
+def test_landscape_explorer_two_pits():
+    p = TwoBasins2D()
+    e = LandscapeExplorer(p, lr=0.15, x0=1.6, y0=1.5, steps=60, xlim=(-2, 2), ylim=(-1.8, 1.8),
+                          lr_range=(0.005, 0.4), spacing="sqrt", log_loss=False)
+    run = gradient_descent(p, [1.6, 1.5], 0.15, 60)
+    assert e.run.w == pytest.approx(run.w)
+    # it ends left of the saddle, and the left pit is the deeper one
+    assert run.w[-1, 0] < p.saddle[0]
+    assert p.loss(p.minima[0]) < p.loss(p.minima[1])
+    assert e.text.startswith("from (1.6, 1.5), lr 0.15: settled in the deeper pit, "
+                             "after crossing the saddle")
+    e.controls["lr"].value = 0.1
+    assert "settled in the shallower pit, where it started" in e.text
+    _click(e, e.contour.ax, -1.5, 1.0)
+    assert e.run.w[0] == pytest.approx([-1.5, 1.0], abs=0.02)
+
+
+def test_landscape_explorer_rosenbrock_local_limit():
+    e = LandscapeExplorer(Rosenbrock(), lr=1e-3, steps=500)
+    x, y = e.run.w[-1]
+    H = np.array([[2 - 400 * y + 1200 * x * x, -400 * x], [-400 * x, 200.0]])
+    assert e.summary["local_limit"] == pytest.approx(2 / np.linalg.eigvalsh(H).max(), rel=1e-6)
+    assert "so stable only below lr = " in e.text
+    before = e.text
+    e.controls["y0"].value = 2.0
+    assert e.text != before and e.text.startswith("from (-1.2, 2)")
+
+
+def test_landscape_explorer_needs_a_2d_problem():
+    with pytest.raises(ValueError, match="2-D"):
+        LandscapeExplorer(Quadratic(1.0))

@@ -1,0 +1,143 @@
+"""Tests of the gallery explorer: the dropdown swaps the sliders, every control drives the run."""
+
+from __future__ import annotations
+
+import doctest
+
+import ipywidgets as W
+import numpy as np
+import pytest
+
+pytest.importorskip("ipympl")
+
+import lrlab.widgets_schedules as WS  # noqa: E402
+from lrlab.conventions import GALLERY, GALLERY_DEFAULTS  # noqa: E402
+from lrlab.widgets_schedules import GalleryExplorer  # noqa: E402
+
+
+@pytest.fixture()
+def explorer():
+    return GalleryExplorer()
+
+
+def _sliders_on_page(box):
+    found, todo = [], [box]
+    while todo:
+        w = todo.pop()
+        if isinstance(w, (W.IntSlider, W.FloatSlider, W.FloatLogSlider, W.Checkbox)):
+            found.append(w)
+        todo.extend(getattr(w, "children", ()))
+    return found
+
+
+def test_doctests():
+    assert doctest.testmod(WS).failed == 0
+
+
+def test_explorer_box_and_readout_classes(explorer):
+    assert "lrlab-explorer" in explorer.box._dom_classes
+    assert "lrlab-readout" in explorer.readout._dom_classes
+    assert "lrlab-calls" in explorer.calls._dom_classes
+    assert tuple(explorer.controls["schedule"].options) == GALLERY
+    assert explorer.canvas in explorer.box.children
+
+
+def test_default_cosine_readout(explorer):
+    # cosine_decay(0.1, 100) summed over steps 0..99: 0.05 * sum(1 + cos(pi t / 100))
+    t = np.arange(100)
+    total = float(np.sum(0.05 * (1 + np.cos(np.pi * t / 100))))
+    assert explorer.summary["total"] == pytest.approx(total)
+    assert explorer.text.startswith("cosine_decay(0.1, 100): after 100 steps")
+    assert f"total of the 100 rates {total:.4g}" in explorer.text
+
+
+@pytest.mark.parametrize("name", GALLERY)
+def test_dropdown_shows_only_that_schedules_settings(explorer, name):
+    explorer.controls["schedule"].value = name
+    on_page = _sliders_on_page(explorer.box)
+    expected = {explorer.controls[f"{name}.{k}"] for k in GALLERY_DEFAULTS[name]}
+    expected |= {explorer.controls["steps"]}
+    shown = {w for w in on_page}
+    assert {w for w in shown if not isinstance(w, W.Dropdown)} == {
+        w for w in expected if not isinstance(w, W.Dropdown)}
+    assert explorer.summary["status"] != "invalid"
+    assert explorer.text.startswith(name)
+
+
+def test_step_decay_settings_drive_the_run(explorer):
+    explorer.controls["schedule"].value = "step_decay"
+    explorer.controls["step_decay.gamma"].value = 0.1
+    explorer.controls["step_decay.step_size"].value = 10
+    explorer.controls["steps"].value = 30
+    t = np.arange(30)
+    np.testing.assert_allclose(explorer.run.lr, 0.1 * 0.1 ** (t // 10), rtol=1e-12)
+    assert explorer.summary["total"] == pytest.approx(10 * (0.1 + 0.01 + 0.001))
+    assert "StepLR(opt, step_size=10, gamma=0.1)" in explorer.calls.value
+
+
+def test_constant_one_step_rate_lands_on_the_minimum(explorer):
+    explorer.controls["schedule"].value = "constant"
+    explorer.controls["constant.lr"].value = 0.5       # 1 / (2a) for the seed
+    assert explorer.run.w[1] == pytest.approx(-1.0)
+    assert "w = -1" in explorer.text
+
+
+def test_constant_past_the_limit_diverges(explorer):
+    explorer.controls["schedule"].value = "constant"
+    explorer.controls["constant.lr"].value = 1.2
+    assert explorer.summary["status"] == "diverged"
+    assert "diverged at step" in explorer.text and "limit 1" in explorer.text
+
+
+def test_steps_above_the_limit_are_counted(explorer):
+    explorer.controls["cosine_decay.initial_lr"].value = 1.05
+    # 1.05 (1 + cos(pi t / 100)) / 2 > 1 for t <= 14
+    assert explorer.summary["steps_above_limit"] == 15
+    assert "15 steps above the limit 1" in explorer.text
+
+
+def test_invalid_settings_are_reported_not_raised(explorer):
+    explorer.controls["schedule"].value = "piecewise_constant"
+    explorer.controls["piecewise_constant.boundary_1"].value = 80
+    assert explorer.summary["status"] == "invalid"
+    assert "strictly increasing" in explorer.text
+    explorer.controls["piecewise_constant.boundary_1"].value = 10
+    assert explorer.summary["status"] != "invalid"
+
+
+def test_one_cycle_three_phase_keeps_pct_start_legal(explorer):
+    explorer.controls["schedule"].value = "one_cycle"
+    explorer.controls["one_cycle.pct_start"].value = 0.8
+    explorer.controls["one_cycle.three_phase"].value = True
+    assert explorer.controls["one_cycle.pct_start"].value <= 0.5
+    assert explorer.summary["status"] != "invalid"
+    explorer.controls["one_cycle.three_phase"].value = False
+    assert explorer.controls["one_cycle.pct_start"].max == pytest.approx(0.95)
+
+
+def test_artists_are_updated_in_place(explorer):
+    lines = (explorer.rate_panel.line, explorer.path_panel.path, explorer.loss_panel.lines[0])
+    n_lines = len(explorer.figure.axes[0].get_lines())
+    for name in ("one_cycle", "linear_warmup", "constant"):
+        explorer.controls["schedule"].value = name
+    assert (explorer.rate_panel.line, explorer.path_panel.path,
+            explorer.loss_panel.lines[0]) == lines
+    assert len(explorer.figure.axes[0].get_lines()) == n_lines
+    x, y = explorer.rate_panel.line.get_data()
+    assert np.allclose(y, 0.1)
+
+
+def test_slider_for_kinds():
+    assert isinstance(WS.slider_for("cosine_decay", "initial_lr", 0.1), W.FloatLogSlider)
+    assert isinstance(WS.slider_for("step_decay", "step_size", 25), W.IntSlider)
+    assert isinstance(WS.slider_for("piecewise_constant", "switch", "after"), W.Dropdown)
+    assert isinstance(WS.slider_for("exponential_decay", "staircase", False), W.Checkbox)
+    assert WS.slider_for("inverse_time_decay", "decay_rate", 1.0).max == 5.0
+    with pytest.raises(ValueError):
+        WS.slider_for("constant", "nonsense", 1)
+
+
+def test_needs_a_1d_problem():
+    from lrlab import Quadratic
+    with pytest.raises(ValueError):
+        GalleryExplorer(problem=Quadratic([1.0, 2.0]))
