@@ -22,6 +22,8 @@ __all__ = [
     "Problem",
     "Quadratic",
     "TwoBasins",
+    "TwoBasins2D",
+    "stretched_bowl",
     "Rosenbrock",
     "LeastSquares",
     "NoisyGradient",
@@ -216,6 +218,79 @@ class TwoBasins(Problem):
 
     def _describe(self):
         return f"tilt={self.tilt:g}"
+
+
+class TwoBasins2D(Problem):
+    """Two pits in the plane: ``loss(x, y) = (x^2 - 1)^2 + tilt x + b y^2``.
+
+    :class:`TwoBasins` along ``x`` and a bowl of steepness ``b``
+    along ``y``. The pits' bottoms are at ``(m, 0)`` for the two minima ``m`` of
+    the 1-D problem (the deeper one on the left for ``tilt > 0``); between them the
+    hump becomes a saddle point. Curvatures at a bottom: ``12 m^2 - 4`` along
+    ``x`` and ``2 b`` along ``y``.
+
+    >>> p = TwoBasins2D()
+    >>> p.minima.round(4).tolist(), p.pit([[-2.0, 1.0], [1.5, 0.0]]).tolist()
+    ([[-1.0356, 0.0], [0.9601, 0.0]], [0, 1])
+    """
+
+    name = "two basins 2d"
+
+    def __init__(self, tilt=0.3, b=1.0):
+        self.along_x = TwoBasins(tilt)
+        self.tilt = self.along_x.tilt
+        self.b = check_number("b", b, lo=0, lo_open=True)
+        self.shape = (2,)
+
+    @property
+    def minima(self):
+        """Bottoms of the two pits, left then right, shape (2, 2)."""
+        m = self.along_x.minima
+        return np.stack([m, np.zeros(2)], axis=-1)
+
+    @property
+    def saddle(self):
+        """The saddle point between the pits."""
+        return np.array([self.along_x.stationary_points[1], 0.0])
+
+    @property
+    def deeper(self):
+        """Index (0 left, 1 right) of the pit with the lower bottom."""
+        return int(np.argmin(self.loss(self.minima)))
+
+    def pit(self, w):
+        """Which pit a point lies over: 0 left of the saddle, 1 right of it."""
+        w = np.asarray(w, dtype=np.float64)
+        out = (w[..., 0] >= self.saddle[0]).astype(int)
+        return int(out) if out.ndim == 0 else out
+
+    def _loss(self, w):
+        b = w.dtype.type(self.b)
+        y = w[..., 1]
+        return self.along_x._loss(w[..., 0]) + b * y * y
+
+    def _grad(self, w, step):
+        b = w.dtype.type(self.b)
+        return np.stack([self.along_x._grad(w[..., 0], step), 2 * b * w[..., 1]], axis=-1)
+
+    def _describe(self):
+        return f"tilt={self.tilt:g}, b={self.b:g}"
+
+
+def stretched_bowl(condition, steepest=10.0, center=(0.0, 0.0)):
+    """A 2-D quadratic bowl with a given condition number and a fixed steepest curvature.
+
+    Curvatures ``L = (steepest / condition, steepest)``, i.e.
+    ``loss = (L_x / 2) x^2 + (L_y / 2) y^2`` around ``center``. Keeping the
+    steepest curvature fixed keeps the limit ``2 / steepest`` fixed while the
+    flat direction gets flatter.
+
+    >>> stretched_bowl(10)                  # 0.5 x^2 + 5 y^2
+    Quadratic(a=[0.5, 5.0], center=[0.0, 0.0])
+    """
+    k = check_number("condition", condition, lo=1)
+    top = check_number("steepest", steepest, lo=0, lo_open=True)
+    return Quadratic(a=[top / (2.0 * k), top / 2.0], center=center)
 
 
 class Rosenbrock(Problem):

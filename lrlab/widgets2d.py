@@ -29,6 +29,7 @@ from . import theory
 from .descent import gradient_descent
 from .plotting import LossPanel
 from .plotting2d import ContourPanel, DirectionErrorPanel, FactorPanel
+from .problems import stretched_bowl
 from .schedules import exponential_decay
 from .summary import describe, summarize
 from .widgets import Explorer, _slider, _style, log_slider
@@ -115,7 +116,7 @@ def _start_sliders(xlim, ylim, x0, y0):
 class BowlExplorer(Explorer2D):
     """Gradient descent on a stretched bowl: the zig-zag, the limit and the best rate, live.
 
-    The bowl is :func:`lrlab.theory.stretched_bowl`: curvatures
+    The bowl is :func:`lrlab.problems.stretched_bowl`: curvatures
     ``(steepest / k, steepest)``, so the condition number ``k`` changes how
     flat the ``x`` direction is while the limit ``2 / steepest`` stays put.
     Three panels: the contour map with the path; every direction's factor
@@ -168,7 +169,7 @@ class BowlExplorer(Explorer2D):
         self.steepest, self.eps = float(steepest), float(eps)
         self.defaults = dict(lr=lr, condition=condition, steps=steps, decay_rate=decay_rate,
                              x0=x0, y0=y0)
-        problem = theory.stretched_bowl(condition, self.steepest)
+        problem = stretched_bowl(condition, self.steepest)
         with _style():
             fig = Figure(figsize=figsize, layout="constrained")
             grid = fig.add_gridspec(2, 2, width_ratios=(1.2, 1.0), height_ratios=(1.2, 1.0))
@@ -184,7 +185,7 @@ class BowlExplorer(Explorer2D):
     def settings(self, values):
         """The problem, rate (or schedule) and run for a set of control values."""
         v = {**self.defaults, **values}
-        problem = theory.stretched_bowl(v["condition"], self.steepest)
+        problem = stretched_bowl(v["condition"], self.steepest)
         lr = v["lr"]
         if v["decay_rate"] < 1:
             lr = exponential_decay(v["lr"], 1, v["decay_rate"])
@@ -242,7 +243,7 @@ class BowlExplorer(Explorer2D):
 class LandscapeExplorer(Explorer2D):
     """Gradient descent on any 2-D problem: the path on its contour map and the loss per step.
 
-    For a problem with two pits (:class:`lrlab.theory.TwoBasins2D`) the
+    For a problem with two pits (:class:`lrlab.problems.TwoBasins2D`) the
     readout names the pit the run ends in; for any other it gives the
     curvatures where the run ended (:func:`lrlab.theory.local_curvatures`)
     and the largest stable rate there.
@@ -262,7 +263,7 @@ class LandscapeExplorer(Explorer2D):
 
     Examples
     --------
-    >>> from lrlab.theory import TwoBasins2D
+    >>> from lrlab.problems import TwoBasins2D
     >>> explorer = LandscapeExplorer(TwoBasins2D(), lr=0.15, x0=1.6, y0=1.5, steps=60,
     ...                              lr_range=(0.01, 0.3), spacing="sqrt")
     >>> explorer.text.split(";")[0]

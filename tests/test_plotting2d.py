@@ -19,7 +19,7 @@ from lrlab.plotting2d import (  # noqa: E402
     edge_exit,
     factor_plot,
 )
-from lrlab.theory import TwoBasins2D  # noqa: E402
+from lrlab.problems import TwoBasins2D  # noqa: E402
 
 BOWL = Quadratic(a=[0.5, 5.0])
 W0 = [-5.0, 2.0]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lrlab import Quadratic, Rosenbrock, TwoBasins, gradient_descent, theory
-from lrlab.theory import TwoBasins2D
+from lrlab.problems import TwoBasins2D, stretched_bowl
 
 BOWL = Quadratic(a=[0.5, 5.0])  # curvatures 1 and 10
 
@@ -147,10 +147,10 @@ def test_two_basins_2d_checks_its_arguments():
 
 @pytest.mark.parametrize("k", [1.0, 4.0, 64.0])
 def test_stretched_bowl(k):
-    b = theory.stretched_bowl(k)
+    b = stretched_bowl(k)
     assert b.curvature == pytest.approx([10.0 / k, 10.0])
     assert theory.condition_number(b) == pytest.approx(k)
     assert theory.critical_lr(b) == pytest.approx(0.2)
     assert theory.optimal_contraction(b) == pytest.approx((k - 1) / (k + 1))
     with pytest.raises(ValueError, match="condition"):
-        theory.stretched_bowl(0.5)
+        stretched_bowl(0.5)

@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 from matplotlib.backend_bases import MouseEvent  # noqa: E402
 
 from lrlab import Quadratic, Rosenbrock, gradient_descent  # noqa: E402
-from lrlab.theory import TwoBasins2D  # noqa: E402
+from lrlab.problems import TwoBasins2D  # noqa: E402
 from lrlab.widgets import Explorer  # noqa: E402
 from lrlab.widgets2d import BowlExplorer, LandscapeExplorer  # noqa: E402
 

@@ -1,0 +1,171 @@
+"""Every explorer of every notebook, driven to its extremes and at random, without a browser.
+
+The explorers are the ones the notebooks make: each notebook's code runs
+in-process (``benchmarks/bench_explorers.py:discover``). Each explorer then
+has every control set to its minimum and its maximum (through the widgets'
+own callbacks, rendering included), and gets seeded random combinations of
+all its controls. After each one:
+
+- no exception escaped a callback and no warning was issued;
+- every axis limit is finite and no line holds an infinite coordinate;
+- the readout agrees with lrlab: the status it shows is the status of an
+  independent :func:`lrlab.gradient_descent` run where the explorer exposes
+  its settings, and a diverged run's readout names the step.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import random
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+COMBINATIONS = 150       # random combinations per explorer
+RENDER_EVERY = 15        # of which every 15th is also drawn
+
+
+def _bench():
+    spec = importlib.util.spec_from_file_location(
+        "bench_explorers", REPO / "benchmarks" / "bench_explorers.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@lru_cache(maxsize=None)
+def explorers(path):
+    """The ``[(name, explorer)]`` a notebook makes (run once per test session)."""
+    return _bench().discover(path)
+
+
+def random_value(control, rng):
+    kind = type(control).__name__
+    if kind == "Checkbox":
+        return rng.random() < 0.5
+    if hasattr(control, "options"):
+        options = [o[1] if isinstance(o, tuple) else o for o in control.options]
+        return rng.choice(options)
+    n = round((control.max - control.min) / control.step)
+    value = control.min + rng.randint(0, n) * control.step
+    if kind == "FloatLogSlider":
+        return control.base ** value
+    return type(control.value)(value)
+
+
+def ends(control):
+    kind = type(control).__name__
+    if kind == "Checkbox":
+        return [False, True]
+    if hasattr(control, "options"):
+        return [o[1] if isinstance(o, tuple) else o for o in control.options]
+    if kind == "FloatLogSlider":
+        return [control.base ** control.min, control.base ** control.max]
+    return [control.min, control.max]
+
+
+def check_figure(explorer, where):
+    for ax in explorer.figure.axes:
+        for lim in (*ax.get_xlim(), *ax.get_ylim()):
+            assert math.isfinite(lim), f"{where}: non-finite axis limit {ax.get_xlim()}"
+        for line in ax.get_lines():
+            xy = np.asarray(line.get_xydata(), dtype=float)
+            assert not np.isinf(xy).any(), f"{where}: a line holds an infinite coordinate"
+        for text in ax.texts:
+            assert np.isfinite(np.asarray(text.get_position(), dtype=float)).all(), where
+
+
+def independent_status(explorer, values):
+    """The status of a run lrlab computes from the explorer's settings, or None."""
+    from lrlab import Quadratic, gradient_descent
+
+    if hasattr(explorer, "settings"):
+        problem, lr, run = explorer.settings(values)
+        w0 = run.w[0]
+        return gradient_descent(problem, w0, lr, run.steps).status
+    if type(explorer).__name__ == "RegimeExplorer":
+        v = {**explorer.defaults, **values}
+        return gradient_descent(Quadratic(v["a"], center=explorer.center), v["w0"], v["lr"],
+                                v["steps"]).status
+    return None
+
+
+def check_readout(explorer, values, where):
+    text = explorer.text
+    assert isinstance(text, str) and text, f"{where}: empty readout"
+    summary = explorer.summary
+    run = getattr(explorer, "run", None)
+    if run is not None and hasattr(run, "status") and np.ndim(run.status) == 0:
+        assert summary["status"] == run.status, f"{where}: readout {summary['status']!r}, " \
+                                                f"run {run.status!r}"
+        if run.status == "diverged":
+            assert f"step {int(run.status_step)}" in text, \
+                f"{where}: diverged at step {int(run.status_step)} but the readout says {text!r}"
+    expected = independent_status(explorer, values)
+    if expected is not None:
+        assert summary["status"] == expected, \
+            f"{where}: readout says {summary['status']!r}, lrlab says {expected!r}"
+
+
+def set_all(explorer, values):
+    """Set every control with one refresh at the end (the callbacks held meanwhile)."""
+    refresh = explorer.refresh
+    explorer.refresh = lambda: None
+    try:
+        for name, value in values.items():
+            explorer.controls[name].value = value
+    finally:
+        del explorer.refresh
+    refresh()
+
+
+def _guarded(where, func, *args):
+    """Call ``func``; an exception or a warning (an error here) fails naming the controls."""
+    try:
+        func(*args)
+    except Exception as err:
+        pytest.fail(f"{where}: {type(err).__name__}: {err}", pytrace=False)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_explorer_survives_its_controls(path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = explorers(path)
+    if not found:
+        pytest.skip(f"{path.name} makes no explorer")
+    for name, explorer in found:
+        explorer.canvas.syncing_data_url = False     # as with a browser view attached
+        rng = random.Random(f"{path.stem}:{name}")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            # each control to each end, through the widget's callback (rendering included)
+            start = dict(explorer.values)
+            for cname, control in explorer.controls.items():
+                for value in ends(control):
+                    where = f"{path.stem}:{name} {cname}={value!r}"
+                    _guarded(where, setattr, control, "value", value)
+                    check_figure(explorer, where)
+                    check_readout(explorer, explorer.values, where)
+                    explorer.render(full=True)
+                    explorer.render()
+                control.value = start[cname]
+            for k in range(COMBINATIONS):
+                values = {c: random_value(ctl, rng) for c, ctl in explorer.controls.items()}
+                where = f"{path.stem}:{name} {values}"
+                render = explorer.request_render
+                explorer.request_render = lambda: None
+                try:
+                    _guarded(where, set_all, explorer, values)
+                finally:
+                    del explorer.request_render
+                check_figure(explorer, where)
+                check_readout(explorer, values, where)
+                if k % RENDER_EVERY == 0:
+                    _guarded(where, render)
