@@ -40,6 +40,7 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.spines import Spine
+from matplotlib.text import Text
 
 from . import theory
 from .descent import gradient_descent
@@ -301,7 +302,8 @@ class Explorer:
         Parameters
         ----------
         full : bool
-            Draw everything, not only the moving artists.
+            Draw everything, not only the moving artists (the layout is rerun
+            only when artists were added, texts changed or the canvas resized).
 
         Returns
         -------
@@ -309,34 +311,41 @@ class Explorer:
             ``"full"`` or ``"blit"``: how the frame was drawn.
         """
         self._pending = False
-        if self._background is not None:
+        layout = self._background is None
+        if not layout:
             moved = self._newly_moving()
-            if moved or self._artist_ids() != self._signature[-1]:
+            added = self._artist_ids() != self._signature[-1]
+            if moved or added:
                 self._set_moving(moved)
                 full = True
-        if full or self._background is None:
+                # new artists or changed texts may need new margins; moved data does not
+                layout = added or any(isinstance(a, Text) for a in moved)
+        signature = self._current_signature()
+        if self._signature is None or signature[:2] != self._signature[:2]:
+            layout = True                 # the canvas was resized
+        if layout or full or signature != self._signature:
+            # A full draw; the layout is kept unless it must change, so the panels
+            # do not shift while a slider changes their limits.
             self.renders["full"] += 1
-            self.canvas.draw()            # _on_draw keeps the background, draws the movers
-            return "full"
-        if self._current_signature() != self._signature:
-            # Only limits or scales changed: the layout still fits, so skip it
-            # (it costs as much as the drawing itself).
-            self.renders["full"] += 1
-            engine = self.figure.get_layout_engine()
-            if engine is None:
-                self.canvas.draw()
-                return "full"
-            self.figure.set_layout_engine("none")
-            try:
-                self.canvas.draw()
-            finally:
-                self.figure.set_layout_engine(engine)
+            self._draw_full(layout)
             return "full"
         self.renders["blit"] += 1
         self.canvas.restore_region(self._background)
         self._draw_moving(self.canvas.get_renderer())
         self.canvas.blit(self.figure.bbox)
         return "blit"
+
+    def _draw_full(self, layout):
+        """``canvas.draw()``, with the figure's layout engine run only if ``layout``."""
+        engine = self.figure.get_layout_engine()
+        if layout or engine is None:
+            self.canvas.draw()            # _on_draw keeps the background, draws the movers
+            return
+        self.figure.set_layout_engine("none")
+        try:
+            self.canvas.draw()
+        finally:
+            self.figure.set_layout_engine(engine)
 
     def _candidates(self):
         """(axes, artists) pairs: every artist that may move, in drawing order."""

@@ -32,7 +32,7 @@ from .descent import gradient_descent
 from .plotting import COLORS, LossPanel, PathPanel, RatePanel
 from .plotting_schedules import _style, schedule_style
 from .problems import seed_problem
-from .widgets import Explorer, _slider, log_slider
+from .widgets import Explorer, _slider
 
 __all__ = ["GalleryExplorer", "slider_for"]
 
@@ -55,8 +55,8 @@ _CHOICES = {"switch": ("after", "at"), "anneal": ("cos", "linear")}
 _FLAGS = ("staircase", "three_phase")
 
 
-def slider_for(schedule, name, value, max_steps=300, lr_range=(1e-3, 1.5)):
-    """The control for one gallery setting: log slider for rates, int slider for steps, ...
+def slider_for(schedule, name, value, max_steps=300, lr_range=(0.0, 1.5)):
+    """The control for one gallery setting: a rate slider, an int slider for steps, ...
 
     Parameters
     ----------
@@ -68,13 +68,16 @@ def slider_for(schedule, name, value, max_steps=300, lr_range=(1e-3, 1.5)):
     """
     label = name.replace("_", " ")
     if name in _RATES:
-        return log_slider(label, value, *lr_range, fmt=".3g")
+        # a linear grid of 0.005: every rate the notebook sets (0.1, 0.5, 1.05, ...) is a
+        # position of the slider, so the browser never snaps it to a neighbour
+        return _slider(W.FloatSlider, label, value=value, min=0.0, max=lr_range[1], step=0.005,
+                       readout_format=".3f")
     if name in _LENGTHS:
         return _slider(W.IntSlider, label, value=int(value), min=1, max=max_steps)
     if name in _POSITIONS:
         return _slider(W.IntSlider, label, value=int(value), min=0, max=max_steps)
-    if name == "div_factor":
-        return log_slider(label, value, 1.0, 1000.0, fmt=".3g")
+    if name == "div_factor":  # whole numbers, so that the default 25 stays exactly 25
+        return _slider(W.IntSlider, label, value=int(value), min=1, max=200)
     if name == "decay_rate":
         lo, hi, step = _DECAY_RATE[schedule]
         return _slider(W.FloatSlider, label, value=value, min=lo, max=hi, step=step,
@@ -115,7 +118,7 @@ class GalleryExplorer(Explorer):
     max_steps : int
         Right end of the step sliders.
     lr_range : (float, float)
-        Ends of the log-scale rate sliders.
+        The rate sliders run from 0 to ``lr_range[1]`` (steps of 0.005).
     xlim : (float, float)
         Window of ``w`` shown.
     title : str, optional
@@ -132,7 +135,7 @@ class GalleryExplorer(Explorer):
     """
 
     def __init__(self, schedule="cosine_decay", steps=100, problem=None, w0=5.0, max_steps=300,
-                 lr_range=(1e-3, 1.5), xlim=(-4.0, 6.5), title=None, figsize=(11.5, 3.7)):
+                 lr_range=(0.0, 1.5), xlim=(-4.0, 6.5), title=None, figsize=(11.5, 3.7)):
         self.problem = problem if problem is not None else seed_problem()
         if self.problem.shape != ():
             raise ValueError("GalleryExplorer shows 1-D problems; problem.shape must be ()")

@@ -84,8 +84,10 @@ def check_figure(explorer, where):
 def independent_status(explorer, values):
     """The status of a run lrlab computes from the explorer's settings, or None."""
     from lrlab import Quadratic, gradient_descent
+    from lrlab.widgets import DescentExplorer
 
-    if hasattr(explorer, "settings"):
+    # explorers whose settings(values) give (problem, rate or schedule, run)
+    if isinstance(explorer, DescentExplorer) or type(explorer).__name__ == "BowlExplorer":
         problem, lr, run = explorer.settings(values)
         w0 = run.w[0]
         return gradient_descent(problem, w0, lr, run.steps).status

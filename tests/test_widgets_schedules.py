@@ -128,7 +128,11 @@ def test_artists_are_updated_in_place(explorer):
 
 
 def test_slider_for_kinds():
-    assert isinstance(WS.slider_for("cosine_decay", "initial_lr", 0.1), W.FloatLogSlider)
+    rate = WS.slider_for("cosine_decay", "initial_lr", 0.1)
+    assert isinstance(rate, W.FloatSlider) and rate.step == 0.005
+    # the values the notebook sets are positions of the slider (multiples of the step)
+    for v in (0.1, 0.5, 1.05, 1.4):
+        assert abs(v / rate.step - round(v / rate.step)) < 1e-9
     assert isinstance(WS.slider_for("step_decay", "step_size", 25), W.IntSlider)
     assert isinstance(WS.slider_for("piecewise_constant", "switch", "after"), W.Dropdown)
     assert isinstance(WS.slider_for("exponential_decay", "staircase", False), W.Checkbox)

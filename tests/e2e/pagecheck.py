@@ -122,7 +122,7 @@ def check_explorers(page, scope: str, shots: Path, prefix: str = "") -> list[str
         if not poll(lambda box=box: box.locator("canvas").count(), timeout=20):
             problems.append(f"{name}: no canvas in the explorer")
             continue
-        if not poll(lambda box=box: has_ink(canvas_digest(box)), timeout=20):
+        if not poll(lambda box=box: has_ink(canvas_digest(box)), timeout=12):
             box.screenshot(path=str(shots / f"{name}-not-drawn.png"))
             problems.append(f"{name}: the figure was never drawn (canvas {canvas_digest(box)})")
             continue

@@ -14,7 +14,7 @@ import pytest
 from e2e_support import course_notebooks, notebook_id, screenshot_dir, served_path
 from pagecheck import PROMPT_NUMBER, check_explorers, poll, visible_errors
 
-RUN_TIMEOUT = 300  # seconds for a whole notebook to run
+RUN_TIMEOUT = 150  # seconds for a whole notebook to run (nbval takes a few)
 
 
 def code_cells_to_run(path) -> int:

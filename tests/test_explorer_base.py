@@ -1,0 +1,143 @@
+"""The Explorer base class: blitted frames equal full draws, bursts coalesce, frames decode.
+
+The speed of a live explorer comes from drawing only what moved
+(:meth:`lrlab.widgets.Explorer.render`). These tests pin down that the
+shortcut never shows anything a full draw would not: pixel for pixel, after
+moves that change data, texts, limits and the problem itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import subprocess
+import sys
+
+import matplotlib
+import numpy as np
+import pytest
+
+matplotlib.use("Agg")
+
+from PIL import Image  # noqa: E402
+
+from lrlab.widgets import (  # noqa: E402
+    BasinsExplorer,
+    DescentExplorer,
+    RateAndDecayExplorer,
+    RegimeExplorer,
+    png_rgba,
+)
+
+
+def frame(explorer):
+    """The canvas's pixels now (a copy)."""
+    return np.asarray(explorer.canvas.get_renderer().buffer_rgba()).copy()
+
+
+def assert_same_picture(shown, expected, where=""):
+    """Equal but for rounding: Agg may blend a pixel one unit apart when drawn in two passes."""
+    diff = np.abs(shown.astype(int) - expected.astype(int)).max(axis=-1)
+    assert diff.max() <= 3, f"{where}: pixels differ by up to {diff.max()}"
+    assert (diff > 0).mean() < 1e-3, f"{where}: {(diff > 0).mean():.2%} of the pixels differ"
+
+
+def full_frame(explorer):
+    explorer.render(full=True)
+    return frame(explorer)
+
+
+CASES = [
+    (DescentExplorer, {}, [("lr", 0.3), ("lr", 0.9), ("w0", -3.0), ("lr", 1.5), ("steps", 80)]),
+    (RateAndDecayExplorer, {"lr": 0.03}, [("lr", 0.5), ("decay_rate", 0.95), ("lr", 1.1),
+                                          ("decay_rate", 1.0), ("lr", 1.05)]),
+    (RegimeExplorer, {"controls": ("lr", "a")}, [("lr", 0.4), ("a", 2.0), ("lr", 0.9),
+                                                 ("a", 0.5), ("lr", 0.01)]),
+    (BasinsExplorer, {}, [("lr", 0.2), ("w0", -1.6), ("lr", 0.9), ("lr", 0.05)]),
+]
+
+
+@pytest.mark.parametrize("cls, kwargs, moves", CASES, ids=[c[0].__name__ for c in CASES])
+def test_blitted_frames_equal_full_draws(cls, kwargs, moves):
+    explorer = cls(**kwargs)
+    explorer.canvas.syncing_data_url = False
+    for name, value in moves * 2:          # twice: the second time every mover is known
+        explorer.controls[name].value = value
+        assert_same_picture(frame(explorer), full_frame(explorer), f"{name}={value}")
+    assert explorer.renders["blit"] > 0
+
+
+def test_moves_of_data_only_are_blitted():
+    explorer = DescentExplorer()
+    explorer.canvas.syncing_data_url = False
+    lr = explorer.controls["lr"]
+    lr.value = 0.25                      # the first move finds the moving artists
+    explorer.renders.update(full=0, blit=0)
+    for value in (0.3, 0.35, 0.4, 0.8, 1.2):
+        lr.value = value
+    assert explorer.renders == {"full": 0, "blit": 5}
+    explorer.controls["steps"].value = 90   # the step axis changes: one full draw
+    assert explorer.renders["full"] == 1
+
+
+def test_a_burst_in_one_loop_turn_renders_once_with_the_last_values():
+    explorer = DescentExplorer()
+    explorer.canvas.syncing_data_url = False
+    explorer.render(full=True)
+    explorer.renders.update(full=0, blit=0)
+
+    async def burst():
+        for value in np.geomspace(0.01, 1.5, 12):
+            explorer.controls["lr"].value = float(value)
+        assert explorer.renders == {"full": 0, "blit": 0}    # nothing drawn yet
+        await asyncio.sleep(0)
+
+    asyncio.run(burst())
+    assert sum(explorer.renders.values()) == 1
+    assert explorer.run.lr[0] == pytest.approx(1.5, rel=0.01)
+    assert_same_picture(frame(explorer), full_frame(explorer))
+
+
+def test_other_full_draws_and_savefig_show_the_moving_artists():
+    explorer = DescentExplorer()
+    explorer.canvas.syncing_data_url = False
+    for value in (0.3, 0.9, 1.3):
+        explorer.controls["lr"].value = value
+    expected = frame(explorer)
+    explorer.canvas.draw()                 # as ipympl does on a resize or a zoom
+    assert_same_picture(frame(explorer), expected)
+    with io.BytesIO() as buf:
+        explorer.figure.savefig(buf, format="png")
+        saved = np.asarray(Image.open(buf))
+    assert saved.shape == expected.shape
+    assert_same_picture(saved, expected)
+
+
+def test_png_rgba_decodes_to_the_same_pixels():
+    rng = np.random.default_rng(0)
+    pixels = np.zeros((37, 53, 4), dtype=np.uint8)
+    pixels[5:20, 3:40] = rng.integers(0, 256, (15, 37, 4), dtype=np.uint8)
+    decoded = np.asarray(Image.open(io.BytesIO(png_rgba(pixels))))
+    np.testing.assert_array_equal(decoded, pixels)
+
+
+def test_frames_sent_to_the_front_end_are_diffs_that_rebuild_the_canvas():
+    explorer = DescentExplorer()
+    explorer.canvas.syncing_data_url = False
+    sent = []
+    explorer.canvas.send_binary = sent.append
+    explorer.render(full=True)
+    shown = frame(explorer)              # what the page shows now
+    for value in (0.3, 0.9):
+        explorer.controls["lr"].value = value
+        diff = np.asarray(Image.open(io.BytesIO(sent[-1])))
+        changed = diff[..., 3] != 0      # a diff frame: zero where nothing changed
+        shown[changed] = diff[changed]
+        np.testing.assert_array_equal(shown, frame(explorer))
+
+
+def test_import_lrlab_needs_neither_matplotlib_nor_ipywidgets():
+    code = ("import sys, lrlab; bad = [m for m in ('matplotlib', 'ipywidgets', 'ipympl') "
+            "if m in sys.modules]; print(bad); sys.exit(bool(bad))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
