@@ -108,11 +108,17 @@ def stop(pid):
             time.sleep(0.1)
 
 
-def start_lab(tmp):
-    """A JupyterLab serving a copy of the repository; returns (proc, base url, token)."""
+def start_lab(tmp, notebooks=()):
+    """A JupyterLab serving a copy of the repository; returns (proc, base url, token).
+
+    ``notebooks`` from elsewhere are copied into the copy's ``notebooks/``.
+    """
     site = tmp / "repo"
     shutil.copytree(REPO, site, ignore=shutil.ignore_patterns(
         ".git", ".venv", ".ipynb_checkpoints", "__pycache__", "test-artifacts", "*.egg-info"))
+    for nb in notebooks:
+        if not (site / "notebooks" / nb.name).exists():
+            shutil.copy2(nb, site / "notebooks" / nb.name)
     config = tmp / "config"
     (config / "labconfig").mkdir(parents=True)
     (config / "labconfig" / "page_config.json").write_text(json.dumps(
@@ -168,8 +174,12 @@ def measure(page, base, token, notebook, presses):
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     box = page.locator(".lrlab-explorer").first
-    box.locator(".widget-slider .noUi-handle").first.wait_for(timeout=180_000)
-    box.locator("canvas").first.wait_for(timeout=60_000)
+    box.wait_for(state="attached", timeout=180_000)
+    box.scroll_into_view_if_needed()
+    box.locator(".widget-slider .noUi-handle").first.wait_for(state="attached", timeout=60_000)
+    box.locator("canvas").first.wait_for(state="attached", timeout=60_000)
+    if os.environ.get("BENCH_SCREENSHOT"):
+        page.screenshot(path=os.environ["BENCH_SCREENSHOT"])
     page.wait_for_function(
         """(root) => Array.from(root.querySelectorAll('canvas')).some((c) => {
              if (!c.width) return false;
@@ -216,7 +226,7 @@ def main(argv=None):
     proc = browser = None
     kernel_pids = []
     try:
-        proc, base, token = start_lab(tmp)
+        proc, base, token = start_lab(tmp, notebooks)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
             print(f"{'notebook':<34}{'open->usable':>14}{'key->pixels median':>20}"
@@ -225,6 +235,8 @@ def main(argv=None):
             for nb in notebooks:
                 context = browser.new_context(viewport={"width": 1400, "height": 1000})
                 page = context.new_page()
+                if os.environ.get("BENCH_CONSOLE"):
+                    page.on("console", lambda m: print("console:", m.type, m.text[:300]))
                 try:
                     usable, lat = measure(page, base, token, nb, args.presses)
                     lat.sort()
@@ -235,7 +247,8 @@ def main(argv=None):
                           flush=True)
                 except Exception as err:
                     if "lrlab-explorer" in str(err) or "Timeout" in type(err).__name__:
-                        print(f"{nb.stem:<34}no usable explorer ({type(err).__name__})")
+                        print(f"{nb.stem:<34}no usable explorer ({type(err).__name__}: "
+                              f"{str(err).splitlines()[0]})")
                     else:
                         print(f"{nb.stem:<34}failed: {type(err).__name__}: {err}")
                 finally:

@@ -61,6 +61,7 @@ __all__ = [
     "epoch_stepped",
     "first_change",
     "settle_step",
+    "REFERENCE_FILE",
     "load_reference",
     "reference_case",
     "build_from_spec",
@@ -521,10 +522,12 @@ def equivalents_table(schedules):
 def table_markdown(rows, columns=("lrlab", "keras", "pytorch", "optax"), missing="no built-in"):
     """A Markdown table of :func:`equivalents_table` rows (code in backticks).
 
-    Long prefixes are shortened: ``keras.optimizers.schedules.`` is left out
-    and ``lr_scheduler.`` stands for ``torch.optim.lr_scheduler.``.
+    To keep the table narrow, the module prefixes are named once in the header
+    and left out of the cells: ``keras.optimizers.schedules.``,
+    ``torch.optim.lr_scheduler.`` (``lr_scheduler.`` in the calls) and ``optax.``.
     """
-    head = {"lrlab": "lrlab", "keras": "Keras 3", "pytorch": "PyTorch", "optax": "optax"}
+    head = {"lrlab": "lrlab", "keras": f"Keras 3 (`{_K}`)",
+            "pytorch": "PyTorch (`torch.optim.lr_scheduler.`)", "optax": "optax (`optax.`)"}
     lines = ["| " + " | ".join(head.get(c, c) for c in columns) + " |",
              "|" + "---|" * len(columns)]
     for row in rows:
@@ -534,7 +537,9 @@ def table_markdown(rows, columns=("lrlab", "keras", "pytorch", "optax"), missing
             if text is None:
                 cells.append(f"*{missing}*")
                 continue
-            text = text.replace(_K, "").replace("|", "\\|")
+            for prefix in (_K, _T, "optax."):
+                text = text.replace(prefix, "")
+            text = text.replace("|", "\\|")
             cells.append(f"`{text}`")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -716,12 +721,30 @@ def settle_step(schedule, stop):
 # ---------------------------------------------------------------------------
 
 
-def load_reference(path):
+#: The repository's stored library values (lrlab is installed from the repository, editable).
+REFERENCE_FILE = Path(__file__).resolve().parents[1] / "tests" / "reference" / "schedules.json"
+
+
+def load_reference(path=None):
     """The cases of a reference file written by ``tests/reference/generate_schedules.py``.
 
-    Returns the file's dict (``versions``, ``cases``, ...).
+    Parameters
+    ----------
+    path : str or Path, optional
+        By default the repository's ``tests/reference/schedules.json``, found
+        next to the ``lrlab`` package (so it works from any folder).
+
+    Returns
+    -------
+    dict
+        The file's contents (``versions``, ``cases``, ...).
     """
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    path = Path(REFERENCE_FILE if path is None else path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no reference file at {path}: it is the lrlab repository's "
+                                "tests/reference/schedules.json (install lrlab from the "
+                                "repository: pip install -e .)")
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 def reference_case(reference, case_id, library, dtype="float64"):

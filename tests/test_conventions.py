@@ -91,6 +91,12 @@ def test_build_from_spec_reproduces_every_stored_case():
     assert checked > 80
 
 
+def test_load_reference_default_is_the_repository_file(tmp_path):
+    assert C.load_reference()["versions"] == REFERENCE["versions"]
+    with pytest.raises(FileNotFoundError, match="pip install -e"):
+        C.load_reference(tmp_path / "missing.json")
+
+
 def test_reference_case_errors_and_rates():
     case = C.reference_case(REFERENCE, "piecewise", "optax")
     assert case["rates"][10] == 0.05
@@ -260,10 +266,13 @@ def test_equivalents_table_and_markdown():
     assert [r["name"] for r in rows] == list(C.GALLERY)
     text = C.table_markdown(rows)
     lines = text.splitlines()
-    assert lines[0] == "| lrlab | Keras 3 | PyTorch | optax |"
+    assert lines[0] == ("| lrlab | Keras 3 (`keras.optimizers.schedules.`) | "
+                        "PyTorch (`torch.optim.lr_scheduler.`) | optax (`optax.`) |")
     assert len(lines) == 2 + len(rows)
     assert "*no built-in*" in text
-    assert "keras.optimizers.schedules." not in text
+    body = "\n".join(lines[2:])
+    assert "keras.optimizers.schedules." not in body and "lr_scheduler." not in body
+    assert "`piecewise_constant_schedule(0.1, {31: 0.5, 61: 0.2})`" in body
     assert all(line.count(" | ") == 3 for line in lines[2:])
     rows_list = C.equivalents_table([S.constant(0.1)])
     assert rows_list[0]["name"] == "constant" and math.isclose(0.1, 0.1)

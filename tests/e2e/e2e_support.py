@@ -148,7 +148,10 @@ class Server:
 
 
 def site_root(tmp: Path) -> Path:
-    """A throw-away copy of the notebooks (and the fixture) for a server to serve."""
+    """A throw-away copy of the notebooks (and the fixture) for a server to serve.
+
+    JupyterLab autosaves what it opens: the repository's own notebooks are never opened.
+    """
     root = tmp / "site"
     root.mkdir()
     if NOTEBOOK_DIR.is_dir():
@@ -159,6 +162,11 @@ def site_root(tmp: Path) -> Path:
         (root / "notebooks").mkdir()
     (root / "fixtures").mkdir()
     shutil.copy2(FIXTURE_NOTEBOOK, root / "fixtures" / FIXTURE_NOTEBOOK.name)
+    # Notebooks read files by relative paths (../tests/data/...): link the rest of the
+    # repository beside the copy, read-only in spirit (only the copies are opened).
+    for entry in REPO.iterdir():
+        if entry.name not in {"notebooks", ".git", ".venv", "test-artifacts", "fixtures"}:
+            (root / entry.name).symlink_to(entry)
     return root
 
 

@@ -76,9 +76,10 @@ def has_ink(digest: str, share: float = 0.003) -> bool:
 
 def visible_errors(page, scope: str) -> list[str]:
     """Error outputs and widget errors shown under ``scope``."""
+    # textContent for outputs: a cell scrolled out of view may have no innerText.
     found = [
         f"error output: {text.strip()[:800]}"
-        for text in page.locator(f"{scope} :is({ERROR_OUTPUTS})").all_inner_texts()
+        for text in page.locator(f"{scope} :is({ERROR_OUTPUTS})").all_text_contents()
     ]
     body = page.locator(scope).first.inner_text()
     found += [f"widget error: {msg!r} shown" for msg in WIDGET_ERRORS if msg in body]
