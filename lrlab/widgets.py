@@ -270,9 +270,13 @@ class Explorer:
         Several requests in one turn of a running event loop (the kernel
         handling a message, or a cell setting several controls) give a single
         render of the final state; without a running loop the render is
-        immediate.
+        immediate. Before a page has opened the canvas (``syncing_data_url``)
+        nothing is drawn, as with ``draw_idle``.
         """
-        if self._pending:
+        if self._pending or getattr(self.canvas, "syncing_data_url", False):
+            # No page shows the canvas yet: the page asks for a full draw when it
+            # opens, and ipympl cannot show a frame drawn before that (its
+            # fallback image breaks the view), so there is nothing to draw for.
             return
         try:
             loop = asyncio.get_running_loop()

@@ -44,7 +44,7 @@ def test_voila_shows_no_code_and_sliders_work(voila_factory, page, notebook):
         "getComputedStyle(document.querySelector('#loading')).display === 'none'",
         timeout=120_000,
     )
-    page.wait_for_selector(".lrlab-explorer canvas", timeout=120_000)
+    page.wait_for_selector(".lrlab-explorer canvas", timeout=120_000, state="attached")
     page.screenshot(path=str(shots / "voila-page.png"), full_page=True)
 
     code = page.locator(CODE_SELECTORS)
