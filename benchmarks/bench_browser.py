@@ -16,7 +16,10 @@ all cells from the menu, and measures:
 Servers, kernels and the browser are stopped by process id at the end, also
 on errors. Run from the repository root::
 
-    python benchmarks/bench_browser.py [--presses 20] [NOTEBOOK ...]
+    python benchmarks/bench_browser.py [--presses 20] [--repo DIR] [NOTEBOOK ...]
+
+``--repo`` serves another tree, e.g. the last commit for a before/after
+comparison: ``git archive HEAD | tar -x -C /tmp/head``.
 
 Target: median key -> pixels <= 100 ms.
 """
@@ -108,13 +111,14 @@ def stop(pid):
             time.sleep(0.1)
 
 
-def start_lab(tmp, notebooks=()):
-    """A JupyterLab serving a copy of the repository; returns (proc, base url, token).
+def start_lab(tmp, notebooks=(), repo=REPO):
+    """A JupyterLab serving a copy of ``repo``; returns (proc, base url, token).
 
-    ``notebooks`` from elsewhere are copied into the copy's ``notebooks/``.
+    ``notebooks`` from elsewhere are copied into the copy's ``notebooks/``;
+    its kernels import the copy's ``lrlab``.
     """
     site = tmp / "repo"
-    shutil.copytree(REPO, site, ignore=shutil.ignore_patterns(
+    shutil.copytree(repo, site, ignore=shutil.ignore_patterns(
         ".git", ".venv", ".ipynb_checkpoints", "__pycache__", "test-artifacts", "*.egg-info"))
     for nb in notebooks:
         if not (site / "notebooks" / nb.name).exists():
@@ -166,11 +170,23 @@ def shutdown_kernels(base, token):
         pass
 
 
+def wait_idle(base, token, timeout):
+    """Wait until the server has a kernel and every kernel is idle."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        kernels = api(base, token, "/api/kernels")
+        if kernels and all(k["execution_state"] == "idle" for k in kernels):
+            return True
+        time.sleep(0.25)
+    return False
+
+
 def measure(page, base, token, notebook, presses):
     """(seconds from open to a usable first explorer, [ms per key press -> new pixels])."""
     t0 = time.perf_counter()
     page.goto(f"{base}/lab/tree/notebooks/{notebook.name}?reset&token={token}")
     page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+    wait_idle(base, token, 120)       # Run All before the kernel is up may do nothing
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
     box = page.locator(".lrlab-explorer").first
@@ -188,13 +204,8 @@ def measure(page, base, token, notebook, presses):
              return ink > d.length / 16 / 100; })""",
         arg=box.element_handle(), timeout=120_000, polling=50)
     usable = time.perf_counter() - t0
-    # let the rest of the notebook finish before timing key presses
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        kernels = api(base, token, "/api/kernels")
-        if kernels and all(k["execution_state"] == "idle" for k in kernels):
-            break
-        time.sleep(0.5)
+    time.sleep(1.0)
+    wait_idle(base, token, 300)       # the rest of the notebook runs before the presses
     time.sleep(1.0)
     page.evaluate(WATCH_JS, box.element_handle())
     handle = box.locator(".widget-slider .noUi-handle").first
@@ -218,15 +229,20 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*")
     parser.add_argument("--presses", type=int, default=20)
+    parser.add_argument("--repo", type=Path, default=REPO,
+                        help="the tree to serve (e.g. an export of an older commit)")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    notebooks = [Path(p) for p in args.notebooks] or sorted((REPO / "notebooks").glob("*.ipynb"))
+    notebooks = ([Path(p) for p in args.notebooks]
+                 or sorted((args.repo / "notebooks").glob("*.ipynb")))
     tmp = Path(tempfile.mkdtemp(prefix="lrlab-bench-browser-"))
+    # a plain `kill` still stops the server, its kernels and the browser
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     proc = browser = None
     kernel_pids = []
     try:
-        proc, base, token = start_lab(tmp, notebooks)
+        proc, base, token = start_lab(tmp, notebooks, args.repo)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
             print(f"{'notebook':<34}{'open->usable':>14}{'key->pixels median':>20}"

@@ -40,7 +40,6 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 from matplotlib.spines import Spine
-from matplotlib.text import Text
 
 from . import theory
 from .descent import gradient_descent
@@ -307,7 +306,7 @@ class Explorer:
         ----------
         full : bool
             Draw everything, not only the moving artists (the layout is rerun
-            only when artists were added, texts changed or the canvas resized).
+            only on the first draw, when artists were added or the canvas resized).
 
         Returns
         -------
@@ -322,8 +321,9 @@ class Explorer:
             if moved or added:
                 self._set_moving(moved)
                 full = True
-                # new artists or changed texts may need new margins; moved data does not
-                layout = added or any(isinstance(a, Text) for a in moved)
+                # new artists may need new margins; moved data and texts keep the layout
+                # (rerunning it shifts every panel by a fraction of a pixel)
+                layout = added
         signature = self._current_signature()
         if self._signature is None or signature[:2] != self._signature[:2]:
             layout = True                 # the canvas was resized
@@ -507,9 +507,8 @@ class DescentExplorer(Explorer):
         self.loss_panel.update(run)
         if self.rate_panel is not None:
             self.rate_panel.ax.set_xlim(0, run.steps)
-            # the y-range follows the first rate, so a small lr0 still fills the panel;
-            # in steps (1, 1.25, 1.5, 2, ...), so most moves redraw only the lines
-            self.rate_panel.ax.set_ylim(0, _nice_top(1.08 * {**self.defaults, **values}["lr"]))
+            # the y-range follows the first rate, so a small lr0 still fills the panel
+            self.rate_panel.ax.set_ylim(0, 1.08 * float({**self.defaults, **values}["lr"]))
             self.rate_panel.update(run)
         self.run = run
         summary = summarize(run, lr=lr)
@@ -720,18 +719,6 @@ class BasinsExplorer(DescentExplorer):
     @property
     def text(self):
         return describe_basin(self.summary["basin"])
-
-
-def _nice_top(x):
-    """The smallest of 1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8 (times a power of 10) that is >= x."""
-    x = float(x)
-    if not math.isfinite(x) or x <= 0:
-        return 1.0
-    power = 10.0 ** math.floor(math.log10(x))
-    for m in (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0):
-        if m * power >= x * (1 - 1e-12):
-            return m * power
-    return 10.0 * power
 
 
 def _style():
