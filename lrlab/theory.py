@@ -348,7 +348,8 @@ def freeze_point(problem, w0, schedule, steps=None, max_steps=10_000_000):
     point after that many updates (the same as ``closed_form_path(...)[-1]``).
     With ``steps=None`` the product runs until the rates are too small to
     change it in float64 (``L lr_t < 1e-18``); a schedule that never gets there
-    within ``max_steps`` raises ``ValueError``.
+    within ``max_steps`` raises ``ValueError``. A schedule that stays above the
+    critical rate long enough makes the run diverge: the result is then ``inf``.
 
     >>> from lrlab import seed_problem
     >>> from lrlab.schedules import exponential_decay
@@ -370,9 +371,16 @@ def freeze_point(problem, w0, schedule, steps=None, max_steps=10_000_000):
     start, chunk = 0, 4096
     while start < max_steps:
         rates = np.asarray(schedule(np.arange(start, start + chunk)), dtype=np.float64)
-        prod = prod * np.prod(1.0 - np.multiply.outer(rates, L), axis=0)
+        # A schedule that stays above the limit long enough overflows the
+        # product: the run diverges, and the answer is an infinity.
+        with np.errstate(over="ignore", invalid="ignore"):
+            prod = prod * np.prod(1.0 - np.multiply.outer(rates, L), axis=0)
         if rates[-1] * L.max() < 1e-18 and np.all(np.diff(rates) <= 0):
-            return _as_result(problem.center + prod * (w0 - problem.center))
+            offset = w0 - problem.center
+            with np.errstate(invalid="ignore"):
+                moved = np.where(offset == 0, 0.0, prod * offset)
+            moved = np.where(np.isfinite(moved), moved, np.inf)
+            return _as_result(problem.center + moved)
         start += chunk
         chunk = min(chunk * 2, 1 << 20)
     raise ValueError(

@@ -193,3 +193,13 @@ def test_least_squares_threshold_matches_simulation():
 def test_bad_input_is_named(call, match):
     with pytest.raises((ValueError, TypeError), match=match):
         call()
+
+
+def test_freeze_point_of_a_diverging_decay_is_infinite_and_quiet():
+    # starts at 2.7 (5.4 times the one-step rate) and decays by 0.995 every 33 steps:
+    # the error is multiplied by |1 - 2 * 2.7| = 4.4 per step for hundreds of steps
+    sched = exponential_decay(2.6979, 33, 0.995)
+    assert freeze_point(SEED, 5.0, sched) == math.inf
+    assert gradient_descent(SEED, 5.0, sched, 100).status == "diverged"
+    # a start on the minimum stays there whatever the rates
+    assert freeze_point(SEED, -1.0, sched) == -1.0

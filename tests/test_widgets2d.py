@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 from matplotlib.backend_bases import MouseEvent  # noqa: E402
 
 from lrlab import Quadratic, Rosenbrock, gradient_descent  # noqa: E402
-from lrlab.problems import TwoBasins2D  # noqa: E402
+from lrlab.problems import TwoBasins2D, stretched_bowl  # noqa: E402
 from lrlab.widgets import Explorer  # noqa: E402
 from lrlab.widgets2d import BowlExplorer, LandscapeExplorer  # noqa: E402
 
@@ -47,7 +47,10 @@ def test_bowl_explorer_runs_what_it_says():
 def test_bowl_explorer_divergence():
     e = BowlExplorer(lr=0.21, steps=200)
     assert e.summary["status"] == "diverged"
-    assert "the error grows (converges only below lr = 0.2)" in e.text
+    run = gradient_descent(stretched_bowl(10), [e.values["x0"], e.values["y0"]], 0.21, 200)
+    assert run.status == "diverged"
+    assert (f"the error grows: diverged at step {int(run.status_step)} "
+            "(converges only below lr = 0.2)") in e.text
     assert e.contour.exit_text.get_text() == "left the plot at step 5"
 
 
