@@ -113,12 +113,13 @@ def describe(summary):
     >>> from lrlab import gradient_descent, seed_problem
     >>> run = gradient_descent(seed_problem(), 5.0, lr=1.1, steps=60)
     >>> describe(summarize(run, lr=1.1))
-    'divergent: diverged at step 38 (loss 3.8e+07); converges only below lr = 1'
+    'divergent: diverged at step 38 of 60 (loss 3.8e+07); converges only below lr = 1'
     """
     s = summary
     head = s.get("regime") or s.get("outcome") or s["status"]
     if s["status"] == "diverged":
-        text = f"{head}: diverged at step {s['diverged_at']} (loss {_num(s['final_loss'], 2)})"
+        text = (f"{head}: diverged at step {s['diverged_at']} of {s['steps']} "
+                f"(loss {_num(s['final_loss'], 2)})")
         if "total_lr" in s and "critical_lr" in s:
             text += (f"; the rate stayed above the limit {_num(s['critical_lr'])} "
                      "for too many steps")

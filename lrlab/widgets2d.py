@@ -226,8 +226,10 @@ class BowlExplorer(Explorer2D):
         head = f"lr {_num(s['lr0'])} on a bowl with k = {_num(s['condition'])}"
         start = f"start {_pt(s['w0'])}"
         if s["status"] == "diverged" or s.get("contraction", 0) > 1:
-            where = (f"diverged at step {s['diverged_at']}" if s["status"] == "diverged"
-                     else f"still growing after {s['steps']} steps")
+            if s["status"] == "diverged":
+                where = f"diverged at step {s['diverged_at']} of {s['steps']}"
+            else:
+                where = f"still growing after {s['steps']} steps"
             return (f"{head}: {facts} per step; a factor beyond ±1, so the error grows: "
                     f"{where} (converges only below lr = {_num(s['critical_lr'])}); {start}")
         if "freeze" in s:

@@ -26,7 +26,9 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+# every notebook whose code makes an explorer (07 has none: its figures are static)
+NOTEBOOKS = [p for p in sorted((REPO / "notebooks").glob("*.ipynb"))
+             if "Explorer(" in p.read_text(encoding="utf-8")]
 COMBINATIONS = 150       # random combinations per explorer
 RENDER_EVERY = 15        # of which every 15th is also drawn
 
@@ -140,8 +142,7 @@ def test_every_explorer_survives_its_controls(path):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         found = explorers(path)
-    if not found:
-        pytest.skip(f"{path.name} makes no explorer")
+    assert found, f"{path.name} uses an Explorer class but none was found after running it"
     for name, explorer in found:
         explorer.canvas.syncing_data_url = False     # as with a browser view attached
         rng = random.Random(f"{path.stem}:{name}")

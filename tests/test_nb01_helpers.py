@@ -68,7 +68,6 @@ def test_error_by_step_leaves_out_errors_of_zero():
 
 @pytest.fixture
 def explorer():
-    pytest.importorskip("ipympl")
     from lrlab.widgets import RateAndDecayExplorer
 
     return RateAndDecayExplorer()
@@ -110,7 +109,6 @@ def test_rate_and_decay_back_to_one_is_a_constant_rate(explorer):
 
 
 def test_rate_and_decay_needs_the_decay_control():
-    pytest.importorskip("ipympl")
     from lrlab.widgets import RateAndDecayExplorer
 
     with pytest.raises(ValueError, match="decay_rate"):

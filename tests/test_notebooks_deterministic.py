@@ -70,7 +70,7 @@ def text_outputs(nb):
 
 def execute_twice(path, tmp):
     """Run ``path`` on two fresh kernels at once (``jupyter nbconvert --execute``)."""
-    nbformat = pytest.importorskip("nbformat")
+    import nbformat
     env = dict(os.environ, PYTHONHASHSEED="random")   # no help from a fixed hash seed
     procs = []
     for run in ("a", "b"):

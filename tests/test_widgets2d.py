@@ -49,7 +49,7 @@ def test_bowl_explorer_divergence():
     assert e.summary["status"] == "diverged"
     run = gradient_descent(stretched_bowl(10), [e.values["x0"], e.values["y0"]], 0.21, 200)
     assert run.status == "diverged"
-    assert (f"the error grows: diverged at step {int(run.status_step)} "
+    assert (f"the error grows: diverged at step {int(run.status_step)} of 200 "
             "(converges only below lr = 0.2)") in e.text
     assert e.contour.exit_text.get_text() == "left the plot at step 5"
 

@@ -5,9 +5,6 @@ import math
 import numpy as np
 import pytest
 
-pytest.importorskip("ipywidgets")
-pytest.importorskip("ipympl")
-
 from lrlab import Quadratic, seed_problem  # noqa: E402
 from lrlab import noise as N  # noqa: E402
 from lrlab.widgets_noise import NoiseScheduleExplorer  # noqa: E402
