@@ -718,7 +718,8 @@ class BasinsExplorer(DescentExplorer):
 
     @property
     def text(self):
-        return describe_basin(self.summary["basin"])
+        v = self.values
+        return f"lr {v['lr']:.3g} from w0 = {v['w0']:.3g}: " + describe_basin(self.summary["basin"])
 
 
 def _style():
