@@ -132,7 +132,9 @@ def check_explorers(page, scope: str, shots: Path, prefix: str = "") -> list[str
         if readout.count() != 1:
             problems.append(f"{name}: expected one .lrlab-readout, found {readout.count()}")
             continue
-        controls = [("slider", h) for h in box.locator(SLIDER_HANDLES).all()]
+        # a disabled slider (a parameter of another schedule, say) is not the user's to move
+        enabled = "h => !h.closest('.noUi-target').hasAttribute('disabled')"
+        controls = [("slider", h) for h in box.locator(SLIDER_HANDLES).all() if h.evaluate(enabled)]
         controls += [("dropdown", s) for s in box.locator(".widget-dropdown select").all()]
         controls += [("toggle", t) for t in box.locator(".widget-toggle-buttons").all()]
         if not controls:
