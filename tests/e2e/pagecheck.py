@@ -152,13 +152,14 @@ def check_explorers(page, scope: str, shots: Path, prefix: str = "") -> list[str
             if not moved:
                 problems.append(f"{label}: could not move the control")
                 continue
-            changed = poll(lambda box=box, pixels=pixels: canvas_digest(box) != pixels, 5)
-            new_text = poll(lambda r=readout, t=text: r.inner_text() != t and r.inner_text(), 5)
+            # generous: CI machines are loaded; speed is measured in benchmarks/bench_browser.py
+            changed = poll(lambda box=box, pixels=pixels: canvas_digest(box) != pixels, 15)
+            new_text = poll(lambda r=readout, t=text: r.inner_text() != t and r.inner_text(), 15)
             # Five key presses may arrive as several updates: let the last one land.
             settle(lambda box=box, r=readout: (canvas_digest(box), r.inner_text()))
             box.screenshot(path=str(shots / f"{label}-after.png"))
             if not changed:
-                problems.append(f"{label}: the figure did not change within 5 s")
+                problems.append(f"{label}: the figure did not change within 15 s")
             if not new_text:
                 problems.append(f"{label}: the readout did not change (still {text!r})")
     return problems
