@@ -30,6 +30,7 @@ import html
 import logging
 import math
 import struct
+import time
 import types
 import warnings
 import zlib
@@ -134,29 +135,65 @@ def _canvas_class():
     from ipympl.backend_nbagg import Canvas
 
     class FastCanvas(Canvas):
-        """An ipympl ``Canvas`` whose frames are encoded by :func:`png_rgba`.
+        """An ipympl ``Canvas`` whose frames are encoded by :func:`png_rgba` and never go stale.
 
-        Same protocol as matplotlib's ``FigureCanvasWebAggCore.get_diff_image``:
-        a full frame when forced, resized or transparent, else the changed
-        pixels on a zero background.
+        Same protocol as matplotlib's ``FigureCanvasWebAggCore.get_diff_image``
+        (a whole frame, or only the changed pixels on a zero background), with
+        one rule added. The page shows a frame by loading it into one shared
+        image; a frame that arrives while the one before is still loading
+        replaces it, and the one before is never drawn. A diff that takes the
+        place of a lost frame paints its few pixels over an old picture (or an
+        empty canvas) and leaves it wrong. So:
+
+        - a frame sent within ``diff_after`` seconds of the previous one is
+          whole (losing the previous one then costs nothing), and
+        - after a diff, once the canvas has been quiet for ``heal_after``
+          seconds, the same picture is sent again whole, which repairs the
+          page if the page still lost a frame.
         """
+
+        diff_after = 0.25
+        heal_after = 0.5
 
         def get_diff_image(self):
             if not self._png_is_old:
                 return None
+            now = time.monotonic()
             pixels = np.asarray(self.get_renderer().buffer_rgba())
             buff = pixels.view(np.uint32).squeeze(2)
-            if (self._force_full or buff.shape != self._last_buff.shape
+            recent = now - getattr(self, "_sent_at", -math.inf) < self.diff_after
+            if (self._force_full or recent or buff.shape != self._last_buff.shape
                     or (pixels[:, :, 3] != 255).any()):
                 self.set_image_mode("full")
                 output = buff
             else:
                 self.set_image_mode("diff")
                 output = np.where(buff != self._last_buff, buff, 0)
+                self._schedule_heal()
+            self._sent_at = now
             self._last_buff = buff.copy()
             self._force_full = False
             self._png_is_old = False
             return png_rgba(output.view(np.uint8).reshape(*output.shape, 4))
+
+        def _schedule_heal(self):
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:
+                return            # no kernel loop (a script, a test): nothing is lost either
+            self._diffs = getattr(self, "_diffs", 0) + 1
+            loop.call_later(self.heal_after, self._heal, self._diffs)
+
+        def _heal(self, number):
+            """Resend the picture whole if diff ``number`` is still the last frame sent."""
+            if number != self._diffs or self._current_image_mode != "diff":
+                return
+            try:
+                self._force_full = True
+                self._png_is_old = True
+                self.manager.refresh_all()
+            except Exception:  # a loop callback's error would only reach a log
+                logging.getLogger(__name__).exception("lrlab explorer: resending a frame failed")
 
     # the front end looks the model up by ipympl's names, which the subclass keeps
     _CANVAS_CLASS = FastCanvas

@@ -12,6 +12,7 @@ import asyncio
 import io
 import subprocess
 import sys
+import types
 
 import matplotlib
 import numpy as np
@@ -21,6 +22,7 @@ matplotlib.use("Agg")
 
 from PIL import Image  # noqa: E402
 
+from lrlab import widgets  # noqa: E402
 from lrlab.widgets import (  # noqa: E402
     BasinsExplorer,
     DescentExplorer,
@@ -161,16 +163,58 @@ def test_png_rgba_decodes_to_the_same_pixels():
 def test_frames_sent_to_the_front_end_are_diffs_that_rebuild_the_canvas():
     explorer = DescentExplorer()
     explorer.canvas.syncing_data_url = False
+    explorer.canvas.diff_after = 0.0     # every frame may be a diff
     sent = []
     explorer.canvas.send_binary = sent.append
     explorer.render(full=True)
     shown = frame(explorer)              # what the page shows now
     for value in (0.3, 0.9):
         explorer.controls["lr"].value = value
+        assert explorer.canvas._current_image_mode == "diff"
         diff = np.asarray(Image.open(io.BytesIO(sent[-1])))
         changed = diff[..., 3] != 0      # a diff frame: zero where nothing changed
+        assert changed.mean() < 0.5
         shown[changed] = diff[changed]
         np.testing.assert_array_equal(shown, frame(explorer))
+
+
+def test_a_frame_close_behind_another_is_sent_whole(monkeypatch):
+    """The page drops a frame that a newer one overtakes while it loads: only a whole frame
+    may follow close behind (a diff over a lost frame would leave the picture wrong)."""
+    clock = [1000.0]
+    monkeypatch.setattr(widgets, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    explorer = DescentExplorer()
+    canvas = explorer.canvas
+    canvas.syncing_data_url = False
+    sent = []
+    canvas.send_binary = lambda data: sent.append(canvas._current_image_mode)
+    explorer.render(full=True)
+    gap = canvas.diff_after
+    for dt, lr in [(0.04 * gap, 0.3), (1.2 * gap, 0.5), (0.4 * gap, 0.7), (1.04 * gap, 0.9)]:
+        clock[0] += dt
+        explorer.controls["lr"].value = lr
+    assert sent == ["full", "full", "diff", "full", "diff"]
+
+
+def test_after_a_diff_the_picture_is_resent_whole_once_the_canvas_is_quiet():
+    explorer = DescentExplorer()
+    canvas = explorer.canvas
+    canvas.syncing_data_url = False
+    canvas.diff_after, canvas.heal_after = 0.0, 0.1
+    sent = []
+    canvas.send_binary = lambda data: sent.append((canvas._current_image_mode, data))
+    explorer.render(full=True)
+
+    async def slider_moves():
+        explorer.controls["lr"].value = 0.3     # drawn at the end of this loop turn
+        await asyncio.sleep(0.01)
+        explorer.controls["lr"].value = 0.6     # a second diff before the first heal is due
+        await asyncio.sleep(0.3)
+
+    asyncio.run(slider_moves())
+    assert [mode for mode, _ in sent] == ["full", "diff", "diff", "full"]
+    resent = np.asarray(Image.open(io.BytesIO(sent[-1][1])))
+    np.testing.assert_array_equal(resent, frame(explorer))
 
 
 def test_import_lrlab_needs_neither_matplotlib_nor_ipywidgets():
