@@ -177,6 +177,16 @@ def _minimum(problem):
     raise TypeError(f"{type(base).__name__} has no known minimum (center or minimum)")
 
 
+def _sq_errors(run):
+    """Squared distance to the minimum, ``|w - w*|^2``, of every run at every step."""
+    d = np.asarray(run.w, dtype=np.float64) - _minimum(run.problem)
+    sq = d * d
+    shape = run.problem.shape
+    if shape:
+        sq = sq.sum(axis=tuple(range(-len(shape), 0)))
+    return sq
+
+
 def mean_sq_error(run):
     r"""Mean over the runs of the squared distance to the minimum, at every step.
 
@@ -202,12 +212,7 @@ def mean_sq_error(run):
     """
     if not run.batch_shape:
         raise ValueError("run must be a batch of runs (from seeded_runs)")
-    shape = run.problem.shape
-    d = np.asarray(run.w, dtype=np.float64) - _minimum(run.problem)
-    sq = d * d
-    if shape:
-        sq = sq.sum(axis=tuple(range(-len(shape), 0)))
-    return sq.mean(axis=1)
+    return _sq_errors(run).mean(axis=1)
 
 
 def _rate_values(lr, steps):
@@ -472,8 +477,7 @@ def compare_schedules(problem, w0, schedules, steps, noise, runs=1000, seed=0,
     out = {}
     for name, lr in dict(schedules).items():
         batch = seeded_runs(problem, w0, lr, steps, noise, runs=runs, seed=seed)
-        d = np.asarray(batch.w, dtype=np.float64) - _minimum(problem)
-        sq = d * d if not problem.shape else (d * d).sum(axis=-1)
+        sq = _sq_errors(batch)
         low, high = np.quantile(sq, [lo, hi], axis=1)
         out[name] = {
             "lr": np.asarray(batch.lr, dtype=np.float64)[:, 0],

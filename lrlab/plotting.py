@@ -243,6 +243,22 @@ class RatePanel:
         return self
 
 
+def _panel_grid(n, ncols, panel_size, figsize=None, **share):
+    """A figure for ``n`` small multiples in rows of ``ncols``; the spare cells are hidden.
+
+    ``figsize`` defaults to ``panel_size`` (width, height) per panel;
+    ``share`` (``sharex``, ``sharey``) goes to ``fig.subplots``. Returns
+    ``fig, axes, nrows`` with ``axes`` flat, spare cells included.
+    """
+    nrows = -(-n // ncols)
+    fig = Figure(figsize=figsize or (panel_size[0] * ncols, panel_size[1] * nrows),
+                 layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, **share)).ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return fig, axes, nrows
+
+
 def path_and_loss(run, xlim=None, figsize=(10, 3.6), title=None):
     """A figure with the path on the loss curve (left) and the loss per step (right).
 
@@ -272,9 +288,7 @@ def paths_grid(problem, w0, rates, steps, xlim, ncols=None, figsize=None, titles
     """
     rates = list(rates)
     ncols = ncols or len(rates)
-    nrows = -(-len(rates) // ncols)
-    fig = Figure(figsize=figsize or (3.2 * ncols, 3.0 * nrows), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(nrows, ncols, sharey=True)).ravel()
+    fig, axes, _ = _panel_grid(len(rates), ncols, (3.2, 3.0), figsize, sharey=True)
     runs = gradient_descent(problem, w0, lr=np.asarray(rates, dtype=float), steps=steps)
     for i, (ax, lr) in enumerate(zip(axes, rates, strict=False)):
         PathPanel(ax, problem, xlim, color=COLORS[i % 8], marker=MARKERS[i % 8]).update(
@@ -287,25 +301,53 @@ def paths_grid(problem, w0, rates, steps, xlim, ncols=None, figsize=None, titles
             ax.set_title(f"lr = {lr:g}")
         if i % ncols:
             ax.set_ylabel("")
-    for ax in axes[len(rates):]:
-        ax.set_visible(False)
     return fig, axes
+
+
+class _RateMarks:
+    """Two dashed vertical lines on a rate axis, each with its value written beside it.
+
+    The first (green) marks a rate worth knowing, such as the one-step rate
+    ``1/L``, and is labelled ``"<name> <rate>"`` on its left; the second
+    (vermillion) marks the critical rate ``2/L``, labelled ``"limit <rate>"`` on
+    its right. ``move(rate, crit)`` puts both where a new problem has them.
+    Used by :func:`mark_thresholds`, :func:`u_curve`, :class:`RateAxisPanel` and
+    :class:`lrlab.plotting2d.FactorPanel`.
+
+    ``at`` is where the lines start (before the first ``move``); the labels
+    stand at height ``y`` (a fraction of the axes), aligned by ``va``, on a
+    ``bbox`` if given; no labels with ``labels=False``.
+    """
+
+    def __init__(self, ax, name, at=(1.0, 1.0), y=0.02, va="bottom", lw=1.5, fontsize=None,
+                 bbox=None, labels=True):
+        self.name = name
+        colors = (COLORS[2], COLORS[3])
+        self.lines = [ax.axvline(x, color=color, ls="--", lw=lw, zorder=2)
+                      for x, color in zip(at, colors, strict=True)]
+        self.texts = []
+        if labels:
+            trans = ax.get_xaxis_transform()
+            self.texts = [ax.text(x, y, "", transform=trans, ha=ha, va=va, color=color,
+                                  fontsize=fontsize, rotation=90, bbox=bbox)
+                          for x, ha, color in zip(at, ("right", "left"), colors, strict=True)]
+
+    def move(self, rate, crit):
+        """Put the first line at ``rate`` and the second at the critical rate ``crit``."""
+        for line, x in zip(self.lines, (rate, crit), strict=True):
+            line.set_xdata([x, x])
+        if self.texts:
+            labels = (f"{self.name} {rate:.3g} ", f" limit {crit:.3g}")
+            for text, x, label in zip(self.texts, (rate, crit), labels, strict=True):
+                text.set_x(x)
+                text.set_text(label)
+        return self
 
 
 def mark_thresholds(ax, problem, labels=True):
     """Vertical lines at the one-step rate ``1/L`` and the critical rate ``2/L``."""
     one, crit = theory.one_step_lr(problem), theory.critical_lr(problem)
-    lines = [
-        ax.axvline(one, color=COLORS[2], ls="--", lw=1.5),
-        ax.axvline(crit, color=COLORS[3], ls="--", lw=1.5),
-    ]
-    if labels:
-        trans = ax.get_xaxis_transform()
-        ax.text(one, 0.02, f"one step {one:.3g} ", transform=trans, va="bottom", ha="right",
-                color=COLORS[2], rotation=90)
-        ax.text(crit, 0.02, f" limit {crit:.3g}", transform=trans, va="bottom", ha="left",
-                color=COLORS[3], rotation=90)
-    return lines
+    return _RateMarks(ax, "one step", at=(one, crit), labels=labels).move(one, crit).lines
 
 
 def rate_sweep(ax, problem, w0, rates, steps, color=COLORS[0], label=None):
@@ -508,12 +550,9 @@ class RateAxisPanel:
         for y in (1.0, 0.0, -1.0):
             ax.axhline(y, color=_GREY, lw=0.8, ls=":", zorder=1)
         (self.curve,) = ax.plot([], [], color="black", lw=2, zorder=2)
-        self.one_line = ax.axvline(1, color=COLORS[2], ls="--", lw=1.5, zorder=2)
-        self.crit_line = ax.axvline(1, color=COLORS[3], ls="--", lw=1.5, zorder=2)
-        self.one_text = ax.text(1, 0.97, "", transform=trans, ha="right", va="top",
-                                color=COLORS[2], fontsize=11, rotation=90)
-        self.crit_text = ax.text(1, 0.97, "", transform=trans, ha="left", va="top",
-                                 color=COLORS[3], fontsize=11, rotation=90)
+        self._marks = _RateMarks(ax, "one step", y=0.97, va="top", fontsize=11)
+        self.one_line, self.crit_line = self._marks.lines
+        self.one_text, self.crit_text = self._marks.texts
         self.now_line = ax.axvline(1, color=COLORS[0], lw=2.5, zorder=3)
         (self.now_dot,) = ax.plot([], [], ls="none", marker="o", ms=11, color=COLORS[0],
                                   mec="black", zorder=4)
@@ -545,13 +584,7 @@ class RateAxisPanel:
             text.set_x(np.sqrt(lo * hi))
             # a label wider than its band would spill over its neighbours
             text.set_text(_BAND_LABELS[name] if hi / lo > 2.2 else "")
-        one, crit = theory.one_step_lr(problem), theory.critical_lr(problem)
-        self.one_line.set_xdata([one, one])
-        self.crit_line.set_xdata([crit, crit])
-        self.one_text.set_x(one)
-        self.one_text.set_text(f"one step {one:.3g} ")
-        self.crit_text.set_x(crit)
-        self.crit_text.set_text(f" limit {crit:.3g}")
+        self._marks.move(theory.one_step_lr(problem), theory.critical_lr(problem))
         if self.lr is not None:
             self.update(self.lr)
         return self
@@ -614,9 +647,7 @@ def problems_grid(problems, w0, lr, steps, xlim, titles=None, ncols=None, figsiz
     """
     problems = list(problems)
     ncols = ncols or len(problems)
-    nrows = -(-len(problems) // ncols)
-    fig = Figure(figsize=figsize or (3.4 * ncols, 3.0 * nrows), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(nrows, ncols)).ravel()
+    fig, axes, _ = _panel_grid(len(problems), ncols, (3.4, 3.0), figsize)
     for i, (ax, problem) in enumerate(zip(axes, problems, strict=False)):
         run = gradient_descent(problem, w0, lr=lr, steps=steps)
         PathPanel(ax, problem, xlim, color=COLORS[i % 8], marker=MARKERS[i % 8]).update(run)
@@ -626,8 +657,6 @@ def problems_grid(problems, w0, lr, steps, xlim, titles=None, ncols=None, figsiz
             ax.set_title(f"a = {float(problem.a):g}: {theory.regime(problem, lr)}")
         if i % ncols:
             ax.set_ylabel("")
-    for ax in axes[len(problems):]:
-        ax.set_visible(False)
     return fig, axes
 
 
@@ -980,10 +1009,11 @@ def u_curve(problem, w0, rates, steps=(20, 200), figsize=(10, 4.4), ylim=(1e-34,
     """The loss after a fixed number of steps against the rate, for a few budgets.
 
     One :func:`rate_sweep` per entry of ``steps`` (each a single vectorized
-    run over all the rates), the thresholds of a quadratic marked with
-    :func:`mark_thresholds`, and one legend entry for all the diverged runs.
-    A loss of exactly 0 is drawn at 1e-32. Returns ``fig, ax, runs`` with
-    ``runs`` a list of batch trajectories, one per budget.
+    run over all the rates), the thresholds of a quadratic marked as by
+    :func:`mark_thresholds` (labelled halfway up), and one legend entry for
+    all the diverged runs. A loss of exactly 0 is drawn at 1e-32. Returns
+    ``fig, ax, runs`` with ``runs`` a list of batch trajectories, one per
+    budget.
 
     Examples
     --------
@@ -1005,14 +1035,9 @@ def u_curve(problem, w0, rates, steps=(20, 200), figsize=(10, 4.4), ylim=(1e-34,
         line.set_marker(MARKERS[k % 8])
     if hasattr(problem, "curvature"):
         # labels halfway up, where the curves leave room (the floor is at the bottom)
-        mark_thresholds(ax, problem, labels=False)
-        trans = ax.get_xaxis_transform()
         box = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85)
         one, crit = theory.one_step_lr(problem), theory.critical_lr(problem)
-        ax.text(one, 0.55, f"one step {one:.3g} ", transform=trans, ha="right", va="center",
-                color=COLORS[2], rotation=90, bbox=box)
-        ax.text(crit, 0.55, f" limit {crit:.3g}", transform=trans, ha="left", va="center",
-                color=COLORS[3], rotation=90, bbox=box)
+        _RateMarks(ax, "one step", at=(one, crit), y=0.55, va="center", bbox=box).move(one, crit)
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
     ax.legend(unique.values(), unique.keys(), loc="lower left")

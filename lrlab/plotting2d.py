@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 
 from . import theory
 from .descent import gradient_descent
-from .plotting import COLORS, MARKERS
+from .plotting import COLORS, MARKERS, _panel_grid, _RateMarks
 
 __all__ = [
     "ContourPanel",
@@ -265,13 +265,9 @@ class FactorPanel:
                              mec="black", zorder=5)[0] for i in range(d)]
         self.now_line = ax.axvline(0, color=COLORS[4], lw=2, zorder=4)
         self.now_line.set_visible(False)
-        trans = ax.get_xaxis_transform()
-        self.best_line = ax.axvline(0, color=COLORS[2], ls="--", lw=1.6, zorder=2)
-        self.crit_line = ax.axvline(0, color=COLORS[3], ls="--", lw=1.6, zorder=2)
-        self.best_text = ax.text(0, 0.03, "", transform=trans, ha="right", va="bottom",
-                                 rotation=90, color=COLORS[2], fontsize=11)
-        self.crit_text = ax.text(0, 0.03, "", transform=trans, ha="left", va="bottom",
-                                 rotation=90, color=COLORS[3], fontsize=11)
+        self._marks = _RateMarks(ax, "best", at=(0, 0), y=0.03, lw=1.6, fontsize=11)
+        self.best_line, self.crit_line = self._marks.lines
+        self.best_text, self.crit_text = self._marks.texts
         self.label = ax.text(0.01, 0.985, "", transform=ax.transAxes, ha="left", va="top",
                              fontsize=11, fontweight="bold", color=COLORS[4], zorder=6,
                              bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none",
@@ -300,13 +296,7 @@ class FactorPanel:
                                factors[at, i] + 0.02))
             name.set_text(_name(i, d))
         self.worst.set_data(self.grid, theory.contraction(problem, self.grid))
-        best, crit = theory.optimal_lr(problem), theory.critical_lr(problem)
-        self.best_line.set_xdata([best, best])
-        self.crit_line.set_xdata([crit, crit])
-        self.best_text.set_x(best)
-        self.best_text.set_text(f"best {best:.3g} ")
-        self.crit_text.set_x(crit)
-        self.crit_text.set_text(f" limit {crit:.3g}")
+        self._marks.move(theory.optimal_lr(problem), theory.critical_lr(problem))
         if self.lr is not None:
             self.update(self.lr)
         return self
@@ -446,9 +436,7 @@ def contour_grid(problems, starts, rates, steps, xlim, ylim, titles=None, ncols=
     if not len(problems) == len(starts) == len(rates) == n:
         raise ValueError("problems, starts and rates given as lists must have the same length")
     ncols = ncols or n
-    nrows = -(-n // ncols)
-    fig = Figure(figsize=figsize or (3.3 * ncols, 3.0 * nrows), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, sharey=True)).ravel()
+    fig, axes, _ = _panel_grid(n, ncols, (3.3, 3.0), figsize, sharex=True, sharey=True)
     runs = []
     for i in range(n):
         run = gradient_descent(problems[i], starts[i], lr=rates[i], steps=steps)
@@ -461,8 +449,6 @@ def contour_grid(problems, starts, rates, steps, xlim, ylim, titles=None, ncols=
             ax.set_ylabel("")
         if i < n - ncols:
             ax.set_xlabel("")
-    for ax in axes[n:]:
-        ax.set_visible(False)
     return fig, axes, runs
 
 

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 
 from . import theory
 from .descent import gradient_descent
-from .plotting import COLORS, MARKERS, STYLE, LossPanel
+from .plotting import COLORS, MARKERS, STYLE, LossPanel, _panel_grid
 
 __all__ = ["schedule_style", "draw_rates", "gallery_grid", "seed_runs_grid",
            "convention_panels"]
@@ -74,12 +74,11 @@ def gallery_grid(schedules, steps=100, ncols=4, figsize=None, ylim=None):
         ``axes`` holds one ``Axes`` per schedule, titled by its name.
     """
     names = list(schedules)
-    nrows = -(-len(names) // ncols)
     t = np.arange(int(steps) + 1)
     top = max(float(np.max(schedules[n](t))) for n in names)
     with _style():
-        fig = Figure(figsize=figsize or (3.1 * ncols, 2.35 * nrows), layout="constrained")
-        axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, sharey=True)).ravel()
+        fig, axes, nrows = _panel_grid(len(names), ncols, (3.1, 2.35), figsize, sharex=True,
+                                       sharey=True)
         for i, (ax, name) in enumerate(zip(axes, names, strict=False)):
             color, marker = schedule_style(i)
             draw_rates(ax, schedules[name], steps, color=color, marker=marker)
@@ -91,8 +90,6 @@ def gallery_grid(schedules, steps=100, ncols=4, figsize=None, ylim=None):
                 ax.set_ylabel("learning rate")
             if i // ncols == nrows - 1:
                 ax.set_xlabel("step")
-        for ax in axes[len(names):]:
-            ax.set_visible(False)
     return fig, axes[:len(names)]
 
 
@@ -111,12 +108,11 @@ def seed_runs_grid(schedules, problem, w0, steps=100, reference_lr=None, ncols=4
         ``runs`` maps each name to its :class:`~lrlab.Trajectory`.
     """
     names = list(schedules)
-    nrows = -(-len(names) // ncols)
     runs = {n: gradient_descent(problem, w0, schedules[n], steps) for n in names}
     ref = gradient_descent(problem, w0, reference_lr, steps) if reference_lr else None
     with _style():
-        fig = Figure(figsize=figsize or (3.1 * ncols, 2.45 * nrows), layout="constrained")
-        axes = np.atleast_1d(fig.subplots(nrows, ncols, sharex=True, sharey=True)).ravel()
+        fig, axes, nrows = _panel_grid(len(names), ncols, (3.1, 2.45), figsize, sharex=True,
+                                       sharey=True)
         for i, (ax, name) in enumerate(zip(axes, names, strict=False)):
             color, marker = schedule_style(i)
             panel = LossPanel(ax, steps, ylim=ylim)
@@ -133,8 +129,6 @@ def seed_runs_grid(schedules, problem, w0, steps=100, reference_lr=None, ncols=4
                 ax.set_ylabel("")
             if i // ncols != nrows - 1:
                 ax.set_xlabel("")
-        for ax in axes[len(names):]:
-            ax.set_visible(False)
         if ref is not None:
             fig.suptitle(f"loss per step on the seed problem; dotted grey: a constant "
                          f"rate of {reference_lr:g}", fontsize=12)

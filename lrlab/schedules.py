@@ -251,6 +251,15 @@ def _cos(x, dt):
     return np.cos(x)
 
 
+def _times_power(lr0, factor, n, dt):
+    """``lr0 * factor ** n`` in dtype dt: a rate multiplied by ``factor``, ``n`` times.
+
+    The power and the product each saturate at the largest finite number of
+    ``dt`` instead of overflowing to ``inf``.
+    """
+    return _saturate(lr0 * _saturate(np.power(factor, n), dt), dt)
+
+
 def _evaluate(schedule, steps, dt):
     """Rates of another schedule at an array of (valid) steps, as an array of ``dt``."""
     return np.asarray(schedule(np.asarray(steps)), dtype=dt).reshape(np.shape(steps))
@@ -434,7 +443,7 @@ def exponential_decay(initial_lr, decay_steps, decay_rate, staircase=False, tran
             p = counted / decay_steps
             if staircase:
                 p = np.floor(p)
-            decayed = lr0 * _saturate(np.power(decay_rate, p), dt)
+            decayed = _times_power(lr0, decay_rate, p, dt)
         rates = np.where(counted <= 0, lr0, _saturate(decayed, dt))
         if end_value is not None:
             rates = clip(rates, dt.type(end_value))
@@ -709,7 +718,7 @@ def step_decay(initial_lr, step_size, gamma=0.1, dtype=np.float64):
 
     def core(s):
         drops = np.floor(s / k)
-        return _saturate(lr0 * _saturate(np.power(g, drops), dt), dt)
+        return _times_power(lr0, g, drops, dt)
 
     return _make_schedule("step_decay", params, dt, core)
 
@@ -771,7 +780,7 @@ def multistep_decay(initial_lr, milestones, gamma=0.1, dtype=np.float64):
 
     def core(s):
         passed = np.searchsorted(edges, s.astype(np.float64), side="right").astype(dt)
-        return _saturate(lr0 * _saturate(np.power(g, passed), dt), dt)
+        return _times_power(lr0, g, passed, dt)
 
     return _make_schedule("multistep_decay", params, dt, core)
 

@@ -85,13 +85,18 @@ def offline_env(tmp_path):
     return env, log
 
 
+def _run_python(code, env):
+    """Run ``code`` in a new Python process in the repository, with ``env``."""
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=60, cwd=REPO)
+
+
 def test_the_block_works(offline_env):
     env, log = offline_env
     code = ("import socket\n"
             "try:\n    socket.create_connection(('203.0.113.7', 80), timeout=2)\n"
             "except OSError as err:\n    print(err)\n")
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, timeout=60)
+    result = _run_python(code, env)
     assert "network blocked by the test" in result.stdout, result.stdout + result.stderr
     assert "203.0.113.7" in log.read_text()
 
@@ -101,8 +106,7 @@ def test_lrlab_imports_and_descends_offline(offline_env):
     code = ("import lrlab\n"
             "run = lrlab.gradient_descent(lrlab.seed_problem(), 5.0, 0.2, 30)\n"
             "print(run.status, round(float(run.w[-1]), 6))\n")
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, timeout=60, cwd=REPO)
+    result = _run_python(code, env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] in {"running", "converged"}
     assert log.read_text() == ""

@@ -16,21 +16,10 @@ import numpy as np
 import pytest
 
 import lrlab.schedules as S
+from lrlab.conventions import build_from_spec as build  # a case's JSON spec -> lrlab schedule
 
 REFERENCE = json.loads((Path(__file__).parent / "reference" / "schedules.json").read_text())
 CASES = REFERENCE["cases"]
-
-
-def build(spec):
-    """An lrlab schedule from a JSON spec {"factory": name, "kwargs": {...}}."""
-    kwargs = dict(spec["kwargs"])
-    if "schedule" in kwargs:
-        kwargs["schedule"] = build(kwargs["schedule"])
-    if "schedules" in kwargs:
-        kwargs["schedules"] = [build(s) for s in kwargs["schedules"]]
-    if "dtype" in kwargs:
-        kwargs["dtype"] = np.dtype(kwargs["dtype"])
-    return getattr(S, spec["factory"])(**kwargs)
 
 
 def case(case_id, library, dtype):
