@@ -22,11 +22,14 @@ line also has its own marker.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from . import theory
+from ._checks import check_number
 from .descent import gradient_descent
 
 __all__ = [
@@ -72,6 +75,36 @@ STYLE = {
 }
 _GREY = "#999999"
 _FLOOR = 1e-32  # a loss of exactly 0 is drawn here on a log axis
+
+
+def round_up_limit(value):
+    """The smallest of 1, 2 or 5 times a power of ten that is at least ``value``.
+
+    An axis whose top follows a slider moves in these steps rather than on
+    every move: it stays readable (the data fill 40-100 % of it) and a panel
+    is redrawn only when its limits really change.
+
+    Parameters
+    ----------
+    value : float
+        A positive number.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> round_up_limit(0.13), round_up_limit(0.2), round_up_limit(3.1e-5)
+    (0.2, 0.2, 5e-05)
+    """
+    value = check_number("value", value, lo=0.0, lo_open=True)
+    power = 10.0 ** math.floor(math.log10(value))
+    for step in (1.0, 2.0, 5.0, 10.0):
+        top = float(f"{step * power:.12g}")       # 2 * 0.1 is 0.2, not 0.20000000000000004
+        if top >= value:
+            return top
+    return 10.0 * power
 
 
 def _first_outside(values, lo, hi):

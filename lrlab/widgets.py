@@ -39,12 +39,14 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.spines import Spine
 
 from . import theory
 from .descent import gradient_descent
-from .plotting import COLORS, STYLE, LossPanel, PathPanel, RateAxisPanel, RatePanel
+from .plotting import COLORS, STYLE, LossPanel, PathPanel, RateAxisPanel, RatePanel, round_up_limit
 from .problems import Quadratic, TwoBasins, seed_problem
 from .schedules import exponential_decay
 from .summary import basin_report, describe, describe_basin, summarize
@@ -218,6 +220,46 @@ def make_canvas(fig):
     return canvas
 
 
+class _Layer:
+    """A run of static artists drawn above moving ones, kept as a transparent image.
+
+    ``render`` draws the artists into an empty transparent canvas of the
+    figure's size and keeps the part that holds any ink; ``draw`` lays that
+    image over a renderer's pixels (alpha "over", as drawing the artists
+    there would blend them).
+    """
+
+    __slots__ = ("artists", "image", "x", "y")
+
+    def __init__(self, artists):
+        self.artists = list(artists)
+        self.image, self.x, self.y = None, 0, 0
+
+    def render(self, like):
+        scratch = RendererAgg(int(like.width), int(like.height), like.dpi)
+        for a in self.artists:
+            a.draw(scratch)
+        pixels = np.asarray(scratch.buffer_rgba())
+        ink = pixels[..., 3] != 0
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        if rows.size == 0:
+            self.image = None
+            return
+        top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        # draw_image takes rows from the bottom up
+        self.image = pixels[top:bottom, left:right][::-1].copy()
+        self.x, self.y = int(left), int(like.height) - int(bottom)    # y counts from below
+
+    def draw(self, renderer):
+        if self.image is None:
+            return
+        gc = renderer.new_gc()
+        try:
+            renderer.draw_image(gc, self.x, self.y, self.image)
+        finally:
+            gc.restore()
+
+
 class Explorer:
     """Controls, a figure and a readout, kept in step.
 
@@ -238,14 +280,20 @@ class Explorer:
       changed are marked animated, the rest of the figure is drawn once and
       kept as a background, and each render restores that background, draws
       the moving artists on it and sends the frame. Any change the cached
-      background cannot show (axis limits or scales, the canvas size, an
-      artist added or removed, a static artist that moved) falls back to one
-      full draw, which refreshes the background.
+      background cannot show (the canvas size, an artist added or removed,
+      a static artist that moved) falls back to one full draw, which
+      refreshes the background.
+    - New axis limits or scales redraw only the panels they belong to: each
+      such panel's area in the background (ticks and labels included, at the
+      old limits and the new) is cleared and the panel drawn again there,
+      unless that area touches another panel or a figure-level text, when
+      the whole figure is drawn.
 
     Attributes
     ----------
     renders : dict
-        How many renders were ``"full"`` draws and how many ``"blit"``.
+        How many renders were ``"full"`` draws, ``"panels"`` (only the panels
+        whose limits changed) and ``"blit"``.
     """
 
     columns = 2
@@ -262,11 +310,13 @@ class Explorer:
         self.box = W.VBox([*head, *rows, self.canvas, self.readout])
         self.box.add_class("lrlab-explorer")
         self.summary = None
-        self.renders = {"full": 0, "blit": 0}
+        self.renders = {"full": 0, "panels": 0, "blit": 0}
         self._pending = False        # a deferred render is scheduled
         self._background = None      # the figure without its moving artists
         self._signature = None       # what the background was drawn for
-        self._moving = []            # (axes or None, artists in drawing order)
+        self._moving = []            # (axes or None, artists and layers in drawing order)
+        self._movers = set()         # the artists that change from frame to frame
+        self._extents = None         # each panel's area in the background, and the fixed texts'
         self.canvas.mpl_connect("draw_event", self._on_draw)
         for control in widgets:
             control.observe(self._on_change, names="value")
@@ -348,7 +398,7 @@ class Explorer:
         Returns
         -------
         str
-            ``"full"`` or ``"blit"``: how the frame was drawn.
+            ``"full"``, ``"panels"`` or ``"blit"``: how the frame was drawn.
         """
         self._pending = False
         layout = self._background is None
@@ -364,6 +414,9 @@ class Explorer:
         signature = self._current_signature()
         if self._signature is None or signature[:2] != self._signature[:2]:
             layout = True                 # the canvas was resized
+        if not (layout or full) and signature != self._signature and self._draw_panels(signature):
+            self.renders["panels"] += 1
+            return "panels"
         if layout or full or signature != self._signature:
             # A full draw; the layout is kept unless it must change, so the panels
             # do not shift while a slider changes their limits.
@@ -375,6 +428,56 @@ class Explorer:
         self._draw_moving(self.canvas.get_renderer())
         self.canvas.blit(self.figure.bbox)
         return "blit"
+
+    def _draw_panels(self, signature):
+        """Redraw only the panels whose limits or scales changed; False if that cannot be done.
+
+        Possible when the change is limits or scales alone (same canvas, same
+        artists, same panel positions) and the area each changed panel covers,
+        at its old limits and its new ones, touches no other panel and no
+        figure-level text or legend. The old area is cleared to the figure's
+        colour and the panel drawn again (its moving artists left out).
+        """
+        old = self._signature
+        fig = self.figure
+        if (self._extents is None or len(signature) != len(old) or len(old) != len(fig.axes) + 3
+                or signature[:2] != old[:2] or signature[-1] != old[-1]):
+            return False
+        pairs = list(zip(fig.axes, old[2:-1], signature[2:-1], strict=True))
+        changed = [ax for ax, was, now in pairs if was != now]
+        if not changed or len(changed) == len(fig.axes):
+            return False
+        if any(was[3] != now[3] for _, was, now in pairs):
+            return False                  # a panel moved: the layout changed
+        renderer = self.canvas.get_renderer()
+        panels, fixed = self._extents
+        others = [panels[a] for a in fig.axes if a not in changed] + fixed
+        if any(panels[ax].padded(2).overlaps(box) for ax in changed for box in others):
+            return False
+        self.canvas.restore_region(self._background)
+        pixels = np.asarray(renderer.buffer_rgba())
+        height, width = pixels.shape[:2]
+        face = (np.array(to_rgba(fig.patch.get_facecolor())) * 255).round().astype(np.uint8)
+        for ax in changed:
+            area = panels[ax].padded(2)
+            x0, x1 = np.clip([math.floor(area.x0), math.ceil(area.x1)], 0, width)
+            y0, y1 = np.clip([math.floor(area.y0), math.ceil(area.y1)], 0, height)
+            pixels[height - y1:height - y0, x0:x1] = face      # rows run from the top
+        for ax in changed:
+            ax.draw(renderer)             # its moving artists are animated: left out
+        # The new ticks and labels may reach further than the old ones, over the
+        # figure's bare background; if they reach another panel, draw everything.
+        new = {ax: ax.get_tightbbox(renderer) for ax in changed}
+        if any(box.padded(2).overlaps(other) for box in new.values() for other in others):
+            return False
+        panels.update(new)
+        for layer in self._layers(changed):
+            layer.render(renderer)
+        self._background = self.canvas.copy_from_bbox(fig.bbox)
+        self._signature = signature
+        self._draw_moving(renderer)
+        self.canvas.blit(fig.bbox)
+        return True
 
     def _draw_full(self, layout):
         """``canvas.draw()``, with the figure's layout engine run only if ``layout``."""
@@ -401,34 +504,54 @@ class Explorer:
         return tuple(id(a) for _, artists in self._candidates() for a in artists)
 
     def _newly_moving(self):
-        """Static artists changed since the last full draw: they become moving ones."""
+        """Static artists changed since the last full draw: they become moving ones.
+
+        (Axes and spines change with the limits, which a new background handles.)
+        """
+        layered = {a for layer in self._layers() for a in layer.artists}
         return {a for _, artists in self._candidates() for a in artists
-                if a.stale and not a.get_animated() and not isinstance(a, (Axis, Spine))}
+                if a.stale and (a in layered or not a.get_animated())
+                and not isinstance(a, (Axis, Spine))}
 
     def _set_moving(self, new):
         """Animate ``new``, the moving artists still shown, and all drawn after them.
 
         Moving artists are drawn over the background, so whatever a full draw
         puts after the first moving artist of an axes (same sort: by zorder,
-        then by order of creation) must be redrawn after it: it moves too.
+        then by order of creation) must be drawn after it on every frame. The
+        static ones among them (an axis with its ticks and labels, a spine, a
+        fixed label) are not drawn again each time: each run of them between
+        two moving artists is kept as a transparent image (a :class:`_Layer`),
+        redrawn with the background and laid over the moving artists below it.
         """
-        known = {a for _, group in self._moving for a in group} | set(new)
+        self._movers |= set(new)
         moving = []
         for ax, artists in self._candidates():
             ordered = sorted(artists, key=lambda a: a.get_zorder())   # stable, as matplotlib
-            first = next((i for i, a in enumerate(ordered) if a in known), None)
+            first = next((i for i, a in enumerate(ordered) if a in self._movers), None)
             if first is None:
                 continue
-            group = ordered[first:]
-            for a in group:
+            items = []
+            for a in ordered[first:]:
                 a.set_animated(True)
-            moving.append((ax, group))
+                if a in self._movers:
+                    items.append(a)
+                elif isinstance(items[-1], _Layer):
+                    items[-1].artists.append(a)
+                else:
+                    items.append(_Layer([a]))
+            moving.append((ax, items))
         self._moving = moving
 
+    def _layers(self, axes=None):
+        """The layers of all panels, or of the panels in ``axes``."""
+        return [item for ax, items in self._moving for item in items
+                if isinstance(item, _Layer) and (axes is None or ax in axes)]
+
     def _draw_moving(self, renderer):
-        for _ax, group in self._moving:
-            for a in group:
-                a.draw(renderer)
+        for _ax, items in self._moving:
+            for item in items:
+                item.draw(renderer)
 
     def _current_signature(self):
         """Everything a cached background depends on (the artists' ids last)."""
@@ -446,9 +569,20 @@ class Explorer:
             return       # savefig draws animated artists itself
         renderer = event.renderer
         if renderer is getattr(self.canvas, "renderer", None):
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            fig = self.figure
+            self._background = self.canvas.copy_from_bbox(fig.bbox)
             self._signature = self._current_signature()
-        self._draw_moving(renderer)
+            fixed = [a.get_window_extent(renderer) for a in (*fig.texts, *fig.legends)
+                     if a.get_visible() and not a.get_animated()]
+            self._extents = ({ax: ax.get_tightbbox(renderer) for ax in fig.axes}, fixed)
+            for layer in self._layers():
+                layer.render(renderer)
+            self._draw_moving(renderer)
+        else:                                  # another renderer: draw every artist itself
+            for _ax, items in self._moving:
+                for item in items:
+                    for a in (item.artists if isinstance(item, _Layer) else [item]):
+                        a.draw(renderer)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.box._repr_mimebundle_(**kwargs)
@@ -544,8 +678,10 @@ class DescentExplorer(Explorer):
         self.loss_panel.update(run)
         if self.rate_panel is not None:
             self.rate_panel.ax.set_xlim(0, run.steps)
-            # the y-range follows the first rate, so a small lr0 still fills the panel
-            self.rate_panel.ax.set_ylim(0, 1.08 * float({**self.defaults, **values}["lr"]))
+            # the y-range follows the first rate (so a small lr0 still fills the panel)
+            # in 1-2-5 steps, so most moves keep the limits
+            lr0 = float({**self.defaults, **values}["lr"])
+            self.rate_panel.ax.set_ylim(0, round_up_limit(1.05 * lr0))
             self.rate_panel.update(run)
         self.run = run
         summary = summarize(run, lr=lr)
@@ -721,7 +857,7 @@ class BasinsExplorer(DescentExplorer):
     --------
     >>> explorer = BasinsExplorer()
     >>> explorer.controls["lr"].value = 0.15
-    >>> explorer.text.split(" (")[0]
+    >>> explorer.text.split(": ", 1)[1].split(" (")[0]
     'settled in the deeper pit'
     """
 
