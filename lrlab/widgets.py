@@ -235,8 +235,12 @@ class _Layer:
         self.artists = list(artists)
         self.image, self.x, self.y = None, 0, 0
 
-    def render(self, like):
-        scratch = RendererAgg(int(like.width), int(like.height), like.dpi)
+    def render(self, like, scratch=None):
+        """Draw the artists as ``like`` would (same size and dpi), into ``scratch`` if given."""
+        if scratch is None:
+            scratch = RendererAgg(int(like.width), int(like.height), like.dpi)
+        else:
+            scratch.clear()
         for a in self.artists:
             a.draw(scratch)
         pixels = np.asarray(scratch.buffer_rgba())
@@ -316,6 +320,8 @@ class Explorer:
         self._signature = None       # what the background was drawn for
         self._moving = []            # (axes or None, artists and layers in drawing order)
         self._movers = set()         # the artists that change from frame to frame
+        self._sprites = {}           # moving artist -> its image, while it does not change
+        self._scratch_renderer = None
         self._extents = None         # each panel's area in the background, and the fixed texts'
         self.canvas.mpl_connect("draw_event", self._on_draw)
         for control in widgets:
@@ -472,7 +478,11 @@ class Explorer:
             return False
         panels.update(new)
         for layer in self._layers(changed):
-            layer.render(renderer)
+            layer.render(renderer, self._scratch(renderer))
+        for ax, items in self._moving:
+            if ax in changed:
+                for item in items:
+                    self._sprites.pop(item, None)
         self._background = self.canvas.copy_from_bbox(fig.bbox)
         self._signature = signature
         self._draw_moving(renderer)
@@ -549,9 +559,32 @@ class Explorer:
                 if isinstance(item, _Layer) and (axes is None or ax in axes)]
 
     def _draw_moving(self, renderer):
+        """Draw the moving artists and the layers between them, in order.
+
+        A moving artist that did not change since it was last drawn (not
+        ``stale``: say a label that follows another control) is laid on as
+        an image of itself, kept since, rather than drawn again.
+        """
         for _ax, items in self._moving:
             for item in items:
-                item.draw(renderer)
+                if isinstance(item, _Layer):
+                    item.draw(renderer)
+                elif item.stale:
+                    self._sprites.pop(item, None)
+                    item.draw(renderer)
+                else:
+                    sprite = self._sprites.get(item)
+                    if sprite is None:
+                        sprite = self._sprites[item] = _Layer([item])
+                        sprite.render(renderer, self._scratch(renderer))
+                    sprite.draw(renderer)
+
+    def _scratch(self, like):
+        """An empty renderer the size of ``like``'s, kept for drawing layers."""
+        size = (int(like.width), int(like.height), like.dpi)
+        if self._scratch_renderer is None or self._scratch_renderer[0] != size:
+            self._scratch_renderer = (size, RendererAgg(*size))
+        return self._scratch_renderer[1]
 
     def _current_signature(self):
         """Everything a cached background depends on (the artists' ids last)."""
@@ -576,7 +609,8 @@ class Explorer:
                      if a.get_visible() and not a.get_animated()]
             self._extents = ({ax: ax.get_tightbbox(renderer) for ax in fig.axes}, fixed)
             for layer in self._layers():
-                layer.render(renderer)
+                layer.render(renderer, self._scratch(renderer))
+            self._sprites = {}
             self._draw_moving(renderer)
         else:                                  # another renderer: draw every artist itself
             for _ax, items in self._moving:
