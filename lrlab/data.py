@@ -29,6 +29,7 @@ vectorized loop: the seeds are the batch of runs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -256,6 +257,37 @@ def engel(held_out=0.2, seed=0):
     )
 
 
+class _SquaredError:
+    """``mean_j (x_j . w - y_j)^2`` for many points ``w`` at once, from the normal equations.
+
+    ``loss(w) = loss(w*) + (w - w*)^T G (w - w*)`` with ``G = X^T X / n`` and
+    ``w*`` the least-squares fit: a ``d x d`` form per point instead of a pass
+    over the ``n`` rows, and a sum of terms >= 0 (no cancellation near the
+    fit). Equal to :meth:`LeastSquares.loss` to rounding (about 1e-15 relative).
+    """
+
+    def __init__(self, X, y):
+        X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
+        self.gram = X.T @ X / X.shape[0]
+        self.fit = np.linalg.lstsq(X, y, rcond=None)[0]
+        r = X @ self.fit - y
+        self.floor = float(np.mean(r * r))
+
+    def __call__(self, w):
+        with np.errstate(all="ignore"):          # a diverged point is inf or NaN, as it should
+            e = (w - self.fit.astype(w.dtype)).reshape(-1, self.fit.size)
+            quad = np.einsum("ij,ij->i", e @ self.gram.astype(w.dtype), e)
+            return (w.dtype.type(self.floor) + quad).reshape(w.shape[:-1])
+
+
+@lru_cache(maxsize=4096)
+def _shuffle(n, seed, epoch):
+    """The order of the rows in ``epoch`` for ``seed`` (as in :meth:`LeastSquares.batch_rows`)."""
+    order = np.random.default_rng([seed, epoch]).permutation(n)
+    order.setflags(write=False)
+    return order
+
+
 class ManySeeds(Problem):
     """Mini-batch least squares for several shuffling seeds at once.
 
@@ -278,6 +310,11 @@ class ManySeeds(Problem):
         The problem, with ``batch_size`` set.
     seeds : sequence of int
         One shuffling seed per run.
+    fast_loss : bool, default False
+        Compute the loss from the normal equations, ``d x d`` numbers per
+        point instead of a pass over the ``n`` rows: the same values to
+        rounding (about 1e-15 relative), not bit for bit. The gradients, so
+        the runs themselves, are the same either way.
 
     Examples
     --------
@@ -290,7 +327,7 @@ class ManySeeds(Problem):
 
     name = "least squares, several seeds"
 
-    def __init__(self, problem, seeds):
+    def __init__(self, problem, seeds, fast_loss=False):
         if not isinstance(problem, LeastSquares):
             raise TypeError(f"problem must be a LeastSquares, got {type(problem).__name__}")
         if problem.batch_size is None:
@@ -300,9 +337,9 @@ class ManySeeds(Problem):
             raise ValueError(f"seeds must be whole numbers >= 0, at least one, got {seeds!r}")
         self.base = problem
         self.seeds = tuple(int(s) for s in seeds)
-        self._runs = [LeastSquares(problem.X, problem.y, batch_size=problem.batch_size, seed=s)
-                      for s in self.seeds]
         self.shape = problem.shape
+        self._epoch = None           # (epoch, X of its batches, y of its batches)
+        self._fast = _SquaredError(problem.X, problem.y) if fast_loss else None
 
     @property
     def batches_per_epoch(self):
@@ -324,8 +361,47 @@ class ManySeeds(Problem):
     def minimum(self):
         return self.base.minimum
 
+    def batch_rows(self, step):
+        """Rows of update ``step`` for every seed: shape ``(len(seeds), batch_size)``."""
+        epoch, k = divmod(check_int("step", step, lo=0), self.batches_per_epoch)
+        return self._epoch_rows(epoch)[:, k]
+
+    def _epoch_rows(self, epoch):
+        # the shuffles LeastSquares.batch_rows draws, cut into this epoch's batches
+        m, per_epoch = self.batch_size, self.batches_per_epoch
+        orders = np.stack([_shuffle(self.n_examples, s, epoch) for s in self.seeds])
+        return orders[:, :per_epoch * m].reshape(len(self.seeds), per_epoch, m)
+
+    def _batches(self, step):
+        """``X`` and ``y`` of update ``step``'s batches: ``(seeds, m, d)``, ``(seeds, m)``."""
+        epoch, k = divmod(step, self.batches_per_epoch)
+        if self._epoch is None or self._epoch[0] != epoch:
+            rows = self._epoch_rows(epoch)                   # (seeds, batches, m)
+            self._epoch = (epoch, self.base.X[rows], self.base.y[rows])
+        _, X, y = self._epoch
+        return X[:, k], y[:, k]
+
     def _loss(self, w):
-        return self.base._loss(w)
+        if self._fast is not None:
+            return self._fast(w)
+        d = self.shape[0]
+        if d >= 8:
+            return self.base._loss(w)
+        # LeastSquares._loss column by column, a few thousand points at a time: the same
+        # rounding (numpy sums fewer than 8 terms in order), without a (points, n, d) array
+        X, y = self.base.X.astype(w.dtype), self.base.y.astype(w.dtype)
+        flat = w.reshape(-1, d)
+        out = np.empty(flat.shape[0], dtype=w.dtype)
+        chunk = max(1, 2**16 // X.shape[0])
+        for start in range(0, flat.shape[0], chunk):
+            part = flat[start:start + chunk, None, :]
+            r = part[..., 0] * X[:, 0]
+            for j in range(1, d):
+                r += part[..., j] * X[:, j]
+            r -= y
+            r *= r
+            out[start:start + chunk] = r.mean(axis=-1)
+        return out.reshape(w.shape[:-1])
 
     def _grad(self, w, step):
         n = len(self.seeds)
@@ -333,11 +409,18 @@ class ManySeeds(Problem):
             raise ValueError(
                 f"w must have shape (..., {n}, {self.shape[0]}): one point per seed, got {w.shape}"
             )
-        rows = np.stack([p.batch_rows(step) for p in self._runs])  # (seeds, m)
-        X = self.base.X[rows].astype(w.dtype)                       # (seeds, m, d)
-        y = self.base.y[rows].astype(w.dtype)                       # (seeds, m)
-        r = (w[..., None, :] * X).sum(axis=-1) - y                  # (..., seeds, m)
-        return (2 / rows.shape[1]) * (r[..., :, None] * X).sum(axis=-2)
+        X, y = self._batches(step)
+        X, y = X.astype(w.dtype, copy=False), y.astype(w.dtype, copy=False)   # (seeds, m, d)
+        d = self.shape[0]
+        if d < 8:
+            # LeastSquares._predict column by column: the same rounding, faster
+            r = w[..., :, None, 0] * X[..., 0]                     # (..., seeds, m)
+            for j in range(1, d):
+                r += w[..., :, None, j] * X[..., j]
+            r -= y
+        else:
+            r = (w[..., None, :] * X).sum(axis=-1) - y
+        return (2 / X.shape[1]) * (r[..., :, None] * X).sum(axis=-2)
 
     def _describe(self):
         return f"{self.base!r}, seeds={list(self.seeds)}"
@@ -348,7 +431,13 @@ def held_out_runs(problem, held, schedule, steps, seeds, w0=None):
 
     Runs :func:`lrlab.gradient_descent` on :class:`ManySeeds` ``(problem,
     seeds)`` from ``w0`` (zeros by default) with ``schedule`` for ``steps``
-    updates, and evaluates ``held.loss`` at every recorded point.
+    updates, and evaluates ``held.loss`` at every recorded point. Both losses,
+    the training loss of ``run.loss`` and (for a
+    :class:`~lrlab.problems.LeastSquares`) the held-out one, come from the
+    normal equations (``ManySeeds(..., fast_loss=True)``): the same numbers to
+    rounding, without a pass over the rows per point. A seed whose run
+    diverged scores NaN after the update where it did (see
+    :class:`~lrlab.Trajectory`).
 
     Parameters
     ----------
@@ -379,8 +468,11 @@ def held_out_runs(problem, held, schedule, steps, seeds, w0=None):
     >>> held_loss.shape
     (12, 2)
     """
-    many = ManySeeds(problem, seeds)
+    many = ManySeeds(problem, seeds, fast_loss=True)
     start = np.zeros(problem.shape) if w0 is None else check_array("w0", w0)
     start = np.broadcast_to(start, (len(many.seeds), *problem.shape))
     run = gradient_descent(many, start, schedule, steps)
-    return run, held.loss(run.w)
+    if isinstance(held, LeastSquares):
+        return run, _SquaredError(held.X, held.y)(run.w)
+    with np.errstate(all="ignore"):
+        return run, held.loss(run.w)

@@ -1,9 +1,15 @@
 """Figures for notebook 07: a real data set, the range test and schedules on held-out data.
 
-Static figures only, built like :mod:`lrlab.plotting` (an explicit
-``Figure``, no pyplot) with its colours, markers and sizes. Every number drawn
-comes from :mod:`lrlab.data`, :mod:`lrlab.range_test`, :mod:`lrlab.theory`
-or :mod:`lrlab.schedules`: nothing here computes a formula of its own.
+Built like :mod:`lrlab.plotting` (an explicit ``Figure``, no pyplot) with its
+colours, markers and sizes. Two panels own one ``Axes`` each, draw what never
+changes when made and move their artists with ``update``:
+:class:`SeedLinesPanel` (the data in francs and the line each seed ends at)
+and :class:`HeldLossPanel` (held-out loss against the update, median and
+band over the seeds). :func:`training_grid` calls them once per setting;
+:class:`lrlab.widgets_model.TrainingExplorer` on every slider move. Every
+number drawn comes from :mod:`lrlab.data`, :mod:`lrlab.training`,
+:mod:`lrlab.range_test`, :mod:`lrlab.theory` or :mod:`lrlab.schedules`:
+nothing here computes a formula of its own.
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
@@ -13,15 +19,22 @@ or :mod:`lrlab.schedules`: nothing here computes a formula of its own.
 
 from __future__ import annotations
 
-import numpy as np
-from matplotlib.figure import Figure
+import math
 
-from .plotting import COLORS, MARKERS
+import numpy as np
+from matplotlib.collections import LineCollection, PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator, StrMethodFormatter
+
+from .plotting import COLORS, MARKERS, STYLE
+from .training import seed_quantiles
 
 __all__ = ["data_figure", "steps_and_epochs", "range_test_figure", "schedules_figure",
-           "peak_sweep_figure", "band"]
+           "peak_sweep_figure", "band", "SeedLinesPanel", "HeldLossPanel", "training_grid",
+           "panel_title"]
 
 _GREY = "#999999"
+_DIVERGED = COLORS[3]
 
 
 def band(values, lo=10, hi=90):
@@ -247,3 +260,275 @@ def peak_sweep_figure(peaks, finals, marks=(), best=None, figsize=(8.5, 4.6)):
     ax.set_ylabel("held-out loss at the end")
     ax.legend(loc="upper left")
     return fig, ax
+
+
+def _style():
+    import matplotlib
+
+    return matplotlib.rc_context(STYLE)
+
+
+def nice_limit(n):
+    """The smallest "round" number >= ``n``: 10 up to 10, then 1, 1.25, 1.5, 2, 2.5, 3, 4,
+    5, 6 or 8 times a power of ten.
+
+    An axis whose length follows a slider by these steps keeps its limits
+    while the slider moves a little (a new limit redraws the panel's ticks).
+
+    Examples
+    --------
+    >>> [nice_limit(n) for n in (1, 7, 11, 220, 231, 260, 1880)]
+    [10, 10, 12.5, 250, 250, 300, 2000]
+    """
+    if n <= 10:
+        return 10
+    scale = 10 ** math.floor(math.log10(n))
+    for step in (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
+        if step * scale >= n:
+            return int(step * scale) if float(step * scale).is_integer() else step * scale
+    return 10 * scale  # pragma: no cover - the loop ends at 10
+
+
+def panel_title(ax, text, y=1.025, **kwargs):
+    """A title over ``ax`` that stays put (an ``ax.set_title`` title is repositioned, hence
+    changed, at every draw, so an explorer would redraw it on every frame)."""
+    kw = dict(fontsize=STYLE["axes.titlesize"], ha="center", va="bottom", clip_on=False)
+    return ax.text(0.5, y, text, transform=ax.transAxes, **{**kw, **kwargs})
+
+
+def _note_box():
+    return dict(boxstyle="round,pad=0.2", fc="white", ec="none", alpha=0.85)
+
+
+class SeedLinesPanel:
+    """The data in francs with the line each seed's training ended at.
+
+    Training rows and held-out rows as in :func:`data_figure`, the exact
+    least-squares line of the training rows (black, dotted) and one thin,
+    semi-transparent line per seed (:meth:`update`). A seed that diverged has
+    no line: a note in the corner counts them.
+
+    Parameters
+    ----------
+    ax : Axes
+    data : lrlab.data.Dataset
+    legend : bool
+    seeds : int, optional
+        How many seeds the legend announces.
+
+    Examples
+    --------
+    >>> from lrlab.data import engel
+    >>> from lrlab.training import train_seeds
+    >>> data = engel()
+    >>> panel = SeedLinesPanel(Figure().subplots(), data)
+    >>> _ = panel.update(train_seeds(data, "constant", 0.05, 5, 16, seeds=range(3)))
+    >>> len(panel.lines.get_segments())                  # one line per seed
+    3
+    """
+
+    def __init__(self, ax, data, legend=True, seeds=None):
+        self.ax, self.data = ax, data
+        train, held = data.raw[data.train_rows], data.raw[data.held_rows]
+        # z-order: what never moves (data, axes, legend) first, then what a slider moves
+        # (the seeds' lines and all above them), so an explorer redraws only the latter
+        ax.scatter(train[:, 0], train[:, 1], s=16, color=COLORS[0], marker=MARKERS[0],
+                   alpha=0.55, zorder=2, label=f"training ({len(train)})")
+        ax.scatter(held[:, 0], held[:, 1], s=26, color=COLORS[1], marker=MARKERS[1],
+                   edgecolor="black", linewidth=0.5, zorder=2.1,
+                   label=f"held out ({len(held)})")
+        self.x = np.array([0.0, data.raw[:, 0].max() * 1.03])
+        intercept, slope = data.to_units(data.problem().minimum)
+        self.lines = LineCollection([], colors=COLORS[2], linewidths=1.3, alpha=0.45, zorder=3.5,
+                                    label="each seed's line" if seeds is None
+                                    else f"each seed's line ({seeds})")
+        ax.add_collection(self.lines, autolim=False)
+        ax.plot(self.x, intercept + slope * self.x, color="black", linestyle=":", linewidth=2.2,
+                zorder=3.6, label="exact least squares")
+        self.note = ax.text(0.98, 0.04, "", transform=ax.transAxes, ha="right", va="bottom",
+                            color=_DIVERGED, fontsize=11, fontweight="bold", bbox=_note_box(),
+                            zorder=7)
+        ax.set_xlim(0, self.x[-1])
+        ax.set_ylim(0, data.raw[:, 1].max() * 1.08)
+        ax.set_xlabel("yearly income (francs)")
+        ax.set_ylabel("yearly food spending (francs)")
+        if legend:
+            ax.legend(loc="upper left", fontsize=9, framealpha=0.9)
+
+    def update(self, result):
+        """Show the last point of every seed of ``result`` (a :class:`lrlab.training.SeedRuns`)."""
+        w = np.asarray(result.run.w[-1], dtype=np.float64)          # (seeds, 2)
+        kept = (result.run.status != "diverged") & np.isfinite(w).all(axis=-1)
+        intercept, slope = self.data.to_units(w[kept])
+        y = intercept[:, None] + slope[:, None] * self.x               # (kept, 2)
+        self.lines.set_segments(np.stack([np.broadcast_to(self.x, y.shape), y], axis=-1))
+        gone = int(np.count_nonzero(~kept))
+        self.note.set_text("" if not gone else
+                           f"{gone} diverged seed{'s' if gone > 1 else ''}: no line")
+        return self
+
+
+class HeldLossPanel:
+    """Held-out loss against the update: median over the seeds and a 10%-90% band (log scale).
+
+    Also drawn: the held-out loss of the exact least-squares line (black,
+    dotted), a thin grey line at the end of each epoch, and for every seed
+    that diverged a cross on the top edge, at the update where it did. Losses
+    above the top of the axis (a diverged seed counts as infinite, see
+    :func:`lrlab.training.seed_quantiles`) are cut there: the median line
+    stops, the band is clipped, and a note in the corner counts the seeds
+    that diverged.
+
+    Parameters
+    ----------
+    ax : Axes
+    ylim : (float, float)
+        Loss range shown (fixed, so a slider never rescales it).
+    color, marker : str
+    legend : bool
+        A legend: median, band, exact line, a diverged seed's cross. Without
+        one, the exact line is labelled where it ends.
+    lo, hi : float
+        Percentiles of the band.
+    round_limits : bool
+        Run the update axis to a round number past the run's end
+        (:func:`nice_limit`), so it keeps its limits while a slider changes
+        the run's length a little (the grey line of the last epoch marks the end).
+
+    Examples
+    --------
+    >>> from lrlab.data import engel
+    >>> from lrlab.training import train_seeds
+    >>> panel = HeldLossPanel(Figure().subplots())
+    >>> result = train_seeds(engel(), "constant", 3.0, 5, 16, seeds=range(3))
+    >>> panel.set_steps(result.steps)
+    >>> panel.update(result).note.get_text()
+    '3 of 3 seeds diverged (x)'
+    """
+
+    def __init__(self, ax, ylim=(0.05, 3.0), color=COLORS[0], marker=MARKERS[0], legend=False,
+                 lo=10, hi=90, round_limits=False):
+        self.ax, self.ylim, self.lo, self.hi = ax, tuple(float(v) for v in ylim), lo, hi
+        self.round_limits = round_limits
+        # z-order: the axes first, then everything update() moves, so an explorer redraws
+        # only the latter (the exact line is placed once, by the first update)
+        self.exact = ax.axhline(np.nan, color="black", linestyle=":", linewidth=1.8, zorder=3.1,
+                                label="exact least squares")
+        self.exact_label = ax.text(0.99, np.nan, "" if legend else "exact least squares",
+                                   transform=ax.get_yaxis_transform(), ha="right", va="top",
+                                   fontsize=10, zorder=6)        # over the band
+        (self.epochs,) = ax.plot([], [], color=_GREY, linewidth=0.7,
+                                 transform=ax.get_xaxis_transform(), zorder=3.3)
+        self.band = PolyCollection([], facecolors=color, edgecolors="none", alpha=0.22,
+                                   zorder=3.4, label=f"{lo:g}%-{hi:g}% of the seeds")
+        ax.add_collection(self.band, autolim=False)
+        (self.median,) = ax.plot([], [], color=color, marker=marker, markersize=5, zorder=3.6,
+                                 label="median of the seeds")
+        # on the top edge, half outside: "went off the top here"
+        (self.crosses,) = ax.plot([], [], linestyle="none", marker="X", markersize=11,
+                                  color=_DIVERGED, markeredgecolor="black", zorder=8,
+                                  clip_on=False, label="a seed diverged")
+        self.note = ax.text(0.03, 0.03, "", transform=ax.transAxes, ha="left", va="bottom",
+                            color=_DIVERGED, fontsize=10, fontweight="bold", bbox=_note_box(),
+                            zorder=7)
+        for artist in (self.crosses, self.note, self.exact_label):
+            artist.set_in_layout(False)            # inside the axes: no say in the margins
+        ax.set_yscale("log")
+        ax.set_ylim(*self.ylim)
+        # plain numbers read better than powers of ten on a range this short (and fewer
+        # ticks draw faster)
+        ticks = [v for v in (0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10) if self.ylim[0] <= v <= self.ylim[1]]
+        ax.yaxis.set_major_locator(FixedLocator(ticks))
+        ax.yaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("update (grey lines: end of an epoch)")
+        # few tick labels: a slider that changes the run's length redraws them
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        ax.set_ylabel("held-out loss")
+        if legend:
+            ax.legend(loc="upper right", fontsize=9, framealpha=0.9).set_zorder(6.5)
+
+    def set_steps(self, steps):
+        """Show updates 0 to ``steps``, or to :func:`nice_limit` ``(steps)`` with ``round_limits``.
+
+        The limits change only when they must (new limits redraw the ticks).
+        """
+        right = nice_limit(steps) if self.round_limits else steps
+        if self.ax.get_xlim() != (0, right):
+            self.ax.set_xlim(0, right)
+
+    def update(self, result):
+        """Show a :class:`lrlab.training.SeedRuns`; returns the panel."""
+        bottom, top = self.ylim
+        held = result.held_loss
+        t = np.arange(held.shape[0])
+        mid, low, high = seed_quantiles(held, [50, self.lo, self.hi])
+        shown = np.where(mid <= top, np.maximum(mid, bottom), np.nan)   # off the scale: a gap
+        self.median.set_data(t, shown)
+        self.median.set_markevery(max(1, t.size // 10))
+        low, high = np.clip(low, bottom, top), np.clip(high, bottom, top)
+        self.band.set_verts([np.column_stack([np.r_[t, t[::-1]], np.r_[high, low[::-1]]])])
+        exact = float(np.clip(result.exact, bottom, top))
+        if self.exact.get_ydata()[0] != exact:          # moved only when it changes
+            self.exact.set_ydata([exact, exact])
+            self.exact_label.set_y(exact / 1.03)
+        x = np.arange(1, result.epochs + 1) * result.batches_per_epoch
+        self.epochs.set_data(np.repeat(x, 3), np.tile([0.0, 1.0, np.nan], x.size))
+        gone = result.run.status == "diverged"
+        at = np.sort(result.run.status_step[gone])
+        self.crosses.set_data(at, np.full(at.size, top))
+        self.note.set_text(f"{at.size} of {gone.size} seeds diverged (x)" if at.size else "")
+        return self
+
+
+def training_grid(results, titles=None, ncols=3, ylim=(0.05, 3.0), figsize=None):
+    """Small multiples: held-out loss against the update for several settings, one per panel.
+
+    Each panel is a :class:`HeldLossPanel` (median and band over the seeds,
+    diverged seeds marked, the exact line dotted), on the same y range.
+
+    Parameters
+    ----------
+    results : list of lrlab.training.SeedRuns
+    titles : list of str, optional
+        One per panel (default: schedule, peak and batch size).
+    ncols : int
+    ylim : (float, float)
+    figsize : (float, float), optional
+
+    Returns
+    -------
+    fig, axes
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from lrlab.data import engel
+    >>> from lrlab.training import train_seeds
+    >>> runs = [train_seeds(engel(), "constant", p, 5, 16, seeds=range(4)) for p in (0.1, 2.0)]
+    >>> fig, axes = training_grid(runs, ncols=2)
+    >>> axes[1].texts[-1].get_text()         # the second panel's note
+    '4 of 4 seeds diverged (x)'
+    """
+    n = len(results)
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    figsize = figsize or (4.6 * ncols, 3.5 * nrows)
+    with _style():
+        fig = Figure(figsize=figsize, layout="constrained")
+        axes = np.atleast_1d(fig.subplots(nrows, ncols, sharey=True, squeeze=False)).ravel()
+        for i, (ax, result) in enumerate(zip(axes[:n], results, strict=True)):
+            # the legend where the first row ends (the last panel, for one row)
+            panel = HeldLossPanel(ax, ylim=ylim, legend=(i == min(ncols, n) - 1))
+            panel.set_steps(result.steps)
+            panel.update(result)
+            batch = "full batch" if result.full_batch else f"batch {result.batch_size}"
+            ax.set_title(titles[i] if titles else f"{result.kind}, peak {result.peak:g}, {batch}",
+                         pad=9)
+            if i % ncols:
+                ax.set_ylabel("")
+        for ax in axes[n:]:
+            ax.set_visible(False)
+    return fig, axes[:n]

@@ -9,6 +9,7 @@ computations (separate LeastSquares runs, explicit loops).
 import hashlib
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -138,6 +139,47 @@ def test_many_seeds_gradient_by_explicit_loop():
         for j in rows:
             expected += 2 / 16 * (train.X[j] @ w[i] - train.y[j]) * train.X[j]
         np.testing.assert_allclose(g[i], expected, rtol=1e-12)
+
+
+def test_many_seeds_draws_each_seed_s_batches():
+    train = engel().problem(batch_size=16)
+    many = ManySeeds(train, [0, 5, 9])
+    for step in (0, 10, 11, 57):              # first, last of epoch 0, first of epoch 1, later
+        for i, s in enumerate([0, 5, 9]):
+            alone = LeastSquares(train.X, train.y, batch_size=16, seed=s)
+            np.testing.assert_array_equal(many.batch_rows(step)[i], alone.batch_rows(step))
+
+
+def test_many_seeds_loss_is_the_least_squares_loss_bit_for_bit():
+    train = engel().problem(batch_size=8)
+    w = np.random.default_rng(0).normal(scale=3.0, size=(7, 4, 2))
+    np.testing.assert_array_equal(ManySeeds(train, range(4)).loss(w), train.loss(w))
+
+
+def test_many_seeds_fast_loss_is_the_least_squares_loss_to_rounding():
+    train = engel().problem(batch_size=8)
+    w = np.random.default_rng(1).normal(scale=3.0, size=(7, 4, 2))
+    fast = ManySeeds(train, range(4), fast_loss=True)
+    np.testing.assert_allclose(fast.loss(w), train.loss(w), rtol=1e-13)
+    assert float(fast.loss(train.minimum[None])[0]) == pytest.approx(
+        float(train.loss(train.minimum)), rel=1e-14)
+    exact = gradient_descent(ManySeeds(train, range(4)), np.zeros((4, 2)), 0.2, 50)
+    quick = gradient_descent(fast, np.zeros((4, 2)), 0.2, 50)
+    np.testing.assert_array_equal(quick.w, exact.w)            # the same runs
+    np.testing.assert_allclose(quick.loss, exact.loss, rtol=1e-13)
+
+
+def test_held_out_runs_scores_diverged_runs_as_held_loss_does():
+    data = engel()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run, held_loss = held_out_runs(data.problem(batch_size=4), data.held_out(), 2.0, 60,
+                                       seeds=[0, 1, 2])
+    assert (run.status == "diverged").all()
+    with np.errstate(all="ignore"):
+        expected = data.held_out().loss(run.w)
+    np.testing.assert_allclose(held_loss, expected, rtol=1e-12)
+    np.testing.assert_array_equal(np.isnan(held_loss), np.isnan(expected))
 
 
 def test_many_seeds_checks_its_arguments():

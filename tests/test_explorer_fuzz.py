@@ -10,7 +10,9 @@ all its controls. After each one:
 - every axis limit is finite and no line holds an infinite coordinate;
 - the readout agrees with lrlab: the status it shows is the status of an
   independent :func:`lrlab.gradient_descent` run where the explorer exposes
-  its settings, and a diverged run's readout names the step.
+  its settings, and a diverged run's readout names the step (for 07's
+  explorer of many seeds: how many diverged, and the first update at which
+  one did, from an independent :func:`lrlab.data.held_out_runs`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-# every notebook whose code makes an explorer (07 has none: its figures are static)
+# every notebook whose code makes an explorer (07's TrainingExplorer included)
 NOTEBOOKS = [p for p in sorted((REPO / "notebooks").glob("*.ipynb"))
              if "Explorer(" in p.read_text(encoding="utf-8")]
 COMBINATIONS = 150       # random combinations per explorer
@@ -97,7 +99,34 @@ def independent_status(explorer, values):
         v = {**explorer.defaults, **values}
         return gradient_descent(Quadratic(v["a"], center=explorer.center), v["w0"], v["lr"],
                                 v["steps"]).status
+    if type(explorer).__name__ == "TrainingExplorer":
+        return seed_runs(explorer, values)[0]
     return None
+
+
+def seed_runs(explorer, values):
+    """For an explorer of many seeds (07's TrainingExplorer): ``(status, diverged, first)``
+    from :func:`lrlab.data.held_out_runs` run here, with the schedule of
+    :mod:`lrlab.schedules` its settings name."""
+    from lrlab import constant, cosine_decay, exponential_decay, linear_warmup
+    from lrlab.data import held_out_runs
+
+    data = explorer.data
+    train = data.problem(batch_size=values["batch_size"])
+    per_epoch = train.batches_per_epoch
+    steps = values["epochs"] * per_epoch
+    peak = values["peak"]
+    warmup = min(2 * per_epoch, steps // 2)
+    schedule = {
+        "constant": lambda: constant(peak),
+        "exponential": lambda: exponential_decay(peak, per_epoch, 0.8, staircase=True),
+        "cosine + warmup": lambda: (linear_warmup(cosine_decay(peak, steps - warmup), warmup)
+                                    if warmup else cosine_decay(peak, steps)),
+    }[values["schedule"]]()
+    run, _ = held_out_runs(train, data.held_out(), schedule, steps, list(explorer.seeds))
+    gone = run.status == "diverged"
+    first = int(run.status_step[gone].min()) if gone.any() else None
+    return ("diverged" if gone.any() else "running"), int(gone.sum()), first
 
 
 def check_readout(explorer, values, where):
@@ -115,6 +144,11 @@ def check_readout(explorer, values, where):
     if expected is not None:
         assert summary["status"] == expected, \
             f"{where}: readout says {summary['status']!r}, lrlab says {expected!r}"
+    if type(explorer).__name__ == "TrainingExplorer":
+        _, diverged, first = seed_runs(explorer, values)
+        named = f"{diverged} of {len(explorer.seeds)} seeds diverged, the first at update {first}"
+        assert (named in text) if diverged else ("diverged," not in text), \
+            f"{where}: {diverged} seeds diverged (first at update {first}), readout {text!r}"
 
 
 def set_all(explorer, values):

@@ -228,8 +228,10 @@ def test_decay_explorer_rate_panel_follows_lr0():
 
     ex = DescentExplorer(controls=("lr", "decay_rate", "decay_steps", "staircase", "steps"),
                          steps=100)
-    ex.controls["lr"].value = 0.05
-    assert ex.rate_panel.ax.get_ylim()[1] == pytest.approx(0.05 * 1.08, rel=0.01)
+    # the top of the rate panel: the first 1, 2 or 5 x 10^k above the starting rate
+    for lr0, top in [(0.05, 0.1), (0.03, 0.05), (0.15, 0.2), (0.4, 0.5), (0.9, 1.0)]:
+        ex.controls["lr"].value = lr0
+        assert ex.rate_panel.ax.get_ylim() == pytest.approx((0.0, top), rel=1e-12), lr0
     ex.controls["decay_rate"].value = 0.99
     ex.controls["lr"].value = 0.2
     assert ex.text.startswith("converges:")
