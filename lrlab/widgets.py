@@ -647,7 +647,7 @@ class DescentExplorer(Explorer):
     def __init__(self, problem=None, w0=5.0, lr=0.2, steps=30, controls=("lr", "w0", "steps"),
                  lr_range=(1e-3, 2.0), xlim=None, a=1.0, decay_rate=0.95, decay_steps=1,
                  staircase=False, w0_range=(-6.0, 6.0), max_steps=200, title=None,
-                 figsize=(9.2, 3.5)):
+                 figsize=(8.3, 3.5)):
         self.problem = problem if problem is not None else seed_problem()
         if self.problem.shape != ():
             raise ValueError("DescentExplorer shows 1-D problems; problem.shape must be ()")
@@ -823,7 +823,7 @@ class RegimeExplorer(Explorer):
 
     def __init__(self, w0=5.0, lr=0.2, steps=30, a=1.0, center=-1.0, controls=("lr", "steps"),
                  lr_range=(1e-3, 2.0), a_range=(0.1, 10.0), w0_range=(-6.0, 6.0),
-                 max_steps=200, xlim=(-9.0, 7.0), title=None, figsize=(9, 5.4)):
+                 max_steps=200, xlim=(-9.0, 7.0), title=None, figsize=(8.3, 5.4)):
         self.center = float(center)
         self.defaults = dict(lr=lr, w0=w0, steps=steps, a=a)
         make = {
@@ -899,7 +899,7 @@ class BasinsExplorer(DescentExplorer):
                  lr_range=(1e-3, 1.0), w0_range=(-1.8, 1.8), xlim=(-2.0, 2.0),
                  gap_range=(1e-16, 1e4), **kwargs):
         problem = problem if problem is not None else TwoBasins()
-        kwargs.setdefault("figsize", (9, 3.6))
+        kwargs.setdefault("figsize", (8.3, 3.6))
         self.lowest = float(np.min(problem.loss(problem.minima)))
         self.gap_range = gap_range
         super().__init__(problem=problem, w0=w0, lr=lr, steps=steps, controls=controls,

@@ -135,7 +135,7 @@ class GalleryExplorer(Explorer):
     """
 
     def __init__(self, schedule="cosine_decay", steps=100, problem=None, w0=5.0, max_steps=300,
-                 lr_range=(0.0, 1.5), xlim=(-4.0, 6.5), title=None, figsize=(11.5, 3.7)):
+                 lr_range=(0.0, 1.5), xlim=(-4.0, 6.5), title=None, figsize=(8.3, 3.7)):
         self.problem = problem if problem is not None else seed_problem()
         if self.problem.shape != ():
             raise ValueError("GalleryExplorer shows 1-D problems; problem.shape must be ()")
