@@ -202,10 +202,14 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
     with np.errstate(all="ignore"):
         # The loop does nothing but the update: every check below looks at
         # the whole recorded trajectory at once, after the loop.
-        for t in range(steps):
-            g = problem._grad(w[t], t)
-            grad[t] = g
-            w[t + 1] = update(w[t], per_point[t], g)
+        if (problem._grad_floats is not None and dt == np.float64 and batch == ()
+                and shape == (2,)):
+            _descend_floats(problem, w, grad, rates.reshape(steps).tolist())
+        else:
+            for t in range(steps):
+                g = problem._grad(w[t], t)
+                grad[t] = g
+                w[t + 1] = update(w[t], per_point[t], g)
         loss = _losses(problem, w)
         g_last = problem._grad(w[steps], steps)
         status, status_step = _statuses(w, loss, grad, g_last, shape, tol, max_loss)
@@ -217,6 +221,27 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
         w=w, loss=loss, lr=lr_used, grad=grad, status=status, status_step=status_step,
         problem=problem,
     )
+
+
+def _descend_floats(problem, w, grad, rates):
+    """The update loop of a single float64 run in two variables, on Python floats.
+
+    ``w[t + 1] = w[t] - lr[t] * g`` with ``g = problem._grad_floats(w[t], t)``:
+    the same IEEE double operations as the array loop (so the same bits),
+    without numpy's overhead per call, which is nearly all the cost of a
+    run of one point with a few coordinates.
+    """
+    grad_floats = problem._grad_floats
+    x, y = w[0].tolist()
+    points, grads = [], []
+    for t, r in enumerate(rates):
+        g = gx, gy = grad_floats((x, y), t)
+        x = x - r * gx
+        y = y - r * gy
+        grads.append(g)
+        points.append((x, y))
+    w[1:] = points
+    grad[:] = grads
 
 
 def _losses(problem, w, chunk=256):

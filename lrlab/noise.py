@@ -35,8 +35,8 @@ import math
 import numpy as np
 
 from ._checks import check_array, check_choice, check_int, check_number
-from .descent import gradient_descent
-from .problems import NoisyGradient, Problem
+from .descent import _rates, gradient_descent
+from .problems import NoisyGradient, Problem, Quadratic
 from .schedules import (
     constant,
     cosine_decay,
@@ -49,6 +49,7 @@ from .theory import curvatures
 __all__ = [
     "SCHEDULE_KINDS",
     "noise_schedule",
+    "noise_draws",
     "seeded_runs",
     "mean_sq_error",
     "expected_sq_error",
@@ -122,6 +123,45 @@ def _is_rate_array(lr):
     return not callable(lr) and np.ndim(lr) > 0
 
 
+def noise_draws(seed, steps, shape=()):
+    r"""The standard normal numbers the noisy runs of ``seed`` get, drawn ahead of time.
+
+    Row ``t`` is what :class:`lrlab.NoisyGradient` with this ``seed`` adds
+    (times ``noise``) to the gradients of update ``t`` for a batch of points
+    of shape ``shape``: ``default_rng([seed, t]).standard_normal(shape)``.
+    Drawing them costs more than the descent itself; a caller that runs the
+    same seeds again and again (a live explorer) draws them once and passes
+    them to :func:`compare_schedules`.
+
+    Parameters
+    ----------
+    seed : int
+    steps : int
+        Updates ``0 .. steps - 1``.
+    shape : tuple of int
+        Shape of the batch of points: ``(runs,) + problem.shape``.
+
+    Returns
+    -------
+    ndarray, shape ``(steps, *shape)``
+
+    Examples
+    --------
+    >>> from lrlab import NoisyGradient, Quadratic
+    >>> z = noise_draws(3, 8, (4,))
+    >>> noisy = NoisyGradient(Quadratic(1.0), noise=2.0, seed=3)
+    >>> bool((noisy.grad(np.zeros(4), step=7) == 2.0 * z[7]).all())
+    True
+    """
+    seed = check_int("seed", seed, lo=0)
+    steps = check_int("steps", steps, lo=1)
+    shape = tuple(check_int("shape", n, lo=1) for n in shape)
+    out = np.empty((steps, *shape))
+    for t in range(steps):
+        out[t] = np.random.default_rng([seed, t]).standard_normal(shape)
+    return out
+
+
 def seeded_runs(problem, w0, lr, steps, noise, runs=1000, seed=0):
     r"""Many runs of gradient descent with noisy gradients, all in one batch.
 
@@ -179,9 +219,13 @@ def _minimum(problem):
 
 def _sq_errors(run):
     """Squared distance to the minimum, ``|w - w*|^2``, of every run at every step."""
-    d = np.asarray(run.w, dtype=np.float64) - _minimum(run.problem)
+    return _sq_distances(run.w, run.problem)
+
+
+def _sq_distances(w, problem):
+    d = np.asarray(w, dtype=np.float64) - _minimum(problem)
     sq = d * d
-    shape = run.problem.shape
+    shape = problem.shape
     if shape:
         sq = sq.sum(axis=tuple(range(-len(shape), 0)))
     return sq
@@ -273,10 +317,24 @@ def expected_sq_error(problem, w0, lr, steps, noise):
     out = np.empty((steps + 1, rates.shape[1]))
     out[0] = m.sum(axis=-1)
     with np.errstate(over="ignore", invalid="ignore"):
-        for t in range(steps):
-            r = rates[t][:, None]
-            m = (1.0 - r * L) ** 2 * m + r * r * s2
-            out[t + 1] = m.sum(axis=-1)
+        # m <- (1 - r L)^2 m + r^2 s^2: both coefficients for every step at once,
+        # then only the recursion itself step by step
+        r = rates[:, :, None]
+        factor = (1.0 - r * L) ** 2                     # (steps, n, d)
+        added = r * r * s2                              # (steps, n, 1)
+        if m.size == 1:
+            # one rate, one direction: the same products and sums on Python floats
+            # (the same IEEE operations, one tenth of the time)
+            x = float(m[0, 0])
+            col = out[1:, 0]
+            for t, (f, a) in enumerate(zip(factor.ravel().tolist(), added.ravel().tolist(),
+                                           strict=True)):
+                x = f * x + a
+                col[t] = x
+        else:
+            for t in range(steps):
+                m = factor[t] * m + added[t]
+                out[t + 1] = m.sum(axis=-1)
     if callable(lr) or np.ndim(lr) == 0:
         return out[:, 0]
     return out
@@ -438,8 +496,45 @@ def inverse_time_limit(problem, c, noise, t):
     return float(v) if v.ndim == 0 else v
 
 
+def _noisy_quadratic_runs(problem, w0, lr, steps, noise, draws):
+    """:func:`seeded_runs` on a :class:`~lrlab.Quadratic`, with the noise drawn ahead.
+
+    The same arithmetic as :func:`lrlab.gradient_descent` on
+    :class:`~lrlab.NoisyGradient` (``w - lr * (2 a (w - c) + s z)``, the
+    same operations in the same order, so the same bits), without its
+    per-step overhead: only the positions are kept. Returns the squared
+    distances to the minimum (shape ``(steps + 1, runs)``) and the rates, or
+    ``None`` when a run diverged (``gradient_descent`` then blanks it with
+    NaN, which the caller gets by running it).
+    """
+    rates = _rates(lr, steps, np.dtype(np.float64))
+    _, two_a, c = problem._params(np.dtype(np.float64))
+    s = np.float64(noise)
+    runs = draws.shape[1]
+    w = np.empty((steps + 1, runs, *problem.shape))
+    w[0] = w0
+    noise_part = s * draws[:steps]                      # s z for every update at once
+    g = np.empty((runs, *problem.shape))
+    with np.errstate(all="ignore"):
+        for t, r in enumerate(rates.tolist()):
+            wt = w[t]
+            np.subtract(wt, c, out=g)
+            np.multiply(two_a, g, out=g)                # the gradient 2 a (w - c) ...
+            np.add(g, noise_part[t], out=g)             # ... plus its noise
+            np.multiply(r, g, out=g)
+            np.subtract(wt, g, out=w[t + 1])
+    # gradient_descent's test for divergence: a loss above 1e6 times the first one
+    sq = _sq_distances(w, problem)
+    limit = 1e6 * max(abs(float(problem._loss(np.asarray(w0, dtype=np.float64)))), 1.0)
+    a_max = float(np.max(problem.a))
+    if not (np.isfinite(sq).all() and a_max * float(sq.max()) <= limit * (1 - 1e-9)):
+        if not (problem._loss(w) <= limit).all():
+            return None
+    return sq, rates
+
+
 def compare_schedules(problem, w0, schedules, steps, noise, runs=1000, seed=0,
-                      quantiles=(0.1, 0.9)):
+                      quantiles=(0.1, 0.9), draws=None):
     r"""Run every schedule on the same noise and measure it, step by step.
 
     For each schedule: :func:`seeded_runs` (``runs`` runs, the same ``seed``
@@ -447,6 +542,11 @@ def compare_schedules(problem, w0, schedules, steps, noise, runs=1000, seed=0,
     mean squared error over the runs (:func:`mean_sq_error`), its exact
     expectation (:func:`expected_sq_error`) and the ``quantiles`` of the
     squared error across the runs (how far single runs stray from the mean).
+
+    On a :class:`~lrlab.Quadratic` the noise is drawn once for all the
+    schedules (:func:`noise_draws`) and the runs skip
+    :func:`~lrlab.gradient_descent`'s bookkeeping; the numbers are the same,
+    bit for bit.
 
     Parameters
     ----------
@@ -457,6 +557,9 @@ def compare_schedules(problem, w0, schedules, steps, noise, runs=1000, seed=0,
     noise : float
     runs, seed : int
     quantiles : pair of float in [0, 1]
+    draws : ndarray, optional
+        ``noise_draws(seed, n, (runs, *problem.shape))`` for some ``n >= steps``,
+        drawn earlier (a live explorer keeps them between calls).
 
     Returns
     -------
@@ -474,13 +577,40 @@ def compare_schedules(problem, w0, schedules, steps, noise, runs=1000, seed=0,
     (0.0625, 0.06)
     """
     lo, hi = (check_number("quantiles", q, lo=0, hi=1) for q in quantiles)
+    fast = isinstance(problem, Quadratic)
+    if fast:
+        steps = check_int("steps", steps, lo=1, hi=10_000_000)
+        runs = check_int("runs", runs, lo=1)
+        seed = check_int("seed", seed, lo=0)
+        noise = check_number("noise", noise, lo=0)
+        w0 = check_array("w0", w0)
+        if w0.shape != problem.shape:
+            raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
+    if draws is not None:
+        if not fast:
+            raise ValueError("draws are used only for a Quadratic problem")
+        draws = np.asarray(draws, dtype=np.float64)
+        shape = (runs, *problem.shape)
+        if draws.ndim != 1 + len(shape) or draws.shape[1:] != shape or len(draws) < steps:
+            raise ValueError(f"draws must have shape (n >= {steps}, {', '.join(map(str, shape))})"
+                             f", got {draws.shape}")
+        if not np.array_equal(draws[0], noise_draws(seed, 1, shape)[0]):
+            raise ValueError(f"draws are not those of seed {seed} (see noise_draws)")
     out = {}
     for name, lr in dict(schedules).items():
-        batch = seeded_runs(problem, w0, lr, steps, noise, runs=runs, seed=seed)
-        sq = _sq_errors(batch)
+        done = None
+        if fast and (callable(lr) or np.ndim(lr) == 0):
+            if draws is None:
+                draws = noise_draws(seed, steps, (runs, *problem.shape))
+            done = _noisy_quadratic_runs(problem, w0, lr, steps, noise, draws)
+        if done is None:
+            batch = seeded_runs(problem, w0, lr, steps, noise, runs=runs, seed=seed)
+            sq, rates = _sq_errors(batch), batch.lr[:, 0]
+        else:
+            sq, rates = done
         low, high = np.quantile(sq, [lo, hi], axis=1)
         out[name] = {
-            "lr": np.asarray(batch.lr, dtype=np.float64)[:, 0],
+            "lr": np.asarray(rates, dtype=np.float64),
             "mse": sq.mean(axis=1),
             "expected": expected_sq_error(problem, w0, lr, steps, noise),
             "low": low,

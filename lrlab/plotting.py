@@ -337,6 +337,27 @@ def paths_grid(problem, w0, rates, steps, xlim, ncols=None, figsize=None, titles
     return fig, axes
 
 
+def _set_line_data(line, x, y):
+    """``line.set_data(x, y)``, unless the line already holds exactly these points.
+
+    An artist set to what it already shows stays clean (not ``stale``), so a
+    live explorer does not redraw it on the next frame.
+    """
+    if (np.array_equal(np.asarray(line.get_xdata(orig=True)), np.asarray(x), equal_nan=True)
+            and np.array_equal(np.asarray(line.get_ydata(orig=True)), np.asarray(y),
+                               equal_nan=True)):
+        return
+    line.set_data(x, y)
+
+
+def _set_text_position(text, x=None, y=None):
+    """Move ``text`` to ``x`` and/or ``y``, leaving it clean if it is there already."""
+    old_x, old_y = text.get_position()
+    new = (old_x if x is None else x, old_y if y is None else y)
+    if new != (old_x, old_y):
+        text.set_position(new)
+
+
 class _RateMarks:
     """Two dashed vertical lines on a rate axis, each with its value written beside it.
 
@@ -368,11 +389,11 @@ class _RateMarks:
     def move(self, rate, crit):
         """Put the first line at ``rate`` and the second at the critical rate ``crit``."""
         for line, x in zip(self.lines, (rate, crit), strict=True):
-            line.set_xdata([x, x])
+            _set_line_data(line, [x, x], line.get_ydata(orig=True))
         if self.texts:
             labels = (f"{self.name} {rate:.3g} ", f" limit {crit:.3g}")
             for text, x, label in zip(self.texts, (rate, crit), labels, strict=True):
-                text.set_x(x)
+                _set_text_position(text, x=x)
                 text.set_text(label)
         return self
 

@@ -25,12 +25,24 @@ moves its lines with ``set_data``, so a live explorer
 
 from __future__ import annotations
 
+import matplotlib
 import numpy as np
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.path import Path
 
 from . import theory
 from .descent import gradient_descent
-from .plotting import COLORS, MARKERS, _panel_grid, _RateMarks
+from .plotting import (
+    COLORS,
+    MARKERS,
+    _panel_grid,
+    _RateMarks,
+    _set_line_data,
+    _set_text_position,
+)
+from .problems import Quadratic
 
 __all__ = [
     "ContourPanel",
@@ -84,7 +96,7 @@ def edge_exit(w, xlim, ylim):
 
 
 def _levels(z, n, spacing):
-    """Contour levels between the lowest and highest loss on the grid."""
+    """Contour levels between the lowest and highest loss on the grid (or of the values ``z``)."""
     zmin, zmax = float(np.nanmin(z)), float(np.nanmax(z))
     span = max(zmax - zmin, 1e-300)
     if spacing == "log":
@@ -95,6 +107,34 @@ def _levels(z, n, spacing):
     if spacing == "linear":
         return zmin + span * np.linspace(0.0, 1.0, n + 2)[1:-1]
     raise ValueError(f"spacing must be 'sqrt', 'log' or 'linear', got {spacing!r}")
+
+
+def _is_bowl(problem):
+    """A 2-D quadratic: its contour lines are ellipses, drawn from their closed form."""
+    return isinstance(problem, Quadratic) and problem.shape == (2,)
+
+
+def _window_range(problem, xlim, ylim):
+    """Lowest and highest loss of a quadratic bowl over the window.
+
+    Lowest at the minimum pulled into the window (the loss grows away from
+    it along each axis on its own), highest at a corner.
+    """
+    c = np.asarray(problem.center, dtype=np.float64)
+    inside = np.clip(c, [xlim[0], ylim[0]], [xlim[1], ylim[1]])
+    corners = np.array([[x, y] for x in xlim for y in ylim], dtype=np.float64)
+    return float(problem.loss(inside)), float(problem.loss(corners).max())
+
+
+def _ring_path(rings):
+    """One path of closed rings: the first counter-clockwise, the rest (holes) reversed."""
+    verts, codes = [], []
+    for i, ring in enumerate(rings):
+        ring = ring if i == 0 else ring[::-1]
+        verts.append(ring)
+        codes.append(np.full(len(ring), Path.LINETO, dtype=Path.code_type))
+        codes[-1][0], codes[-1][-1] = Path.MOVETO, Path.CLOSEPOLY
+    return Path(np.concatenate(verts), np.concatenate(codes))
 
 
 def _special_points(problem):
@@ -126,7 +166,8 @@ class ContourPanel:
         How the levels are spread: ``"sqrt"`` gives a quadratic bowl evenly
         spaced ellipses; ``"log"`` suits a loss spanning decades (Rosenbrock).
     grid : int
-        Grid points per side for the contour map.
+        Grid points per side for the contour map (of a surface other than a
+        quadratic bowl, whose contours are drawn from their closed form).
 
     Examples
     --------
@@ -173,13 +214,66 @@ class ContourPanel:
         self.set_problem(problem)
 
     def set_problem(self, problem):
-        """Draw the contour map of ``problem`` (only needed when the surface changes)."""
+        """Draw the contour map of ``problem`` (only needed when the surface changes).
+
+        A quadratic bowl's contours are ellipses, drawn from their closed form
+        (:func:`lrlab.theory.level_ellipse`): a new bowl moves the same two
+        artists (bands and lines) to new ellipses, adding none. Any other
+        surface is contoured on a grid (``contourf`` and ``contour``).
+        """
         if problem.shape != (2,):
             raise ValueError("ContourPanel draws 2-D problems; problem.shape must be (2,)")
         self.problem = problem
+        bowl = _is_bowl(problem)
         for artist in (self.fill, self.lines):
-            if artist is not None:
+            if artist is not None and not (bowl and isinstance(artist, (PathCollection,
+                                                                       LineCollection))):
                 artist.remove()
+        if bowl:
+            self._draw_ellipses(problem)
+        else:
+            self._draw_grid(problem)
+        minima, saddle = _special_points(problem)
+        _set_line_data(self.minima, minima[:, 0], minima[:, 1])
+        _set_line_data(self.saddle, saddle[:, 0], saddle[:, 1])
+        return self
+
+    def _draw_ellipses(self, problem):
+        """The bands and lines of a bowl, as ``contourf`` and ``contour`` would draw them."""
+        zmin, zmax = _window_range(problem, self.xlim, self.ylim)
+        levels = _levels(np.array([zmin, zmax]), self.n_levels, self.spacing)
+        self.levels = levels
+        rings = [theory.level_ellipse(problem, level) for level in levels]
+        # the band between two levels is the ring between their ellipses; the lowest
+        # is the inside of the first, the highest the window outside the last
+        (x0, x1), (y0, y1) = self.xlim, self.ylim
+        dx, dy = x1 - x0, y1 - y0
+        frame = np.array([[x0 - dx, y0 - dy], [x1 + dx, y0 - dy], [x1 + dx, y1 + dy],
+                          [x0 - dx, y1 + dy], [x0 - dx, y0 - dy]])
+        bands = [_ring_path([rings[0]])]
+        bands += [_ring_path([outer, inner])
+                  for inner, outer in zip(rings[:-1], rings[1:], strict=True)]
+        if levels[-1] < zmax:                  # some of the window lies above the top level
+            bands.append(_ring_path([frame, rings[-1]]))
+        # colours as contourf gives them: Greys at the middle of each band, on a
+        # scale from the lowest loss to 1 above the highest (contourf's top edge)
+        edges = np.array([zmin, *levels, zmax + 1.0])
+        middles = 0.5 * (edges[:-1] + edges[1:])[:len(bands)]
+        colors = matplotlib.colormaps["Greys"](Normalize(zmin, zmax + 1.0)(middles))
+        colors[:, 3] = 0.28
+        if isinstance(self.fill, PathCollection):
+            self.fill.set_paths(bands)
+            self.fill.set_facecolor(colors)
+            self.lines.set_segments(rings)
+            return
+        self.fill = PathCollection(bands, facecolors=colors, edgecolors="none", linewidths=0,
+                                   antialiaseds=True, zorder=0)
+        self.lines = LineCollection(rings, colors=_GREY, linewidths=0.9, linestyles="solid",
+                                    zorder=1)
+        for artist in (self.fill, self.lines):
+            self.ax.add_collection(artist, autolim=False)
+
+    def _draw_grid(self, problem):
         xs = np.linspace(*self.xlim, self.grid)
         ys = np.linspace(*self.ylim, self.grid)
         X, Y = np.meshgrid(xs, ys)
@@ -191,10 +285,6 @@ class ContourPanel:
                                      cmap="Greys", alpha=0.28, zorder=0, antialiased=True)
         self.lines = self.ax.contour(X, Y, Z, levels=levels, colors=_GREY, linewidths=0.9,
                                      linestyles="solid", zorder=1)
-        minima, saddle = _special_points(problem)
-        self.minima.set_data(minima[:, 0], minima[:, 1])
-        self.saddle.set_data(saddle[:, 0], saddle[:, 1])
-        return self
 
     def update(self, run):
         """Show ``run`` (a single run on a 2-D problem)."""
@@ -268,11 +358,10 @@ class FactorPanel:
         self._marks = _RateMarks(ax, "best", at=(0, 0), y=0.03, lw=1.6, fontsize=11)
         self.best_line, self.crit_line = self._marks.lines
         self.best_text, self.crit_text = self._marks.texts
-        self.label = ax.text(0.01, 0.985, "", transform=ax.transAxes, ha="left", va="top",
-                             fontsize=11, fontweight="bold", color=COLORS[4], zorder=6,
-                             bbox=dict(boxstyle="round,pad=0.2", fc="white", ec="none",
-                                       alpha=0.85))
-        for artist in (*self.dots, *self.names, self.label, self.best_text, self.crit_text):
+        # above the panel, where a long list of factors has the panel's whole width
+        self.label = ax.text(0.0, 1.03, "", transform=ax.transAxes, ha="left", va="bottom",
+                             fontsize=11, fontweight="bold", color=COLORS[4], zorder=6)
+        for artist in (*self.dots, *self.names, self.best_text, self.crit_text):
             artist.set_in_layout(False)
         ax.set_xlim(self.grid[0] if lr_range[0] > 0 else 0.0, self.grid[-1])
         ax.set_ylim(*ylim)
@@ -287,15 +376,16 @@ class FactorPanel:
         factors = np.abs(theory.direction_factors(problem, self.grid))
         d = len(factors[0])
         lo, hi = self.grid[0], self.grid[-1]
+        # only what changed is set: a line or label left as it was is not redrawn
         for i, curve in enumerate(self.curves):
-            curve.set_data(self.grid, factors[:, i])
+            _set_line_data(curve, self.grid, factors[:, i])
             at = int(np.argmin(factors[:, i]))  # the line's lowest point within the range
             at = min(at, int(0.6 * (len(self.grid) - 1)))  # clear of the limit's labels
             name = self.names[i]
-            name.set_position((self.grid[at] + (0.012 if i % 2 else -0.012) * (hi - lo),
-                               factors[at, i] + 0.02))
+            _set_text_position(name, self.grid[at] + (0.012 if i % 2 else -0.012) * (hi - lo),
+                               factors[at, i] + 0.02)
             name.set_text(_name(i, d))
-        self.worst.set_data(self.grid, theory.contraction(problem, self.grid))
+        _set_line_data(self.worst, self.grid, theory.contraction(problem, self.grid))
         self._marks.move(theory.optimal_lr(problem), theory.critical_lr(problem))
         if self.lr is not None:
             self.update(self.lr)

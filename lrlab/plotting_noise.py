@@ -22,8 +22,8 @@ from . import noise as _noise
 from . import theory
 from .plotting import COLORS, MARKERS, STYLE
 
-__all__ = ["SCHEDULE_COLORS", "MSEPanel", "noise_ball_figure", "schedules_grid",
-           "long_run_figure"]
+__all__ = ["SCHEDULE_COLORS", "MSEPanel", "restyle_legend", "noise_ball_figure",
+           "schedules_grid", "long_run_figure"]
 
 #: One colour and marker per schedule of :data:`lrlab.noise.SCHEDULE_KINDS`.
 SCHEDULE_COLORS = {kind: (COLORS[i], MARKERS[i]) for i, kind in enumerate(_noise.SCHEDULE_KINDS)}
@@ -80,6 +80,18 @@ class MSEPanel:
     def set_steps(self, steps):
         self.ax.set_xlim(1, steps)
 
+    def set_style(self, color, marker):
+        """Give the mean and the band another colour and marker, legend included.
+
+        The legend's own entries are restyled in place (a legend copies its
+        lines when it is made), so no artist is added or removed.
+        """
+        for line in (self.low, self.high, self.mean):
+            line.set_color(color)
+        self.mean.set_marker(marker)
+        restyle_legend(self.ax, (self.low, self.mean))
+        return self
+
     def update(self, result, ball=None):
         """Show one entry of :func:`lrlab.noise.compare_schedules`; ``ball`` a level or None."""
         t = np.arange(len(result["mse"]))[1:]
@@ -90,6 +102,28 @@ class MSEPanel:
         level = np.nan if ball is None or not np.isfinite(ball) else float(ball)
         self.ball.set_ydata([level, level])
         return self
+
+
+def restyle_legend(ax, lines):
+    """Copy the colour, marker and label of ``lines`` to their entries in ``ax``'s legend.
+
+    A legend draws copies of its lines, made when it is; this updates those
+    copies and their texts in place instead of making a new legend, so a
+    live figure keeps the same artists. The legend must have been made by
+    ``ax.legend()`` (entry ``i`` is the ``i``-th labelled artist of ``ax``).
+    """
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    labelled = ax.get_legend_handles_labels()[0]
+    for line in lines:
+        i = next((i for i, a in enumerate(labelled) if a is line), None)
+        if i is None:
+            continue
+        handle = legend.legend_handles[i]
+        handle.set_color(line.get_color())
+        handle.set_marker(line.get_marker())
+        legend.get_texts()[i].set_text(line.get_label())
 
 
 def noise_ball_figure(problem, rates, noises, steps=2000, runs=200, seed=0, figsize=(7.5, 4.2)):

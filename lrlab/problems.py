@@ -60,6 +60,12 @@ class Problem:
 
     shape: tuple = ()
     name = "problem"
+    #: Optional ``_grad_floats(w, step)`` for a problem in two variables: the gradient at
+    #: one point ``w = (x, y)`` of Python floats, as a pair of floats, computed with the
+    #: same float64 operations as ``_grad``. A single float64 run uses it
+    #: (:func:`lrlab.gradient_descent`), skipping numpy's per-call overhead on two
+    #: numbers; ``None``: the run calls ``_grad``.
+    _grad_floats = None
 
     def loss(self, w):
         """Loss at ``w`` (shape ``batch + shape``); returns shape ``batch``."""
@@ -326,11 +332,18 @@ class Rosenbrock(Problem):
         r = y - x * x
         return (a - x) ** 2 + b * r * r
 
+    @staticmethod
+    def _grad_xy(x, y, a, b):
+        """The gradient's two components; numbers or arrays, the same operations either way."""
+        r = y - x * x
+        return -2 * (a - x) - 4 * b * x * r, 2 * b * r
+
     def _grad(self, w, step):
         a, b = w.dtype.type(self.a), w.dtype.type(self.b)
-        x, y = w[..., 0], w[..., 1]
-        r = y - x * x
-        return np.stack([-2 * (a - x) - 4 * b * x * r, 2 * b * r], axis=-1)
+        return np.stack(self._grad_xy(w[..., 0], w[..., 1], a, b), axis=-1)
+
+    def _grad_floats(self, w, step):
+        return self._grad_xy(w[0], w[1], float(self.a), float(self.b))
 
     def _describe(self):
         return f"a={self.a:g}, b={self.b:g}"

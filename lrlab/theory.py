@@ -43,6 +43,7 @@ __all__ = [
     "total_lr",
     "freeze_point",
     "noise_ball",
+    "level_ellipse",
     "DECAY_OUTCOMES",
     "decay_outcome",
     "underflow_step",
@@ -581,6 +582,54 @@ def direction_factors(problem, lr):
     [0.81, -0.9]
     """
     return 1.0 - np.multiply.outer(_rates(lr), curvatures(problem))
+
+
+def level_ellipse(problem, level, points=512):
+    r"""Points on a contour line of a 2-D quadratic bowl: the ellipse ``loss(w) = level``.
+
+    On ``loss = a_x (x - c_x)^2 + a_y (y - c_y)^2`` the contour at ``level``
+    is the ellipse with half-axes ``sqrt(level / a_x)`` and ``sqrt(level / a_y)``
+    around the minimum:
+
+    .. math::
+
+        w(\theta) = c + \left(\sqrt{\ell / a_x} \cos\theta,\;
+                            \sqrt{\ell / a_y} \sin\theta\right),
+        \qquad 0 \le \theta \le 2\pi .
+
+    Parameters
+    ----------
+    problem : Quadratic
+        With ``shape == (2,)``.
+    level : float
+        The loss on the contour, >= 0 (0 gives the minimum itself).
+    points : int, default 512
+        Points along the ellipse, counter-clockwise from the end of the ``x``
+        half-axis; the last one repeats the first (a closed line).
+
+    Returns
+    -------
+    ndarray, shape ``(points, 2)``
+
+    Examples
+    --------
+    >>> from lrlab import Quadratic
+    >>> bowl = Quadratic([0.5, 5.0])                    # half-axes sqrt(2 / 0.5), sqrt(2 / 5)
+    >>> (level_ellipse(bowl, 2.0, points=5).round(3) + 0.0).tolist()
+    [[2.0, 0.0], [0.0, 0.632], [-2.0, 0.0], [0.0, -0.632], [2.0, 0.0]]
+    >>> bool(np.allclose(bowl.loss(level_ellipse(bowl, 2.0)), 2.0))
+    True
+    """
+    if not hasattr(problem, "a") or not hasattr(problem, "center") or problem.shape != (2,):
+        raise TypeError(f"problem must be a 2-D Quadratic, got {problem!r}")
+    level = check_number("level", level, lo=0)
+    points = check_int("points", points, lo=2)
+    half = np.sqrt(level / np.asarray(problem.a, dtype=np.float64))
+    theta = np.linspace(0.0, 2.0 * np.pi, points)
+    ring = np.asarray(problem.center, dtype=np.float64) + half * np.column_stack(
+        [np.cos(theta), np.sin(theta)])
+    ring[-1] = ring[0]            # closed exactly
+    return ring
 
 
 def condition_number(problem):

@@ -30,6 +30,7 @@ import html
 import logging
 import math
 import struct
+import threading
 import time
 import types
 import warnings
@@ -157,7 +158,30 @@ def _canvas_class():
         diff_after = 0.25
         heal_after = 0.5
 
+        @property
+        def lock(self):
+            """Held while the figure is changed, drawn or encoded.
+
+            The kernel may handle widget messages on more than one thread (a
+            slider's change on one, the page's request for a draw on another):
+            without the lock two of them draw into the one Agg buffer at once
+            and the page gets a frame of half-drawn, half-cleared pixels.
+            """
+            return self.__dict__.setdefault("_lrlab_lock", threading.RLock())
+
+        def draw(self):
+            with self.lock:
+                super().draw()
+
+        def blit(self, bbox=None):
+            with self.lock:
+                super().blit(bbox)
+
         def get_diff_image(self):
+            with self.lock:
+                return self._diff_image()
+
+        def _diff_image(self):
             if not self._png_is_old:
                 return None
             now = time.monotonic()
@@ -188,12 +212,13 @@ def _canvas_class():
 
         def _heal(self, number):
             """Resend the picture whole if diff ``number`` is still the last frame sent."""
-            if number != self._diffs or self._current_image_mode != "diff":
-                return
             try:
-                self._force_full = True
-                self._png_is_old = True
-                self.manager.refresh_all()
+                with self.lock:
+                    if number != self._diffs or self._current_image_mode != "diff":
+                        return
+                    self._force_full = True
+                    self._png_is_old = True
+                    self.manager.refresh_all()
             except Exception:  # a loop callback's error would only reach a log
                 logging.getLogger(__name__).exception("lrlab explorer: resending a frame failed")
 
@@ -343,13 +368,14 @@ class Explorer:
 
     def refresh(self):
         """Rerun and redraw for the controls' current values."""
-        self.summary = self.redraw(self.values)
-        status = self.summary["status"]
-        color = _STATUS_COLORS.get(status, "inherit")
-        self.readout.value = (
-            f'<span style="font-size:1.15em;color:{color}">{html.escape(self.text)}</span>'
-        )
-        self.request_render()
+        with self.canvas.lock:           # no frame is drawn while the artists move
+            self.summary = self.redraw(self.values)
+            status = self.summary["status"]
+            color = _STATUS_COLORS.get(status, "inherit")
+            self.readout.value = (
+                f'<span style="font-size:1.15em;color:{color}">{html.escape(self.text)}</span>'
+            )
+            self.request_render()
 
     def redraw(self, values):  # pragma: no cover - abstract
         raise NotImplementedError
@@ -406,6 +432,10 @@ class Explorer:
         str
             ``"full"``, ``"panels"`` or ``"blit"``: how the frame was drawn.
         """
+        with self.canvas.lock:
+            return self._render(full)
+
+    def _render(self, full):
         self._pending = False
         layout = self._background is None
         if not layout:

@@ -4,7 +4,11 @@ Built on :class:`lrlab.widgets.Explorer`: moving a control reruns gradient
 descent (:mod:`lrlab.descent`), asks :mod:`lrlab.theory` for the closed-form
 numbers, and moves the lines of the panels of :mod:`lrlab.plotting2d` in
 place. A change of rate never recomputes a contour map; only a change of the
-surface itself (the condition number) does.
+surface itself (the condition number) does, and then a bowl's ellipses are
+moved, not replaced. With a steps slider, the step axes end at the number of
+steps rounded up to 1, 2 or 5 times a power of ten
+(:func:`lrlab.plotting.round_up_limit`), so most moves of the slider keep
+them and only the lines are redrawn.
 
 Clicking on the contour map (left button, with no zoom or pan tool active)
 moves the start point there: the click sets the ``x0`` and ``y0`` sliders, so
@@ -27,7 +31,7 @@ from matplotlib.figure import Figure
 
 from . import theory
 from .descent import gradient_descent
-from .plotting import LossPanel
+from .plotting import LossPanel, round_up_limit
 from .plotting2d import ContourPanel, DirectionErrorPanel, FactorPanel
 from .problems import stretched_bowl
 from .schedules import exponential_decay
@@ -60,11 +64,12 @@ class Explorer2D(Explorer):
 
     def __init__(self, controls, figure, title=None):
         self._holding = False
-        # Lay the figure out once: re-running the constrained layout on every
-        # redraw would cost a third of each slider move.
+        super().__init__(controls, figure, title=title)
+        # Lay the figure out once, with the first settings' labels in place:
+        # re-running the constrained layout on every redraw would cost a third
+        # of each slider move.
         figure.draw_without_rendering()
         figure.set_layout_engine("none")
-        super().__init__(controls, figure, title=title)
         self.click_id = self.canvas.mpl_connect("button_press_event", self._on_click)
 
     def _on_change(self, change):
@@ -149,7 +154,7 @@ class BowlExplorer(Explorer2D):
     def __init__(self, lr=0.1, condition=10.0, x0=-5.0, y0=2.0, steps=60,
                  controls=("lr", "condition", "x0", "y0", "steps"), decay_rate=1.0,
                  steepest=10.0, xlim=(-6.0, 6.0), ylim=(-3.0, 3.0), lr_range=(0.002, 0.25),
-                 eps=1e-3, max_steps=200, title=None, figsize=(9.4, 4.4)):
+                 eps=1e-3, max_steps=200, title=None, figsize=(8.3, 4.4)):
         make = {
             "lr": lambda: _slider(W.FloatSlider, "learning rate", value=lr, min=lr_range[0],
                                   max=lr_range[1], step=0.001, readout_format=".3f"),
@@ -167,6 +172,9 @@ class BowlExplorer(Explorer2D):
         for name in controls:
             built[name] = starts[name] if name in starts else make[name]()
         self.steepest, self.eps = float(steepest), float(eps)
+        # with a steps slider the step axis ends at a round number (most moves keep it);
+        # with a fixed number of steps, at that number
+        self._step_axis = round_up_limit if "steps" in controls else int
         self.defaults = dict(lr=lr, condition=condition, steps=steps, decay_rate=decay_rate,
                              x0=x0, y0=y0)
         problem = stretched_bowl(condition, self.steepest)
@@ -178,7 +186,7 @@ class BowlExplorer(Explorer2D):
             ax_err = fig.add_subplot(grid[1, 1])
             self.contour = ContourPanel(ax_map, problem, xlim, ylim, max_points=max_steps)
             self.factors = FactorPanel(ax_factor, problem, (0.0, lr_range[1]))
-            self.errors = DirectionErrorPanel(ax_err, problem.center, steps)
+            self.errors = DirectionErrorPanel(ax_err, problem.center, self._step_axis(steps))
         self.condition_shown = float(condition)
         super().__init__(built, fig, title=title)
 
@@ -204,7 +212,7 @@ class BowlExplorer(Explorer2D):
             self.factors.problem = problem
         self.contour.update(run)
         self.factors.update(v["lr"])
-        self.errors.set_steps(run.steps)
+        self.errors.set_steps(self._step_axis(run.steps))
         self.errors.update(run)
         self.run, self.problem = run, problem
         s = summarize(run, lr=lr, eps=self.eps)
@@ -276,7 +284,7 @@ class LandscapeExplorer(Explorer2D):
 
     def __init__(self, problem, lr=0.001, x0=-1.2, y0=1.0, steps=2000, xlim=(-2.0, 2.0),
                  ylim=(-1.0, 3.0), lr_range=(1e-4, 1e-2), max_steps=5000, spacing="log",
-                 levels=14, log_loss=True, loss_ylim=None, title=None, figsize=(9.4, 3.9),
+                 levels=14, log_loss=True, loss_ylim=None, title=None, figsize=(8.3, 3.9),
                  tol=1e-3):
         if problem.shape != (2,):
             raise ValueError("LandscapeExplorer shows 2-D problems; problem.shape must be (2,)")
@@ -299,15 +307,15 @@ class LandscapeExplorer(Explorer2D):
                 bottom = float(np.min(problem.loss(np.atleast_2d(
                     getattr(problem, "minima", np.zeros((1, 2)))))))
                 ylim_loss = (bottom - 0.1 * (top - bottom), 1.2 * top)
-            self.loss_panel = LossPanel(ax_loss, steps, ylim=loss_ylim or ylim_loss,
-                                        log=log_loss)
+            self.loss_panel = LossPanel(ax_loss, round_up_limit(steps),
+                                        ylim=loss_ylim or ylim_loss, log=log_loss)
         super().__init__(built, fig, title=title)
 
     def redraw(self, values):
         v = {**self.defaults, **values}
         run = gradient_descent(self.problem, [v["x0"], v["y0"]], v["lr"], v["steps"])
         self.contour.update(run)
-        self.loss_panel.set_steps(run.steps)
+        self.loss_panel.set_steps(round_up_limit(run.steps))
         self.loss_panel.update(run)
         self.run = run
         s = summarize(run)

@@ -7,6 +7,10 @@ learning rate beside it. The readout says where the runs ended and what the
 Robbins-Monro totals (:func:`lrlab.noise.rate_totals`) predict. No formula
 lives here: every number comes from :mod:`lrlab.noise` and :mod:`lrlab.theory`.
 
+The noise is drawn once (:func:`lrlab.noise.noise_draws`) and the runs of the
+last few settings are kept, so moving a slider the current schedule does not
+use (a disabled one) reruns nothing.
+
 >>> explorer = NoiseScheduleExplorer(runs=50)
 >>> explorer.controls["schedule"].value = "constant"
 >>> explorer.text.split(":")[0]
@@ -23,8 +27,8 @@ from matplotlib.figure import Figure
 
 from . import noise as _noise
 from . import theory
-from .plotting_noise import SCHEDULE_COLORS, MSEPanel, _style
-from .problems import seed_problem
+from .plotting_noise import SCHEDULE_COLORS, MSEPanel, _style, restyle_legend
+from .problems import Quadratic, seed_problem
 from .widgets import Explorer, _slider, log_slider
 
 __all__ = ["NoiseScheduleExplorer"]
@@ -38,6 +42,11 @@ def _num(x):
     if math.isinf(x):
         return "infinite"
     return f"{x:.3g}" if 1e-3 <= abs(x) < 1e4 else f"{x:.2e}"
+
+
+def _forget_oldest(cache, keep=16):
+    while len(cache) >= keep:
+        cache.pop(next(iter(cache)))
 
 
 class NoiseScheduleExplorer(Explorer):
@@ -55,17 +64,26 @@ class NoiseScheduleExplorer(Explorer):
     runs : int
         Seeds averaged on each redraw.
     seed : int
+    max_steps : int
+        End of the steps slider, and of both panels' step axes (they stay put
+        while the slider moves, so a shorter run ends inside the panel).
     """
 
     columns = 2
 
     def __init__(self, problem=None, w0=5.0, schedule="exponential", noise=1.0, lr=0.2,
                  decay_rate=0.99, c=0.5, step_size=100, steps=1000, runs=200, seed=0,
-                 max_steps=2000, title=None, figsize=(9.3, 3.8)):
+                 max_steps=2000, title=None, figsize=(8.3, 3.8)):
         self.problem = problem if problem is not None else seed_problem()
         if self.problem.shape != () or not hasattr(self.problem, "center"):
             raise ValueError("NoiseScheduleExplorer shows a 1-D Quadratic")
         self.w0, self.runs, self.seed = float(w0), int(runs), int(seed)
+        # the noise every run gets, drawn once for the longest run the slider allows
+        # (drawing it costs more than the descent); same numbers as seeded_runs
+        self.draws = (_noise.noise_draws(self.seed, int(max_steps), (self.runs,))
+                      if isinstance(self.problem, Quadratic) else None)
+        self._runs = {}           # (schedule, steps, noise) -> result: the last few
+        self._totals = {}         # schedule -> its rate totals
         crit = theory.critical_lr(self.problem)
         controls = {
             "schedule": W.Dropdown(options=list(_noise.SCHEDULE_KINDS), value=schedule,
@@ -85,13 +103,15 @@ class NoiseScheduleExplorer(Explorer):
         with _style():
             fig = Figure(figsize=figsize, layout="constrained")
             ax_err, ax_rate = fig.subplots(1, 2, width_ratios=[1.6, 1])
-            self.panel = MSEPanel(ax_err, steps, ylim=(1e-5, 1e2))
-            (self.rate_line,) = ax_rate.plot([], [], lw=2)
+            self.panel = MSEPanel(ax_err, max_steps, ylim=(1e-5, 1e2))
+            color, _ = SCHEDULE_COLORS[schedule]
+            (self.rate_line,) = ax_rate.plot([], [], lw=2, color=color, label=schedule)
             (self.const_line,) = ax_rate.plot([], [], color="#777777", ls=":", lw=1.6,
                                               label="the starting rate, kept constant")
             ax_rate.set_xscale("log")
             ax_rate.set_yscale("log")
-            ax_rate.set_xlim(1, steps)
+            ax_rate.set_xlim(1, max_steps)
+            ax_rate.legend(loc="lower left", fontsize=10)
             ax_rate.set_ylim(1e-5, 1.0)
             ax_rate.set_xlabel("step")
             ax_rate.set_ylabel("learning rate")
@@ -105,32 +125,49 @@ class NoiseScheduleExplorer(Explorer):
                                      decay_rate=v["decay_rate"], c=v["c"],
                                      step_size=v["step_size"])
 
+    def _settings(self, values):
+        """The schedule's own parameters (a disabled slider's value left out), steps, noise."""
+        kind = values["schedule"]
+        own = tuple((name, values[name]) for name in _USES[kind])
+        horizon = int(values["steps"]) if kind == "cosine" else None
+        return (kind, float(values["lr"]), own, horizon), int(values["steps"]), \
+            float(values["noise"])
+
+    def _compute(self, values):
+        """The runs and the rate totals for ``values``, kept for the last few settings."""
+        schedule_key, steps, noise = key = self._settings(values)
+        kind = values["schedule"]
+        sched = None
+        if key not in self._runs:
+            sched = self.schedule(values)
+            _forget_oldest(self._runs)
+            self._runs[key] = _noise.compare_schedules(
+                self.problem, self.w0, {kind: sched}, steps, noise, runs=self.runs,
+                seed=self.seed, draws=self.draws)[kind]
+        if schedule_key not in self._totals:
+            _forget_oldest(self._totals)
+            self._totals[schedule_key] = _noise.rate_totals(sched or self.schedule(values))
+        return self._runs[key], self._totals[schedule_key]
+
     def redraw(self, values):
         kind = values["schedule"]
         for name in ("decay_rate", "c", "step_size"):
             self.controls[name].disabled = name not in _USES[kind]
-        sched = self.schedule(values)
         steps = int(values["steps"])
-        result = _noise.compare_schedules(self.problem, self.w0, {kind: sched}, steps,
-                                          values["noise"], runs=self.runs, seed=self.seed)[kind]
+        result, (total, total_sq) = self._compute(values)
         ball = theory.noise_ball(self.problem, values["lr"], values["noise"])
         if kind != getattr(self, "_shown_kind", None):
             self._shown_kind = kind
             color, marker = SCHEDULE_COLORS[kind]
-            for line in (self.panel.mean, self.panel.low, self.panel.high, self.rate_line):
-                line.set_color(color)
-            self.panel.mean.set_marker(marker)
+            self.panel.set_style(color, marker)
+            self.rate_line.set_color(color)
             self.rate_line.set_label(kind)
-            # legends copy their handles: rebuild them to show the new colour
-            self.panel.ax.legend(loc="lower left", fontsize=9, framealpha=0.9)
-            self.ax_rate.legend(loc="lower left", fontsize=10)
-        self.panel.set_steps(steps)
+            # the legends are restyled in place: no artist is added, no full redraw
+            restyle_legend(self.ax_rate, [self.rate_line])
         self.panel.update(result, ball=ball)
         t = np.arange(1, steps + 1)
         self.rate_line.set_data(t, np.where(result["lr"] > 0, result["lr"], np.nan))
         self.const_line.set_data([1, steps], [values["lr"], values["lr"]])
-        self.ax_rate.set_xlim(1, steps)
-        total, total_sq = _noise.rate_totals(sched)
         if math.isinf(total_sq):
             status, verdict = "stalled", "stays in the noise ball"
         elif math.isinf(total):

@@ -5,6 +5,7 @@ import pytest
 
 from lrlab.descent import gradient_descent
 from lrlab.problems import LeastSquares, NoisyGradient, Quadratic, Rosenbrock, seed_problem
+from lrlab.schedules import exponential_decay
 
 SEED = seed_problem()
 
@@ -121,6 +122,38 @@ def test_schedule_rates_are_used_in_order():
     for t in range(5):
         e *= 1 - 2 * 0.4 * 0.5**t
         assert run.w[t + 1] == pytest.approx(-1 + e, rel=1e-14)
+
+
+@pytest.mark.parametrize("lr", [1e-3, 3e-3, exponential_decay(2e-3, 1, 0.999), 0.05])
+def test_single_rosenbrock_run_on_floats_is_the_array_loop(lr):
+    # one float64 run of a problem with _grad_floats goes through Python floats; a batch
+    # of one takes the array loop: the same operations, so the same bits (0.05 diverges)
+    one = gradient_descent(Rosenbrock(), [-1.2, 1.0], lr=lr, steps=400)
+    batch = gradient_descent(Rosenbrock(), [[-1.2, 1.0]], lr=lr, steps=400)
+    for field in ("w", "grad", "loss", "lr"):
+        np.testing.assert_array_equal(getattr(one, field), getattr(batch, field)[:, 0])
+    assert one.status == batch.status[0] and one.status_step == batch.status_step[0]
+
+
+def test_first_rosenbrock_step_by_hand():
+    # grad at (-1.2, 1): r = 1 - 1.44 = -0.44, (-2 (1 + 1.2) - 400 (-1.2) r, 200 r)
+    run = gradient_descent(Rosenbrock(), [-1.2, 1.0], lr=1e-3, steps=1)
+    assert run.grad[0] == pytest.approx([-215.6, -88.0], rel=1e-14)
+    assert run.w[1] == pytest.approx([-1.2 + 0.2156, 1.0 + 0.088], rel=1e-14)
+
+
+def test_noisy_and_float32_runs_do_not_take_the_float_loop():
+    # NoisyGradient forwards unknown attributes to its problem: its noise must not be lost
+    noisy = NoisyGradient(Rosenbrock(), noise=1.0, seed=2)
+    a = gradient_descent(noisy, [-1.2, 1.0], lr=1e-4, steps=50)
+    b = gradient_descent(noisy, [[-1.2, 1.0]], lr=1e-4, steps=50)
+    np.testing.assert_array_equal(a.w, b.w[:, 0])
+    plain = gradient_descent(Rosenbrock(), [-1.2, 1.0], lr=1e-4, steps=50)
+    assert not np.array_equal(a.w, plain.w)
+    one = gradient_descent(Rosenbrock(), [-1.2, 1.0], lr=1e-3, steps=50, dtype=np.float32)
+    batch = gradient_descent(Rosenbrock(), [[-1.2, 1.0]], lr=1e-3, steps=50, dtype=np.float32)
+    assert one.w.dtype == np.float32
+    np.testing.assert_array_equal(one.w, batch.w[:, 0])
 
 
 def test_noisy_runs_are_reproducible():

@@ -146,6 +146,47 @@ def test_moving_artists_that_did_not_change_are_laid_on_from_their_image():
     assert_same_picture(frame(explorer), full_frame(explorer), "a=0.5")
 
 
+def test_frames_stay_whole_when_two_threads_draw_at_once():
+    """ipykernel 7 may handle a slider's change and the page's draw request on two threads;
+    every frame sent must still be a whole picture, not a half-cleared buffer."""
+    import threading
+
+    explorer = RateAndDecayExplorer(lr=0.03)
+    canvas = explorer.canvas
+    canvas.syncing_data_url = False
+    sent = []
+    canvas.send_binary = lambda data: sent.append(data)
+    explorer.render(full=True)
+    whole = (np.asarray(Image.open(io.BytesIO(sent[-1])))[..., :3] < 250).any(-1).sum()
+    errors = []
+
+    def sliders():
+        try:
+            for k in range(40):
+                explorer.controls["lr"].value = [0.03, 0.3, 0.9, 0.2][k % 4]
+        except Exception as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    def page():
+        try:
+            for _ in range(40):
+                canvas._force_full = True     # as the page's "refresh" then "draw" do
+                canvas.draw()
+        except Exception as err:  # pragma: no cover - reported below
+            errors.append(err)
+
+    threads = [threading.Thread(target=sliders), threading.Thread(target=page)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    inks = [(np.asarray(Image.open(io.BytesIO(f)))[..., :3] < 250).any(-1).sum() for f in sent
+            if np.asarray(Image.open(io.BytesIO(f)))[..., 3].all()]          # whole frames
+    assert len(inks) > 40
+    assert min(inks) > 0.8 * whole, f"a whole frame held {min(inks)} dark pixels, not ~{whole}"
+
+
 def test_a_burst_in_one_loop_turn_renders_once_with_the_last_values():
     explorer = attached(DescentExplorer())
     explorer.renders.update(full=0, panels=0, blit=0)

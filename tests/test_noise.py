@@ -235,3 +235,77 @@ def test_compare_schedules_matches_the_pieces():
         inside = (sq >= out[name]["low"][:, None]) & (sq <= out[name]["high"][:, None])
         assert np.all(np.abs(inside[1:].mean(axis=1) - 0.8) <= 0.01)
     np.testing.assert_allclose(out["exponential"]["lr"], 0.2 * 0.9 ** np.arange(50))
+
+
+# --- the noise drawn ahead, and the fast runs of compare_schedules ---------------------------
+
+def test_noise_draws_are_the_noisy_gradients_noise():
+    from lrlab import NoisyGradient
+
+    z = N.noise_draws(5, 12, (7,))
+    assert z.shape == (12, 7)
+    noisy = NoisyGradient(SEED, noise=1.5, seed=5)
+    w = np.full(7, W_STAR)                  # where the noise-free gradient is exactly 0
+    for t in (0, 4, 11):
+        np.testing.assert_array_equal(noisy.grad(w, step=t), 1.5 * z[t])
+        np.testing.assert_array_equal(z[t], np.random.default_rng([5, t]).standard_normal(7))
+
+
+@pytest.mark.parametrize("lr", [0.2, exponential_decay(0.5, 1, 0.98), N.noise_schedule(
+    "cosine", 0.9, horizon=150), N.noise_schedule("step", 0.3, step_size=20)])
+def test_compare_schedules_is_seeded_runs_bit_for_bit(lr):
+    # compare_schedules runs a Quadratic without gradient_descent: same numbers, every bit
+    out = N.compare_schedules(SEED, 5.0, {"s": lr}, 150, noise=1.3, runs=64, seed=9)["s"]
+    batch = N.seeded_runs(SEED, 5.0, lr, 150, noise=1.3, runs=64, seed=9)
+    sq = (batch.w - W_STAR) ** 2
+    np.testing.assert_array_equal(out["mse"], sq.mean(axis=1))
+    np.testing.assert_array_equal(np.stack([out["low"], out["high"]]),
+                                  np.quantile(sq, [0.1, 0.9], axis=1))
+    np.testing.assert_array_equal(out["lr"], batch.lr[:, 0])
+    # with the noise drawn ahead, longer than the run: the same again
+    draws = N.noise_draws(9, 400, (64,))
+    again = N.compare_schedules(SEED, 5.0, {"s": lr}, 150, noise=1.3, runs=64, seed=9,
+                                draws=draws)["s"]
+    for key in out:
+        np.testing.assert_array_equal(again[key], out[key])
+
+
+def test_compare_schedules_in_two_dimensions_is_seeded_runs():
+    bowl = Quadratic(a=[0.5, 3.0], center=[1.0, -2.0])
+    out = N.compare_schedules(bowl, [4.0, 0.0], {"c": 0.1}, 60, noise=0.5, runs=40, seed=1)
+    batch = N.seeded_runs(bowl, [4.0, 0.0], 0.1, 60, noise=0.5, runs=40, seed=1)
+    np.testing.assert_array_equal(out["c"]["mse"], N.mean_sq_error(batch))
+
+
+def test_compare_schedules_diverging_runs_are_blanked_as_gradient_descent_does():
+    # lr 1.1 > 2 / L = 1: every run diverges and gradient_descent sets what follows to NaN
+    out = N.compare_schedules(SEED, 5.0, {"too big": 1.1}, 200, noise=1.0, runs=20)["too big"]
+    batch = N.seeded_runs(SEED, 5.0, 1.1, 200, noise=1.0, runs=20)
+    assert (batch.status == "diverged").all()
+    np.testing.assert_array_equal(out["mse"], N.mean_sq_error(batch))
+    assert np.isnan(out["mse"][-1]) and np.isnan(out["lr"][-1])
+
+
+def test_compare_schedules_checks_the_draws():
+    with pytest.raises(ValueError, match="draws must have shape"):
+        N.compare_schedules(SEED, 5.0, {"c": 0.2}, 50, 1.0, runs=10, draws=np.zeros((49, 10)))
+    with pytest.raises(ValueError, match="draws must have shape"):
+        N.compare_schedules(SEED, 5.0, {"c": 0.2}, 50, 1.0, runs=10, draws=np.zeros((50, 11)))
+    with pytest.raises(ValueError, match="seed 3"):
+        N.compare_schedules(SEED, 5.0, {"c": 0.2}, 50, 1.0, runs=10, seed=3,
+                            draws=N.noise_draws(4, 50, (10,)))
+
+
+def test_expected_one_rate_is_the_column_of_many():
+    # one rate on one direction runs on Python floats; as a column of an array of rates it
+    # runs on numpy arrays: the same operations, the same bits
+    for lr in (0.3, 0.95):
+        single = N.expected_sq_error(SEED, 5.0, lr, 300, noise=0.8)
+        many = N.expected_sq_error(SEED, 5.0, [lr, 0.1], 300, noise=0.8)
+        np.testing.assert_array_equal(single, many[:, 0])
+    grows = N.expected_sq_error(SEED, 5.0, 1.5, 2000, noise=1.0)       # |1 - 3| = 2 per step
+    np.testing.assert_array_equal(grows, N.expected_sq_error(SEED, 5.0, [1.5, 0.1], 2000,
+                                                             noise=1.0)[:, 0])
+    # m <- 4 m + 1.5^2: m_10 = 36 * 4^10 + 2.25 (4^10 - 1) / 3
+    assert grows[10] == pytest.approx(36 * 4**10 + 0.75 * (4**10 - 1), rel=1e-12)
+    assert math.isinf(grows[-1])

@@ -6,6 +6,7 @@ matplotlib.use("Agg")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from lrlab import Quadratic, Rosenbrock, exponential_decay, gradient_descent  # noqa: E402
@@ -19,7 +20,7 @@ from lrlab.plotting2d import (  # noqa: E402
     edge_exit,
     factor_plot,
 )
-from lrlab.problems import TwoBasins2D  # noqa: E402
+from lrlab.problems import TwoBasins2D, stretched_bowl  # noqa: E402
 
 BOWL = Quadratic(a=[0.5, 5.0])
 W0 = [-5.0, 2.0]
@@ -86,14 +87,87 @@ def test_contour_panel_cuts_a_diverging_path_at_the_edge():
 
 
 def test_contour_panel_update_keeps_the_contours_and_set_problem_replaces_them():
-    panel = ContourPanel(_ax(), BOWL, XLIM, YLIM)
+    # a surface other than a quadratic bowl is contoured on a grid; a new one replaces it
+    pits = TwoBasins2D()
+    panel = ContourPanel(_ax(), pits, (-2, 2), (-1.8, 1.8))
     fill, lines = panel.fill, panel.lines
     for lr in (0.05, 0.1, 0.19):
-        panel.update(gradient_descent(BOWL, W0, lr=lr, steps=20))
+        panel.update(gradient_descent(pits, [1.6, 1.5], lr=lr, steps=20))
     assert panel.fill is fill and panel.lines is lines
-    panel.set_problem(Quadratic([0.05, 5.0]))
+    panel.set_problem(TwoBasins2D(tilt=0.5))
     assert panel.fill is not fill and panel.lines is not lines
     assert fill not in panel.ax.get_children()
+    # a bowl after it: ellipses replace the grid contours, and stay for the next bowl
+    panel.set_problem(BOWL)
+    fill, lines = panel.fill, panel.lines
+    children = list(panel.ax.get_children())
+    panel.set_problem(Quadratic([0.05, 5.0]))
+    assert panel.fill is fill and panel.lines is lines
+    assert list(panel.ax.get_children()) == children
+
+
+def test_bowl_contours_are_its_level_ellipses():
+    # 0.5 x^2 + 5 y^2 in (-6, 6) x (-3, 3): the lines are the ellipses loss = level
+    panel = ContourPanel(_ax(), BOWL, XLIM, YLIM, levels=12)
+    rings = panel.lines.get_segments()
+    assert len(rings) == 12
+    for level, ring in zip(panel.levels, rings, strict=True):
+        assert 0.5 * ring[:, 0] ** 2 + 5 * ring[:, 1] ** 2 == pytest.approx(
+            np.full(len(ring), level), rel=1e-9)
+        # half-axes sqrt(level / 0.5) along x and sqrt(level / 5) along y
+        assert np.abs(ring).max(axis=0) == pytest.approx(
+            [np.sqrt(level / 0.5), np.sqrt(level / 5)], rel=1e-4)
+    # one band per level inside the window: the lowest the inside of the first ellipse,
+    # each other one the ring between two ellipses (the inner one reversed, a hole); the
+    # top level passes through the corners, so no band above it. Signed (shoelace) areas
+    # against pi * half-axis * half-axis:
+    bands = panel.fill.get_paths()
+    assert len(bands) == 12
+    half = np.sqrt(panel.levels[:, None] / np.array([0.5, 5.0]))      # (12, 2)
+    ellipse_area = np.pi * half[:, 0] * half[:, 1]
+    for i, band in enumerate(bands):
+        rings = [ring for ring in band.to_polygons()]
+        areas = [0.5 * np.sum(r[:-1, 0] * r[1:, 1] - r[1:, 0] * r[:-1, 1]) for r in rings]
+        expected = [ellipse_area[i]] + ([-ellipse_area[i - 1]] if i else [])
+        assert areas == pytest.approx(expected, rel=1e-4)
+    # greys as contourf gives them: darker for higher bands, translucent
+    colors = panel.fill.get_facecolor()
+    assert np.all(np.diff(colors[:, 0]) < 0) and np.all(colors[:, 3] == 0.28)
+
+
+def test_bowl_bands_have_holes_when_drawn():
+    # a point of the lowest band is painted once: white under 28 % of that band's grey
+    # (not darkened by every ring around it, as stacked filled ellipses would be)
+    fig = Figure(figsize=(4, 3), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.subplots()
+    panel = ContourPanel(ax, BOWL, XLIM, YLIM)
+    panel.lines.set_visible(False)
+    panel.minima.set_visible(False)
+    fig.canvas.draw()
+    pixels = np.asarray(fig.canvas.buffer_rgba())
+    for point, band in (((0.4, 0.0), 0), ((0.0, 1.0), 4)):    # losses 0.08 and 5
+        assert 0.5 * point[0] ** 2 + 5 * point[1] ** 2 < panel.levels[band]
+        px, py = ax.transData.transform(point)
+        rgb = pixels[int(round(pixels.shape[0] - py)), int(round(px)), :3] / 255
+        grey = panel.fill.get_facecolor()[band, 0]
+        assert rgb == pytest.approx(np.full(3, 0.72 + 0.28 * grey), abs=2 / 255)
+
+
+def test_off_centre_bowl_gets_a_band_above_its_top_level():
+    # minimum (7, 1) outside the window: the lowest loss is at (6, 1), 0.5; the highest at
+    # (-6, -3), 0.5 * 169 + 2 * 16 = 116.5; linear spacing stops short of it
+    bowl = Quadratic([0.5, 2.0], center=[7.0, 1.0])
+    panel = ContourPanel(_ax(), bowl, XLIM, YLIM, spacing="linear", levels=5)
+    assert panel.levels == pytest.approx(0.5 + 116.0 * np.arange(1, 6) / 6)
+    bands = panel.fill.get_paths()
+    assert len(bands) == 6
+    # the top band: the window's frame with the last ellipse as its hole
+    frame, hole = bands[-1].to_polygons()
+    assert np.all(frame.min(axis=0) <= [-6, -3]) and np.all(frame.max(axis=0) >= [6, 3])
+    assert 0.5 * (hole[:, 0] - 7) ** 2 + 2 * (hole[:, 1] - 1) ** 2 == pytest.approx(
+        np.full(len(hole), panel.levels[-1]))
+    assert len(panel.minima.get_data()[0]) == 1
 
 
 def test_sqrt_levels_are_evenly_spaced_ellipses():
@@ -217,3 +291,24 @@ def test_direction_errors_figure():
     fig, axes, runs = direction_errors(BOWL, W0, [0.1, 0.19], 20)
     assert len(axes) == 2 and axes[1].get_title().startswith("lr = 0.19")
     assert runs[0].w == pytest.approx(gradient_descent(BOWL, W0, 0.1, 20).w)
+
+
+def test_a_new_bowl_leaves_what_did_not_change_clean():
+    # stretched bowls keep the steep curvature 10: the y line and the limit 2 / 10 stay put,
+    # and a live explorer redraws only what is stale
+    ax = _ax()
+    contour = ContourPanel(ax, stretched_bowl(10), XLIM, YLIM)
+    panel = FactorPanel(ax.figure.add_subplot(2, 1, 2), stretched_bowl(10), (0.0, 0.25))
+    for artist in (*ax.get_children(), *panel.ax.get_children()):
+        artist.stale = False
+    contour.set_problem(stretched_bowl(40))
+    panel.set_problem(stretched_bowl(40))
+    assert not contour.minima.stale and contour.lines.stale
+    assert not panel.curves[1].stale and not panel.names[1].stale
+    assert not panel.crit_line.stale and not panel.crit_text.stale
+    assert panel.curves[0].stale and panel.worst.stale
+    assert panel.best_line.stale and panel.best_text.stale
+    # and all of it at the new bowl: curvatures 0.25 and 10, best rate 2 / 10.25
+    assert panel.best_line.get_xdata()[0] == pytest.approx(2 / 10.25)
+    assert panel.crit_line.get_xdata()[0] == pytest.approx(0.2)
+    np.testing.assert_allclose(panel.curves[0].get_ydata(), np.abs(1 - 0.25 * panel.grid))

@@ -159,3 +159,13 @@ def test_noisy_gradient_is_reproducible_and_has_the_right_spread():
 def test_bad_input_is_named(make, match):
     with pytest.raises((ValueError, TypeError), match=match):
         make()
+
+
+def test_rosenbrock_gradient_on_floats_is_the_array_gradient():
+    # the float path of a single run must give the same bits as the array one
+    p = Rosenbrock(a=1.5, b=30.0)
+    points = np.random.default_rng(4).uniform(-3, 3, size=(200, 2))
+    on_arrays = p.grad(points)
+    on_floats = np.array([p._grad_floats(w.tolist(), 0) for w in points])
+    np.testing.assert_array_equal(on_floats, on_arrays)
+    assert all(isinstance(g, float) for g in p._grad_floats([0.5, 0.25], 0))

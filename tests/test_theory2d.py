@@ -154,3 +154,40 @@ def test_stretched_bowl(k):
     assert theory.optimal_contraction(b) == pytest.approx((k - 1) / (k + 1))
     with pytest.raises(ValueError, match="condition"):
         stretched_bowl(0.5)
+
+
+# --- level_ellipse --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("level", [0.3, 2.0, 45.0])
+def test_level_ellipse_points_are_on_the_level_set(level):
+    # 0.5 (x - 1)^2 + 5 (y + 2)^2 = level, written out by hand
+    bowl = Quadratic(a=[0.5, 5.0], center=[1.0, -2.0])
+    ring = theory.level_ellipse(bowl, level)
+    assert ring.shape == (512, 2)
+    loss = 0.5 * (ring[:, 0] - 1.0) ** 2 + 5.0 * (ring[:, 1] + 2.0) ** 2
+    assert loss == pytest.approx(np.full(512, level), rel=1e-12)
+    # closed, and reaching the half-axes sqrt(level / a) on both sides of the centre
+    np.testing.assert_array_equal(ring[0], ring[-1])
+    assert ring.max(axis=0) - [1.0, -2.0] == pytest.approx(
+        [math.sqrt(level / 0.5), math.sqrt(level / 5.0)], rel=1e-4)
+    assert ring.min(axis=0) - [1.0, -2.0] == pytest.approx(
+        [-math.sqrt(level / 0.5), -math.sqrt(level / 5.0)], rel=1e-4)
+
+
+def test_level_ellipse_goes_round_counter_clockwise_and_encloses_pi_a_b():
+    ring = theory.level_ellipse(BOWL, 2.0, points=2001)
+    x, y = ring[:, 0], ring[:, 1]
+    area = 0.5 * np.sum(x[:-1] * y[1:] - x[1:] * y[:-1])      # shoelace, > 0 if CCW
+    assert area == pytest.approx(math.pi * 2.0 * math.sqrt(0.4), rel=1e-5)
+
+
+def test_level_ellipse_at_zero_is_the_minimum_and_checks_its_input():
+    ring = theory.level_ellipse(stretched_bowl(4, center=(3.0, 1.0)), 0.0, points=7)
+    np.testing.assert_array_equal(ring, np.tile([3.0, 1.0], (7, 1)))
+    with pytest.raises(ValueError, match="level"):
+        theory.level_ellipse(BOWL, -1.0)
+    with pytest.raises(TypeError, match="2-D Quadratic"):
+        theory.level_ellipse(Rosenbrock(), 1.0)
+    with pytest.raises(TypeError, match="2-D Quadratic"):
+        theory.level_ellipse(Quadratic(1.0), 1.0)

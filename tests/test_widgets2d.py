@@ -54,14 +54,24 @@ def test_bowl_explorer_divergence():
     assert e.contour.exit_text.get_text() == "left the plot at step 5"
 
 
-def test_a_rate_change_keeps_the_contours_a_condition_change_redraws_them():
+def test_a_rate_change_keeps_the_contours_a_condition_change_moves_them():
     e = BowlExplorer()
-    fill = e.contour.fill
+    fill, lines = e.contour.fill, e.contour.lines
+    rings = [seg.copy() for seg in lines.get_segments()]
+    children = list(e.contour.ax.get_children())
     e.controls["lr"].value = 0.15
     e.controls["steps"].value = 90
     assert e.contour.fill is fill
+    assert all(np.array_equal(a, b) for a, b in zip(rings, lines.get_segments(), strict=True))
     e.controls["condition"].value = 50.0
-    assert e.contour.fill is not fill
+    # the same artists (none added or removed), now on the new bowl 0.1 x^2 + 5 y^2:
+    # its top level is the corner's loss 0.1 * 36 + 5 * 9, level i of 12 is top * (i / 12)^2
+    assert e.contour.fill is fill and e.contour.lines is lines
+    assert list(e.contour.ax.get_children()) == children
+    levels = 48.6 * (np.arange(1, 13) / 12) ** 2
+    for level, ring in zip(levels, lines.get_segments(), strict=True):
+        assert 0.1 * ring[:, 0] ** 2 + 5 * ring[:, 1] ** 2 == pytest.approx(
+            np.full(len(ring), level), rel=1e-9)
     # curvatures now 10 / 50 and 10: the run is on that bowl
     expected = gradient_descent(Quadratic([0.1, 5.0]), [-5.0, 2.0], 0.15, 90)
     assert e.run.w == pytest.approx(expected.w)
@@ -163,3 +173,18 @@ def test_landscape_explorer_rosenbrock_local_limit():
 def test_landscape_explorer_needs_a_2d_problem():
     with pytest.raises(ValueError, match="2-D"):
         LandscapeExplorer(Quadratic(1.0))
+
+
+def test_step_axes_end_at_1_2_or_5_times_a_power_of_ten():
+    # most moves of the steps slider keep the limits, so only the lines are redrawn
+    e = BowlExplorer(steps=60)
+    for steps, top in ((60, 100), (90, 100), (101, 200), (40, 50)):
+        e.controls["steps"].value = steps
+        assert e.errors.ax.get_xlim() == (0, top)
+        assert e.errors.lines[0].get_xdata()[-1] == steps
+    fixed = BowlExplorer(steps=60, controls=("lr", "decay_rate"))     # no steps slider
+    assert fixed.errors.ax.get_xlim() == (0, 60)
+    rosen = LandscapeExplorer(Rosenbrock(), steps=3000)
+    assert rosen.loss_panel.ax.get_xlim() == (0, 5000)
+    rosen.controls["steps"].value = 1999
+    assert rosen.loss_panel.ax.get_xlim() == (0, 2000)

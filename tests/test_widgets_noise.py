@@ -86,3 +86,45 @@ def test_same_settings_same_text():
 def test_needs_a_1d_quadratic():
     with pytest.raises(ValueError, match="1-D Quadratic"):
         NoiseScheduleExplorer(problem=Quadratic([1.0, 2.0]))
+
+
+def test_a_new_schedule_restyles_the_legends_without_new_artists():
+    from matplotlib.colors import to_hex
+
+    from lrlab.plotting_noise import SCHEDULE_COLORS
+
+    e = NoiseScheduleExplorer(runs=20, steps=200)
+    artists = [list(ax.get_children()) for ax in e.figure.axes]
+    for kind in ("1/t", "step", "constant"):
+        e.controls["schedule"].value = kind
+        assert [list(ax.get_children()) for ax in e.figure.axes] == artists
+        color, marker = SCHEDULE_COLORS[kind]
+        err_legend, rate_legend = (ax.get_legend() for ax in e.figure.axes)
+        band, mean = err_legend.legend_handles[:2]
+        assert to_hex(band.get_color()) == to_hex(mean.get_color()) == to_hex(color)
+        assert mean.get_marker() == marker
+        assert rate_legend.get_texts()[0].get_text() == kind
+        assert to_hex(rate_legend.legend_handles[0].get_color()) == to_hex(color)
+
+
+def test_step_axes_stay_put_while_the_steps_move():
+    e = NoiseScheduleExplorer(runs=20, steps=300, max_steps=2000)
+    for steps in (300, 1200, 100):
+        e.controls["steps"].value = steps
+        assert [ax.get_xlim() for ax in e.figure.axes] == [(1, 2000), (1, 2000)]
+        assert e.panel.mean.get_xdata()[-1] == steps
+
+
+def test_a_slider_the_schedule_does_not_use_reuses_the_runs(monkeypatch):
+    e = NoiseScheduleExplorer(runs=20, steps=200, schedule="exponential")
+    calls = []
+    real = N.compare_schedules
+    monkeypatch.setattr(N, "compare_schedules", lambda *a, **k: calls.append(1) or real(*a, **k))
+    text = e.text
+    e.controls["c"].value = 2.0               # 1/t's slider: exponential does not use it
+    e.controls["step_size"].value = 200
+    assert calls == [] and e.text == text
+    e.controls["decay_rate"].value = 0.95     # its own slider: a new run
+    assert calls == [1] and e.text != text
+    e.controls["decay_rate"].value = 0.99     # back: the runs kept from before
+    assert calls == [1] and e.text == text

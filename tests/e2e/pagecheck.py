@@ -31,6 +31,23 @@ CANVAS_DIGEST_JS = """
 """
 
 
+# How far the explorer's figure sticks out of the output area that holds it ('' if it fits):
+# a figure wider than the notebook's column is cut off, and the student sees part of it.
+FIGURE_OVERFLOW_JS = """
+(root) => {
+  const area = root.closest('.jp-OutputArea-output') || root.parentElement;
+  const limit = area.getBoundingClientRect().right;
+  const canvas = root.querySelector('canvas');
+  if (!canvas) return '';
+  const right = canvas.getBoundingClientRect().right;
+  return right > limit + 1
+    ? `canvas ${Math.round(canvas.getBoundingClientRect().width)} px ends ` +
+      `${Math.round(right - limit)} px past the output area's right edge`
+    : '';
+}
+"""
+
+
 def poll(predicate, timeout: float, interval: float = 0.1):
     """Call ``predicate`` until it returns something truthy; return that, or None on time-out."""
     deadline = time.monotonic() + timeout
@@ -128,6 +145,9 @@ def check_explorers(page, scope: str, shots: Path, prefix: str = "") -> list[str
             problems.append(f"{name}: the figure was never drawn (canvas {canvas_digest(box)})")
             continue
         settle(lambda box=box: canvas_digest(box))
+        overflow = box.evaluate(FIGURE_OVERFLOW_JS)
+        if overflow:
+            problems.append(f"{name}: the figure is wider than the output area: {overflow}")
         readout = box.locator(".lrlab-readout")
         if readout.count() != 1:
             problems.append(f"{name}: expected one .lrlab-readout, found {readout.count()}")
