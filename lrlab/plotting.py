@@ -77,17 +77,20 @@ _GREY = "#999999"
 _FLOOR = 1e-32  # a loss of exactly 0 is drawn here on a log axis
 
 
-def round_up_limit(value):
-    """The smallest of 1, 2 or 5 times a power of ten that is at least ``value``.
+def round_up_limit(value, ladder=(1.0, 2.0, 5.0)):
+    """The smallest ``m * 10**k`` (``m`` one of ``ladder``) that is at least ``value``.
 
-    An axis whose top follows a slider moves in these steps rather than on
-    every move: it stays readable (the data fill 40-100 % of it) and a panel
-    is redrawn only when its limits really change.
+    An axis whose end follows a slider moves in these steps rather than on
+    every move: it stays readable (with 1, 2, 5 the data fill 40-100 % of
+    it; with a finer ladder more) and a panel is redrawn only when its limits
+    really change.
 
     Parameters
     ----------
     value : float
         A positive number.
+    ladder : sequence of float
+        Increasing mantissas in [1, 10), starting at 1.
 
     Returns
     -------
@@ -97,14 +100,23 @@ def round_up_limit(value):
     --------
     >>> round_up_limit(0.13), round_up_limit(0.2), round_up_limit(3.1e-5)
     (0.2, 0.2, 5e-05)
+    >>> round_up_limit(37, ladder=FINE_LADDER)
+    40.0
     """
     value = check_number("value", value, lo=0.0, lo_open=True)
+    ladder = [float(m) for m in ladder]
+    if not ladder or ladder[0] != 1.0 or sorted(ladder) != ladder or ladder[-1] >= 10:
+        raise ValueError(f"ladder must be increasing mantissas in [1, 10) from 1, got {ladder}")
     power = 10.0 ** math.floor(math.log10(value))
-    for step in (1.0, 2.0, 5.0, 10.0):
+    for step in (*ladder, 10.0):
         top = float(f"{step * power:.12g}")       # 2 * 0.1 is 0.2, not 0.20000000000000004
         if top >= value:
             return top
     return 10.0 * power
+
+
+#: A ladder for :func:`round_up_limit` whose steps are at most a third: the data fill >= 75 %.
+FINE_LADDER = (1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 
 
 def _first_outside(values, lo, hi):
@@ -126,14 +138,17 @@ class PathPanel:
     max_points : int
         Draw at most this many points of the path (the first ones), so long
         runs stay readable.
+    steady : bool
+        Round the top of the loss axis up with :data:`FINE_LADDER`, so that a
+        curvature slider changes the limits only now and then (explorers).
     """
 
     def __init__(self, ax, problem, xlim, color=COLORS[0], marker="o", max_points=60,
-                 label=None):
+                 label=None, steady=False):
         if problem.shape != ():
             raise ValueError("PathPanel draws 1-D problems; problem.shape must be ()")
         self.ax, self.problem, self.xlim = ax, problem, tuple(float(x) for x in xlim)
-        self.max_points = max_points
+        self.max_points, self.steady = max_points, steady
         (self.curve,) = ax.plot([], [], color=_GREY, lw=1.5, zorder=1)
         (self.path,) = ax.plot([], [], color=color, marker=marker, ms=5, lw=1.2, alpha=0.9,
                                zorder=3, label=label)
@@ -157,7 +172,12 @@ class PathPanel:
         self.curve.set_data(xs, ys)
         lo, hi = float(ys.min()), float(ys.max())
         pad = 0.06 * (hi - lo)
-        self.ylim = (lo - pad, hi + pad)
+        if self.steady and hi + pad > 0:
+            top = round_up_limit(hi + pad, FINE_LADDER)
+            base = 0.0 if lo >= 0 else -round_up_limit(-lo, FINE_LADDER)
+            self.ylim = (base - 0.06 * (top - base), top)
+        else:
+            self.ylim = (lo - pad, hi + pad)
         self.ax.set_xlim(*self.xlim)
         self.ax.set_ylim(*self.ylim)
 

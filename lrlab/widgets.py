@@ -709,7 +709,7 @@ class DescentExplorer(Explorer):
         with _style():
             fig = Figure(figsize=figsize, layout="constrained")
             axes = fig.subplots(1, 3 if self.decay else 2)
-            self.path_panel = PathPanel(axes[0], self.problem, xlim)
+            self.path_panel = PathPanel(axes[0], self.problem, xlim, steady=True)
             loss_top = 1e4 * max(float(np.max(self.problem.loss(np.array(xlim)))), 1.0)
             log = isinstance(self.problem, Quadratic) or "a" in controls
             self.loss_panel = LossPanel(axes[1], steps, ylim=(1e-16, loss_top), log=log)
@@ -738,10 +738,11 @@ class DescentExplorer(Explorer):
         if problem is not self.path_panel.problem:
             self.path_panel.set_problem(problem)
         self.path_panel.update(run)
-        self.loss_panel.set_steps(run.steps)
+        # the step axes end in 1-2-5 steps, so a steps slider seldom changes them
+        self.loss_panel.set_steps(round_up_limit(run.steps))
         self.loss_panel.update(run)
         if self.rate_panel is not None:
-            self.rate_panel.ax.set_xlim(0, run.steps)
+            self.rate_panel.ax.set_xlim(0, round_up_limit(run.steps))
             # the y-range follows the first rate (so a small lr0 still fills the panel)
             # in 1-2-5 steps, so most moves keep the limits
             lr0 = float({**self.defaults, **values}["lr"])
@@ -873,7 +874,7 @@ class RegimeExplorer(Explorer):
         with _style():
             fig = Figure(figsize=figsize, layout="constrained")
             grid = fig.add_gridspec(2, 2, height_ratios=(3, 2))
-            self.path_panel = PathPanel(fig.add_subplot(grid[0, 0]), problem, xlim)
+            self.path_panel = PathPanel(fig.add_subplot(grid[0, 0]), problem, xlim, steady=True)
             self.loss_panel = LossPanel(fig.add_subplot(grid[0, 1]), steps,
                                         ylim=(1e-16, loss_top))
             self.rate_panel = RateAxisPanel(fig.add_subplot(grid[1, :]), problem, lr_range)
@@ -889,7 +890,7 @@ class RegimeExplorer(Explorer):
             self.rate_panel.set_problem(problem)
         run = gradient_descent(problem, v["w0"], v["lr"], v["steps"])
         self.path_panel.update(run)
-        self.loss_panel.set_steps(run.steps)
+        self.loss_panel.set_steps(round_up_limit(run.steps))
         self.loss_panel.update(run)
         self.rate_panel.update(v["lr"])
         self.run = run
@@ -944,7 +945,7 @@ class BasinsExplorer(DescentExplorer):
     def redraw(self, values):
         problem, lr, run = self.settings(values)
         self.path_panel.update(run)
-        self.loss_panel.set_steps(run.steps)
+        self.loss_panel.set_steps(round_up_limit(run.steps))
         gap = types.SimpleNamespace(loss=run.loss - self.lowest, status=run.status,
                                     status_step=run.status_step)
         self.loss_panel.update(gap)

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from . import theory
 from .conventions import GALLERY, GALLERY_DEFAULTS, equivalent_calls, gallery_schedule, lrlab_call
 from .descent import gradient_descent
-from .plotting import COLORS, LossPanel, PathPanel, RatePanel
+from .plotting import COLORS, LossPanel, PathPanel, RatePanel, round_up_limit
 from .plotting_schedules import _style, schedule_style
 from .problems import seed_problem
 from .widgets import Explorer, _slider
@@ -204,8 +204,9 @@ class GalleryExplorer(Explorer):
             pct = self.controls["one_cycle.pct_start"]
             pct.max = 0.5 if settings["three_phase"] else 0.95
             settings["pct_start"] = pct.value
-        self.rate_panel.ax.set_xlim(0, steps)
-        self.loss_panel.set_steps(steps)
+        # the step axes end in 1-2-5 steps, so a steps slider seldom changes them
+        self.rate_panel.ax.set_xlim(0, round_up_limit(steps))
+        self.loss_panel.set_steps(round_up_limit(steps))
         try:
             sched = gallery_schedule(name, **settings)
         except (ValueError, TypeError) as err:
