@@ -234,6 +234,9 @@ class LossPanel:
             self.crosses.append(cross)
         self.note = ax.text(0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top",
                             color=COLORS[3], fontsize=11, fontweight="bold")
+        # where the run stops, when the step axis goes further (see set_steps)
+        self.end_line = ax.axvline(steps, color=_GREY, ls=":", lw=1.2, zorder=1.5)
+        self.end_line.set_visible(False)
         if log:
             ax.set_yscale("log")
         ax.set_ylim(*ylim)
@@ -243,8 +246,13 @@ class LossPanel:
         if labels:
             ax.legend(loc="lower left")
 
-    def set_steps(self, steps):
-        self.ax.set_xlim(0, steps)
+    def set_steps(self, steps, axis_end=None):
+        """Show ``steps`` steps; the axis may end later (``axis_end``), with a dotted
+        line at ``steps`` where the runs stop."""
+        end = steps if axis_end is None else axis_end
+        self.ax.set_xlim(0, end)
+        self.end_line.set_xdata([steps, steps])
+        self.end_line.set_visible(end > steps)
 
     def update(self, *runs):
         """Show one run per line (fewer runs than lines hides the rest)."""

@@ -739,7 +739,7 @@ class DescentExplorer(Explorer):
             self.path_panel.set_problem(problem)
         self.path_panel.update(run)
         # the step axes end in 1-2-5 steps, so a steps slider seldom changes them
-        self.loss_panel.set_steps(round_up_limit(run.steps))
+        self.loss_panel.set_steps(run.steps, round_up_limit(run.steps))
         self.loss_panel.update(run)
         if self.rate_panel is not None:
             self.rate_panel.ax.set_xlim(0, round_up_limit(run.steps))
@@ -890,7 +890,7 @@ class RegimeExplorer(Explorer):
             self.rate_panel.set_problem(problem)
         run = gradient_descent(problem, v["w0"], v["lr"], v["steps"])
         self.path_panel.update(run)
-        self.loss_panel.set_steps(round_up_limit(run.steps))
+        self.loss_panel.set_steps(run.steps, round_up_limit(run.steps))
         self.loss_panel.update(run)
         self.rate_panel.update(v["lr"])
         self.run = run
@@ -945,7 +945,7 @@ class BasinsExplorer(DescentExplorer):
     def redraw(self, values):
         problem, lr, run = self.settings(values)
         self.path_panel.update(run)
-        self.loss_panel.set_steps(round_up_limit(run.steps))
+        self.loss_panel.set_steps(run.steps, round_up_limit(run.steps))
         gap = types.SimpleNamespace(loss=run.loss - self.lowest, status=run.status,
                                     status_step=run.status_step)
         self.loss_panel.update(gap)

@@ -315,7 +315,7 @@ class LandscapeExplorer(Explorer2D):
         v = {**self.defaults, **values}
         run = gradient_descent(self.problem, [v["x0"], v["y0"]], v["lr"], v["steps"])
         self.contour.update(run)
-        self.loss_panel.set_steps(round_up_limit(run.steps))
+        self.loss_panel.set_steps(run.steps, round_up_limit(run.steps))
         self.loss_panel.update(run)
         self.run = run
         s = summarize(run)

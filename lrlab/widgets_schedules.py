@@ -206,7 +206,7 @@ class GalleryExplorer(Explorer):
             settings["pct_start"] = pct.value
         # the step axes end in 1-2-5 steps, so a steps slider seldom changes them
         self.rate_panel.ax.set_xlim(0, round_up_limit(steps))
-        self.loss_panel.set_steps(round_up_limit(steps))
+        self.loss_panel.set_steps(steps, round_up_limit(steps))
         try:
             sched = gallery_schedule(name, **settings)
         except (ValueError, TypeError) as err:

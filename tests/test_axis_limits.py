@@ -54,3 +54,15 @@ def test_a_steady_path_panel_keeps_its_limits_for_a_small_change_of_curvature():
     assert ax.get_ylim()[1] == top
     panel.set_problem(Quadratic(2.0, center=-1.0))     # twice as stiff: a new top
     assert ax.get_ylim()[1] >= 2 * curve_top
+
+
+def test_a_loss_axis_longer_than_the_run_marks_where_the_run_stops():
+    from lrlab.plotting import LossPanel
+
+    ax = Figure().subplots()
+    panel = LossPanel(ax, 30)
+    panel.set_steps(35, round_up_limit(35))
+    assert ax.get_xlim() == (0.0, 50.0)
+    assert panel.end_line.get_visible() and list(panel.end_line.get_xdata()) == [35, 35]
+    panel.set_steps(50, round_up_limit(50))
+    assert ax.get_xlim() == (0.0, 50.0) and not panel.end_line.get_visible()
