@@ -19,14 +19,12 @@ nothing here computes a formula of its own.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator, StrMethodFormatter
 
-from .plotting import COLORS, MARKERS, STYLE
+from .plotting import COLORS, FINE_LADDER, MARKERS, STYLE, round_up_limit
 from .training import seed_quantiles
 
 __all__ = ["data_figure", "steps_and_epochs", "range_test_figure", "schedules_figure",
@@ -268,27 +266,6 @@ def _style():
     return matplotlib.rc_context(STYLE)
 
 
-def nice_limit(n):
-    """The smallest "round" number >= ``n``: 10 up to 10, then 1, 1.25, 1.5, 2, 2.5, 3, 4,
-    5, 6 or 8 times a power of ten.
-
-    An axis whose length follows a slider by these steps keeps its limits
-    while the slider moves a little (a new limit redraws the panel's ticks).
-
-    Examples
-    --------
-    >>> [nice_limit(n) for n in (1, 7, 11, 220, 231, 260, 1880)]
-    [10, 10, 12.5, 250, 250, 300, 2000]
-    """
-    if n <= 10:
-        return 10
-    scale = 10 ** math.floor(math.log10(n))
-    for step in (1, 1.25, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10):
-        if step * scale >= n:
-            return int(step * scale) if float(step * scale).is_integer() else step * scale
-    return 10 * scale  # pragma: no cover - the loop ends at 10
-
-
 def panel_title(ax, text, y=1.025, **kwargs):
     """A title over ``ax`` that stays put (an ``ax.set_title`` title is repositioned, hence
     changed, at every draw, so an explorer would redraw it on every frame)."""
@@ -392,7 +369,7 @@ class HeldLossPanel:
         Percentiles of the band.
     round_limits : bool
         Run the update axis to a round number past the run's end
-        (:func:`nice_limit`), so it keeps its limits while a slider changes
+        (:func:`lrlab.plotting.round_up_limit`), so it keeps its limits while a slider changes
         the run's length a little (the grey line of the last epoch marks the end).
 
     Examples
@@ -450,11 +427,12 @@ class HeldLossPanel:
             ax.legend(loc="upper right", fontsize=9, framealpha=0.9).set_zorder(6.5)
 
     def set_steps(self, steps):
-        """Show updates 0 to ``steps``, or to :func:`nice_limit` ``(steps)`` with ``round_limits``.
+        """Show updates 0 to ``steps``, or with ``round_limits`` to the next round number
+        (:func:`lrlab.plotting.round_up_limit` on its fine ladder, at least 10).
 
         The limits change only when they must (new limits redraw the ticks).
         """
-        right = nice_limit(steps) if self.round_limits else steps
+        right = max(10.0, round_up_limit(steps, FINE_LADDER)) if self.round_limits else steps
         if self.ax.get_xlim() != (0, right):
             self.ax.set_xlim(0, right)
 
