@@ -26,6 +26,7 @@ and drive it from code (this is how the notebooks check themselves)::
 from __future__ import annotations
 
 import asyncio
+import collections
 import html
 import logging
 import math
@@ -40,12 +41,12 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
-from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.spines import Spine
 
 from . import theory
+from ._agg_text import TextCachingRenderer
 from .descent import gradient_descent
 from .plotting import COLORS, STYLE, LossPanel, PathPanel, RateAxisPanel, RatePanel, round_up_limit
 from .problems import Quadratic, TwoBasins, seed_problem
@@ -169,6 +170,15 @@ def _canvas_class():
             """
             return self.__dict__.setdefault("_lrlab_lock", threading.RLock())
 
+        def get_renderer(self):
+            """Agg's renderer for the canvas's size, one that keeps the texts it drew."""
+            w, h = self.get_width_height(physical=True)
+            key = (w, h, self.figure.dpi)
+            if self.__dict__.get("_lrlab_renderer_key") != key:
+                self.renderer = TextCachingRenderer(w, h, self.figure.dpi)
+                self._lrlab_renderer_key = key
+            return self.renderer
+
         def draw(self):
             with self.lock:
                 super().draw()
@@ -263,7 +273,7 @@ class _Layer:
     def render(self, like, scratch=None):
         """Draw the artists as ``like`` would (same size and dpi), into ``scratch`` if given."""
         if scratch is None:
-            scratch = RendererAgg(int(like.width), int(like.height), like.dpi)
+            scratch = TextCachingRenderer(int(like.width), int(like.height), like.dpi)
         else:
             scratch.clear()
         for a in self.artists:
@@ -317,15 +327,23 @@ class Explorer:
       old limits and the new) is cleared and the panel drawn again there,
       unless that area touches another panel or a figure-level text, when
       the whole figure is drawn.
+    - The backgrounds of the last ``backgrounds_kept`` sets of limits are
+      kept: limits seen before (a slider moved back) restore their
+      background instead of drawing the panels again. Axis ends that move in
+      steps (:func:`lrlab.plotting.round_up_limit`) take few values, so after
+      a few moves most new limits are ones seen before.
 
     Attributes
     ----------
     renders : dict
         How many renders were ``"full"`` draws, ``"panels"`` (only the panels
-        whose limits changed) and ``"blit"``.
+        whose limits changed), ``"kept"`` (limits seen before: their kept
+        background) and ``"blit"``.
     """
 
     columns = 2
+    #: How many backgrounds (with their layers) are kept for limits seen before.
+    backgrounds_kept = 12
 
     def __init__(self, controls, figure, title=None):
         self.controls = dict(controls)
@@ -339,7 +357,7 @@ class Explorer:
         self.box = W.VBox([*head, *rows, self.canvas, self.readout])
         self.box.add_class("lrlab-explorer")
         self.summary = None
-        self.renders = {"full": 0, "panels": 0, "blit": 0}
+        self.renders = {"full": 0, "panels": 0, "kept": 0, "blit": 0}
         self._pending = False        # a deferred render is scheduled
         self._background = None      # the figure without its moving artists
         self._signature = None       # what the background was drawn for
@@ -348,6 +366,7 @@ class Explorer:
         self._sprites = {}           # moving artist -> its image, while it does not change
         self._scratch_renderer = None
         self._extents = None         # each panel's area in the background, and the fixed texts'
+        self._kept = collections.OrderedDict()   # signature -> background, extents, layers
         self.canvas.mpl_connect("draw_event", self._on_draw)
         for control in widgets:
             control.observe(self._on_change, names="value")
@@ -450,9 +469,13 @@ class Explorer:
         signature = self._current_signature()
         if self._signature is None or signature[:2] != self._signature[:2]:
             layout = True                 # the canvas was resized
-        if not (layout or full) and signature != self._signature and self._draw_panels(signature):
-            self.renders["panels"] += 1
-            return "panels"
+        if not (layout or full) and signature != self._signature:
+            if self._restore(signature):
+                self.renders["kept"] += 1
+                return "kept"
+            if self._draw_panels(signature):
+                self.renders["panels"] += 1
+                return "panels"
         if layout or full or signature != self._signature:
             # A full draw; the layout is kept unless it must change, so the panels
             # do not shift while a slider changes their limits.
@@ -509,15 +532,49 @@ class Explorer:
         panels.update(new)
         for layer in self._layers(changed):
             layer.render(renderer, self._scratch(renderer))
-        for ax, items in self._moving:
-            if ax in changed:
-                for item in items:
-                    self._sprites.pop(item, None)
+        self._forget_sprites(changed)
         self._background = self.canvas.copy_from_bbox(fig.bbox)
         self._signature = signature
+        self._keep()
         self._draw_moving(renderer)
         self.canvas.blit(fig.bbox)
         return True
+
+    def _keep(self):
+        """Keep the current background, panel areas and layers for the current signature."""
+        panels, fixed = self._extents
+        layers = [(layer, layer.image, layer.x, layer.y) for layer in self._layers()]
+        self._kept[self._signature] = (self._background, (dict(panels), fixed), layers)
+        self._kept.move_to_end(self._signature)
+        while len(self._kept) > self.backgrounds_kept:
+            self._kept.popitem(last=False)
+
+    def _restore(self, signature):
+        """Show a kept background for ``signature`` and the movers on it; False if none is kept."""
+        kept = self._kept.get(signature)
+        if kept is None:
+            return False
+        self._kept.move_to_end(signature)
+        old = self._signature
+        changed = [ax for ax, was, now in zip(self.figure.axes, old[2:-1], signature[2:-1],
+                                              strict=True) if was != now]
+        background, (panels, fixed), layers = kept
+        for layer, image, x, y in layers:
+            layer.image, layer.x, layer.y = image, x, y
+        self._forget_sprites(changed)
+        self._background, self._signature = background, signature
+        self._extents = (dict(panels), fixed)
+        self.canvas.restore_region(background)
+        self._draw_moving(self.canvas.get_renderer())
+        self.canvas.blit(self.figure.bbox)
+        return True
+
+    def _forget_sprites(self, axes):
+        """Drop the images of the moving artists of ``axes`` (their limits changed)."""
+        for ax, items in self._moving:
+            if ax in axes:
+                for item in items:
+                    self._sprites.pop(item, None)
 
     def _draw_full(self, layout):
         """``canvas.draw()``, with the figure's layout engine run only if ``layout``."""
@@ -565,6 +622,7 @@ class Explorer:
         redrawn with the background and laid over the moving artists below it.
         """
         self._movers |= set(new)
+        self._kept.clear()              # kept backgrounds show the new movers as static
         moving = []
         for ax, artists in self._candidates():
             ordered = sorted(artists, key=lambda a: a.get_zorder())   # stable, as matplotlib
@@ -613,7 +671,7 @@ class Explorer:
         """An empty renderer the size of ``like``'s, kept for drawing layers."""
         size = (int(like.width), int(like.height), like.dpi)
         if self._scratch_renderer is None or self._scratch_renderer[0] != size:
-            self._scratch_renderer = (size, RendererAgg(*size))
+            self._scratch_renderer = (size, TextCachingRenderer(*size))
         return self._scratch_renderer[1]
 
     def _current_signature(self):
@@ -641,6 +699,7 @@ class Explorer:
             for layer in self._layers():
                 layer.render(renderer, self._scratch(renderer))
             self._sprites = {}
+            self._keep()
             self._draw_moving(renderer)
         else:                                  # another renderer: draw every artist itself
             for _ax, items in self._moving:

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from . import theory
 from .conventions import GALLERY, GALLERY_DEFAULTS, equivalent_calls, gallery_schedule, lrlab_call
 from .descent import gradient_descent
-from .plotting import COLORS, LossPanel, PathPanel, RatePanel, round_up_limit
+from .plotting import COLORS, FINE_LADDER, LossPanel, PathPanel, RatePanel, round_up_limit
 from .plotting_schedules import _style, schedule_style
 from .problems import seed_problem
 from .widgets import Explorer, _slider
@@ -221,7 +221,9 @@ class GalleryExplorer(Explorer):
         # a diverged run's rates are blanked (nan) after it left: the largest of those used
         used = run.lr[np.isfinite(run.lr)]
         top = float(np.max(used)) if used.size else 0.0
-        self.rate_panel.ax.set_ylim(0, 1.12 * max(top, 1e-12))
+        # the rate axis's top also moves in steps (a margin over the largest rate, rounded up
+        # on the fine ladder): most moves keep it, and limits seen before redraw nothing
+        self.rate_panel.ax.set_ylim(0, round_up_limit(1.05 * max(top, 1e-12), FINE_LADDER))
         self.path_panel.update(run)
         self.loss_panel.update(run)
         self.calls.value = self._calls_html(sched)

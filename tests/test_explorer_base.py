@@ -112,23 +112,52 @@ def test_moves_of_data_only_are_blitted():
     lr = explorer.controls["lr"]
     lr.value = 0.25                      # the first draw
     lr.value = 0.27                      # the first move finds the moving artists
-    explorer.renders.update(full=0, panels=0, blit=0)
+    explorer.renders.update(full=0, panels=0, kept=0, blit=0)
     for value in (0.3, 0.35, 0.4, 0.8, 1.2):
         lr.value = value
-    assert explorer.renders == {"full": 0, "panels": 0, "blit": 5}
+    assert explorer.renders == {"full": 0, "panels": 0, "kept": 0, "blit": 5}
     explorer.controls["steps"].value = 90   # the step axis changes: that panel is redrawn
-    assert explorer.renders == {"full": 0, "panels": 1, "blit": 5}
+    assert explorer.renders == {"full": 0, "panels": 1, "kept": 0, "blit": 5}
 
 
 def test_new_limits_redraw_only_their_panel_and_match_a_full_draw():
     explorer = attached(RateAndDecayExplorer(lr=0.03))
     for value in (0.05, 0.15, 0.3):             # the first moves find the moving artists
         explorer.controls["lr"].value = value
-    for value in (0.7, 0.2, 0.6):               # the rate panel's top: 1, 0.5, 1
+    explorer._kept.clear()                      # no limits seen before
+    for value in (0.7, 0.2):                    # the rate panel's top: 1, 0.5
         before = dict(explorer.renders)
         explorer.controls["lr"].value = value
         assert explorer.renders["panels"] == before["panels"] + 1, explorer.renders
         assert_same_picture(frame(explorer), full_frame(explorer), f"lr={value}")
+
+
+def test_limits_seen_before_restore_their_kept_background_and_match_a_full_draw():
+    explorer = attached(RateAndDecayExplorer(lr=0.03))
+    for value in (0.05, 0.15, 0.3, 0.7, 0.2):   # find the movers; tops 0.5, 1, 0.5
+        explorer.controls["lr"].value = value
+    for value in (0.6, 0.25, 0.65):             # tops 1, 0.5, 1: each seen before
+        before = dict(explorer.renders)
+        explorer.controls["lr"].value = value
+        assert explorer.renders["kept"] == before["kept"] + 1, explorer.renders
+        assert_same_picture(frame(explorer), full_frame(explorer), f"lr={value}")
+        explorer.controls["lr"].value = value * 0.98    # a blit on the restored background
+        assert_same_picture(frame(explorer), full_frame(explorer), f"lr={value * 0.98}")
+
+
+def test_kept_backgrounds_are_dropped_when_a_static_artist_changes():
+    explorer = RateAndDecayExplorer(lr=0.03)
+    ax = explorer.figure.axes[0]
+    note = ax.text(0.5, 0.5, "a note", transform=ax.transAxes, zorder=0.5)   # under the lines
+    explorer = attached(explorer)
+    for value in (0.05, 0.15, 0.3, 0.7, 0.2):
+        explorer.controls["lr"].value = value
+    assert explorer._kept and note not in explorer._movers
+    note.set_text("a new note")                             # static until now
+    explorer.controls["lr"].value = 0.6
+    assert_same_picture(frame(explorer), full_frame(explorer), "new note, lr=0.6")
+    explorer.controls["lr"].value = 0.2                     # the old top again: drawn anew
+    assert_same_picture(frame(explorer), full_frame(explorer), "new note, lr=0.2")
 
 
 def test_moving_artists_that_did_not_change_are_laid_on_from_their_image():
@@ -189,12 +218,12 @@ def test_frames_stay_whole_when_two_threads_draw_at_once():
 
 def test_a_burst_in_one_loop_turn_renders_once_with_the_last_values():
     explorer = attached(DescentExplorer())
-    explorer.renders.update(full=0, panels=0, blit=0)
+    explorer.renders.update(full=0, panels=0, kept=0, blit=0)
 
     async def burst():
         for value in np.geomspace(0.01, 1.5, 12):
             explorer.controls["lr"].value = float(value)
-        assert explorer.renders == {"full": 0, "panels": 0, "blit": 0}    # nothing drawn yet
+        assert explorer.renders == {"full": 0, "panels": 0, "kept": 0, "blit": 0}    # nothing drawn yet
         await asyncio.sleep(0)
 
     asyncio.run(burst())
@@ -223,7 +252,7 @@ def test_nothing_is_drawn_before_a_page_shows_the_canvas():
     explorer = DescentExplorer()
     for value in (0.3, 0.9):
         explorer.controls["lr"].value = value
-    assert explorer.renders == {"full": 0, "panels": 0, "blit": 0}
+    assert explorer.renders == {"full": 0, "panels": 0, "kept": 0, "blit": 0}
     assert explorer.canvas._data_url is None
     assert explorer.text.startswith("oscillating")
 

@@ -1,0 +1,100 @@
+"""An Agg renderer that keeps the glyph images of the texts it draws, for the explorers.
+
+Most texts of an explorer's figure are drawn again, unchanged and at the same
+place, every time a panel is redrawn: tick labels that did not move, axis
+labels, titles. Agg draws a text by asking FreeType to render each glyph to a
+small coverage image and blending that image into the canvas; the rendering
+is most of the cost. :class:`TextCachingRenderer` records, for each text it
+draws, the glyph images and where they went, keyed by everything that decides
+them (the string, the font, its size, the angle, antialiasing and the exact
+position). Drawing the same text at the same place again blends the recorded
+images, the very same calls with the same arguments, so the pixels are
+identical to drawing it afresh.
+
+Only plain text is kept; mathtext and TeX go through Agg as usual.
+
+>>> import numpy as np
+>>> from matplotlib.figure import Figure
+>>> fig = Figure(figsize=(2, 1), dpi=50)
+>>> _ = fig.text(0.1, 0.4, "lr = 0.1")
+>>> renderer = TextCachingRenderer(100, 50, 50)
+>>> fig.draw(renderer); first = np.asarray(renderer.buffer_rgba()).copy()
+>>> renderer.clear(); fig.draw(renderer)
+>>> renderer.text_hits, np.array_equal(first, np.asarray(renderer.buffer_rgba()))
+(1, True)
+"""
+
+from __future__ import annotations
+
+import collections
+
+from matplotlib.backends.backend_agg import RendererAgg
+
+__all__ = ["TextCachingRenderer"]
+
+
+class _Recorder:
+    """Stands in for Agg's C renderer while a text is drawn: records each glyph image blended."""
+
+    __slots__ = ("real", "calls")
+
+    def __init__(self, real):
+        self.real, self.calls = real, []
+
+    def draw_text_image(self, image, x, y, angle, gc):
+        self.calls.append((image.copy(), x, y, angle))
+        self.real.draw_text_image(image, x, y, angle, gc)
+
+    def __getattr__(self, name):          # anything else (boxes: draw_path) goes through
+        return getattr(self.real, name)
+
+
+class TextCachingRenderer(RendererAgg):
+    """``RendererAgg`` that replays the glyph images of a text drawn before at the same place.
+
+    Parameters
+    ----------
+    width, height, dpi
+        As for ``RendererAgg``.
+    kept : int
+        How many distinct texts (string, font, place) are remembered, the
+        least recently drawn forgotten first.
+
+    Attributes
+    ----------
+    text_hits, text_misses : int
+        Texts drawn from what was kept, and drawn afresh.
+    """
+
+    def __init__(self, width, height, dpi, kept=512):
+        super().__init__(width, height, dpi)
+        self.kept = int(kept)
+        self.text_hits = self.text_misses = 0
+        self._texts = collections.OrderedDict()
+
+    def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        if ismath:
+            return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        key = (s, tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
+               prop.get_weight(), prop.get_stretch(), prop.get_size_in_points(), prop.get_file(),
+               angle, gc.get_antialiased(), float(x), float(y),
+               mtext.get_fontfeatures() if mtext is not None else None,
+               mtext.get_language() if mtext is not None else None)
+        calls = self._texts.get(key)
+        if calls is not None:
+            self._texts.move_to_end(key)
+            self.text_hits += 1
+            for image, ix, iy, a in calls:
+                self._renderer.draw_text_image(image, ix, iy, a, gc)
+            return None
+        self.text_misses += 1
+        real = self._renderer
+        recorder = self._renderer = _Recorder(real)
+        try:
+            super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+        finally:
+            self._renderer = real
+        self._texts[key] = recorder.calls
+        while len(self._texts) > self.kept:
+            self._texts.popitem(last=False)
+        return None
