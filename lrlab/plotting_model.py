@@ -24,6 +24,7 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator, StrMethodFormatter
 
+from ._checks import check_choice, check_int
 from .plotting import COLORS, FINE_LADDER, MARKERS, STYLE, round_up_limit
 from .training import seed_quantiles
 
@@ -346,10 +347,11 @@ class SeedLinesPanel:
 
 
 class HeldLossPanel:
-    """Held-out loss against the update: median over the seeds and a 10%-90% band (log scale).
+    """Held-out loss against the update or epoch: median over the seeds, 10%-90% band (log scale).
 
     Also drawn: the held-out loss of the exact least-squares line (black,
-    dotted), a thin grey line at the end of each epoch, and for every seed
+    dotted), on an axis of updates a thin grey line at the end of each epoch,
+    and for every seed
     that diverged a cross on the top edge, at the update where it did. Losses
     above the top of the axis (a diverged seed counts as infinite, see
     :func:`lrlab.training.seed_quantiles`) are cut there: the median line
@@ -368,9 +370,13 @@ class HeldLossPanel:
     lo, hi : float
         Percentiles of the band.
     round_limits : bool
-        Run the update axis to a round number past the run's end
+        Run the x axis to a round number past the run's end
         (:func:`lrlab.plotting.round_up_limit`), so it keeps its limits while a slider changes
         the run's length a little (the grey line of the last epoch marks the end).
+    per : {"update", "epoch"}
+        The x axis: the update number, or the epoch (update / updates per epoch,
+        so runs with different batch sizes share one axis and lie over each other
+        where they have seen the data as often).
 
     Examples
     --------
@@ -384,9 +390,10 @@ class HeldLossPanel:
     """
 
     def __init__(self, ax, ylim=(0.05, 3.0), color=COLORS[0], marker=MARKERS[0], legend=False,
-                 lo=10, hi=90, round_limits=False):
+                 lo=10, hi=90, round_limits=False, per="update"):
         self.ax, self.ylim, self.lo, self.hi = ax, tuple(float(v) for v in ylim), lo, hi
         self.round_limits = round_limits
+        self.per = check_choice("per", per, ("update", "epoch"))
         # z-order: the axes first, then everything update() moves, so an explorer redraws
         # only the latter (the exact line is placed once, by the first update)
         self.exact = ax.axhline(np.nan, color="black", linestyle=":", linewidth=1.8, zorder=3.1,
@@ -419,20 +426,26 @@ class HeldLossPanel:
         ax.yaxis.set_major_formatter(StrMethodFormatter("{x:g}"))
         ax.yaxis.set_minor_locator(NullLocator())
         ax.set_xlim(0, 1)
-        ax.set_xlabel("update (grey lines: end of an epoch)")
+        ax.set_xlabel("update (grey lines: end of an epoch)" if per == "update" else "epoch")
         # few tick labels: a slider that changes the run's length redraws them
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.set_ylabel("held-out loss")
         if legend:
             ax.legend(loc="upper right", fontsize=9, framealpha=0.9).set_zorder(6.5)
 
-    def set_steps(self, steps):
-        """Show updates 0 to ``steps``, or with ``round_limits`` to the next round number
-        (:func:`lrlab.plotting.round_up_limit` on its fine ladder, at least 10).
+    def set_steps(self, steps, per_epoch=1):
+        """Show the run's ``steps`` updates (``per_epoch`` of them an epoch).
 
-        The limits change only when they must (new limits redraw the ticks).
+        The x axis runs from 0 to where the run ends, in updates or epochs
+        (``per``), or with ``round_limits`` to the next round number
+        (:func:`lrlab.plotting.round_up_limit` on its fine ladder, at least 10
+        updates or 1 epoch). The limits change only when they must (new limits
+        redraw the ticks).
         """
-        right = max(10.0, round_up_limit(steps, FINE_LADDER)) if self.round_limits else steps
+        steps = check_int("steps", steps, lo=1)
+        per_epoch = check_int("per_epoch", per_epoch, lo=1)
+        end, least = (steps, 10.0) if self.per == "update" else (steps / per_epoch, 1.0)
+        right = max(least, round_up_limit(end, FINE_LADDER)) if self.round_limits else end
         if self.ax.get_xlim() != (0, right):
             self.ax.set_xlim(0, right)
 
@@ -440,7 +453,8 @@ class HeldLossPanel:
         """Show a :class:`lrlab.training.SeedRuns`; returns the panel."""
         bottom, top = self.ylim
         held = result.held_loss
-        t = np.arange(held.shape[0])
+        scale = 1 if self.per == "update" else result.batches_per_epoch
+        t = np.arange(held.shape[0]) / scale
         mid, low, high = seed_quantiles(held, [50, self.lo, self.hi])
         shown = np.where(mid <= top, np.maximum(mid, bottom), np.nan)   # off the scale: a gap
         self.median.set_data(t, shown)
@@ -451,10 +465,11 @@ class HeldLossPanel:
         if self.exact.get_ydata()[0] != exact:          # moved only when it changes
             self.exact.set_ydata([exact, exact])
             self.exact_label.set_y(exact / 1.03)
-        x = np.arange(1, result.epochs + 1) * result.batches_per_epoch
-        self.epochs.set_data(np.repeat(x, 3), np.tile([0.0, 1.0, np.nan], x.size))
+        # on an axis of updates, a grey line ends each epoch (the epoch axis counts them itself)
+        x = np.arange(1, result.epochs + 1) * result.batches_per_epoch if scale == 1 else []
+        self.epochs.set_data(np.repeat(x, 3), np.tile([0.0, 1.0, np.nan], len(x)))
         gone = result.run.status == "diverged"
-        at = np.sort(result.run.status_step[gone])
+        at = np.sort(result.run.status_step[gone]) / scale
         self.crosses.set_data(at, np.full(at.size, top))
         self.note.set_text(f"{at.size} of {gone.size} seeds diverged (x)" if at.size else "")
         return self

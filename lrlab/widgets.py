@@ -364,6 +364,7 @@ class Explorer:
         self._moving = []            # (axes or None, artists and layers in drawing order)
         self._movers = set()         # the artists that change from frame to frame
         self._sprites = {}           # moving artist -> its image, while it does not change
+        self._unchanged = set()      # moving artists unchanged in the last frame drawn
         self._scratch_renderer = None
         self._extents = None         # each panel's area in the background, and the fixed texts'
         self._kept = collections.OrderedDict()   # signature -> background, extents, layers
@@ -651,7 +652,9 @@ class Explorer:
 
         A moving artist that did not change since it was last drawn (not
         ``stale``: say a label that follows another control) is laid on as
-        an image of itself, kept since, rather than drawn again.
+        an image of itself rather than drawn again. The image is made the
+        second frame in a row the artist is unchanged: one that changes every
+        other frame (two sliders moved in turn) is not imaged in vain.
         """
         for _ax, items in self._moving:
             for item in items:
@@ -659,12 +662,16 @@ class Explorer:
                     item.draw(renderer)
                 elif item.stale:
                     self._sprites.pop(item, None)
+                    self._unchanged.discard(item)
+                    item.draw(renderer)
+                elif item in self._sprites:
+                    self._sprites[item].draw(renderer)
+                elif item not in self._unchanged:
+                    self._unchanged.add(item)
                     item.draw(renderer)
                 else:
-                    sprite = self._sprites.get(item)
-                    if sprite is None:
-                        sprite = self._sprites[item] = _Layer([item])
-                        sprite.render(renderer, self._scratch(renderer))
+                    sprite = self._sprites[item] = _Layer([item])
+                    sprite.render(renderer, self._scratch(renderer))
                     sprite.draw(renderer)
 
     def _scratch(self, like):

@@ -5,7 +5,7 @@ mini-batch SGD on every change of its controls (a schedule, its peak rate,
 the number of epochs and the batch size), for 20 shuffling seeds in one
 vectorized run (:func:`lrlab.training.train_seeds`). Left, the data in francs
 with the line each seed ended at; right, the held-out loss against the
-update, median and 10%-90% band over the seeds. The readout is
+epoch, median and 10%-90% band over the seeds. The readout is
 :func:`lrlab.training.describe_seeds`. No formula lives here: the schedules
 are :func:`lrlab.training.epoch_schedule`, the figure's panels are
 :mod:`lrlab.plotting_model`'s.
@@ -112,7 +112,9 @@ class TrainingExplorer(Explorer):
             panel_title(ax_data, "where each seed's line ends")
             # no legend: the title says what is drawn (a legend would be redrawn, slowly,
             # whenever the update axis changes)
-            self.loss_panel = HeldLossPanel(ax_loss, round_limits=True)
+            # against the epoch: a new batch size keeps the axis, and its curve lands where
+            # the data have been seen as often as in the old one
+            self.loss_panel = HeldLossPanel(ax_loss, round_limits=True, per="epoch")
             panel_title(ax_loss, f"held-out loss of the {len(self.seeds)} seeds\n"
                         "line: median, band: 10%-90%", y=1.035, linespacing=1.25)
         self.result = None
@@ -128,7 +130,7 @@ class TrainingExplorer(Explorer):
         result = self.settings(values)
         self.result = result
         self.lines_panel.update(result)
-        self.loss_panel.set_steps(result.steps)
+        self.loss_panel.set_steps(result.steps, result.batches_per_epoch)
         self.loss_panel.update(result)
         return summarize_seeds(result)
 

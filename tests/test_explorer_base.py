@@ -223,7 +223,7 @@ def test_a_burst_in_one_loop_turn_renders_once_with_the_last_values():
     async def burst():
         for value in np.geomspace(0.01, 1.5, 12):
             explorer.controls["lr"].value = float(value)
-        assert explorer.renders == {"full": 0, "panels": 0, "kept": 0, "blit": 0}    # nothing drawn yet
+        assert explorer.renders == {"full": 0, "panels": 0, "kept": 0, "blit": 0}  # nothing drawn
         await asyncio.sleep(0)
 
     asyncio.run(burst())

@@ -118,8 +118,8 @@ def test_diverged_seeds_are_counted_and_named(explorer, data):
     assert explorer.summary["final_median"] == pytest.approx((final[9] + final[10]) / 2)
     assert "10%-90%:" in text and text.split("10%-90%: ")[1].split(")")[0].endswith("diverged")
     # marked in the figure: a cross per diverged seed, no line for them, a note
-    x, y = explorer.loss_panel.crosses.get_data()
-    assert sorted(x) == sorted(run.status_step[gone])
+    x, y = explorer.loss_panel.crosses.get_data()      # on the epoch axis: 11 updates an epoch
+    np.testing.assert_allclose(sorted(x), np.sort(run.status_step[gone]) / (188 // 16))
     assert len(explorer.lines_panel.lines.get_segments()) == 20 - n
     assert f"{n} of 20 seeds diverged" in explorer.loss_panel.note.get_text()
     assert f"{n} diverged seed" in explorer.lines_panel.note.get_text()
@@ -247,3 +247,16 @@ def test_bad_arguments_name_the_argument_and_the_range(data):
         epoch_schedule("constant", 0.0, 11, 20)
     with pytest.raises(ValueError, match="q must be percentiles between 0 and 100"):
         seed_quantiles([1.0, 2.0], 101)
+
+
+def test_the_loss_axis_counts_epochs_so_a_new_batch_size_keeps_it(explorer):
+    set_controls(explorer, schedule="constant", peak=0.05, epochs=7, batch_size=16)
+    ax = explorer.loss_panel.ax
+    assert ax.get_xlim() == (0, 8.0)                    # 7 epochs, rounded up on the fine ladder
+    for size in (4, 8, 32, 64, 188):
+        explorer.controls["batch_size"].value = size
+        assert ax.get_xlim() == (0, 8.0), size
+        t = explorer.loss_panel.median.get_xdata()
+        # one point per update, 188 // size of them an epoch, the last at epoch 7
+        assert len(t) == 7 * (188 // size) + 1 and t[-1] == pytest.approx(7.0)
+    assert ax.get_xlabel() == "epoch"
