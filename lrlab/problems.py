@@ -146,6 +146,10 @@ class Quadratic(Problem):
     def _loss(self, w):
         a, _, c = self._params(w.dtype)
         d = w - c
+        if isinstance(d, np.ndarray):        # a * (d * d), in place: no more temporaries
+            np.multiply(d, d, out=d)
+            np.multiply(a, d, out=d)
+            return self._sum(d)
         return self._sum(a * (d * d))
 
     def _grad(self, w, step):
