@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import collections
 
+import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
 
 __all__ = ["TextCachingRenderer"]
@@ -42,7 +43,9 @@ class _Recorder:
         self.real, self.calls = real, []
 
     def draw_text_image(self, image, x, y, angle, gc):
-        self.calls.append((image.copy(), x, y, angle))
+        # matplotlib 3.11 passes each glyph's image; older versions the whole text's FT2Font,
+        # whose pixels numpy reads the same way
+        self.calls.append((np.array(image, dtype=np.uint8, copy=True), x, y, angle))
         self.real.draw_text_image(image, x, y, angle, gc)
 
     def __getattr__(self, name):          # anything else (boxes: draw_path) goes through

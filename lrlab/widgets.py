@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import concurrent.futures
 import html
 import logging
 import math
+import os
 import struct
 import threading
 import time
@@ -113,19 +115,53 @@ def png_rgba(pixels, level=3):
     A frame after a slider move differs from the last one in a few lines, so
     the image matplotlib's web backends send (the changed pixels, zero
     elsewhere) is nearly all zeros: plain zlib compresses it as well as
-    Pillow's filtered encoder does, three times faster.
+    Pillow's filtered encoder does, three times faster. A large frame is
+    compressed in two halves at once (:func:`_deflate`).
     """
     h, w, _ = pixels.shape
-    raw = np.zeros((h, 1 + 4 * w), dtype=np.uint8)      # filter byte 0 ("none") per row
+    raw = np.empty((h, 1 + 4 * w), dtype=np.uint8)
+    raw[:, 0] = 0                                       # filter byte 0 ("none") per row
     raw[:, 1:] = pixels.reshape(h, 4 * w)
 
     def chunk(kind, body):
-        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        crc = zlib.crc32(body, zlib.crc32(kind)) & 0xFFFFFFFF
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
     header = struct.pack(">IIBBBBB", w, h, 8, 6, 0, 0, 0)    # 8-bit RGBA
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(raw.tobytes(), level)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", _deflate(memoryview(raw).cast("B"), level)) + chunk(b"IEND", b""))
+
+
+#: Below this many bytes a frame is compressed in one piece (a thread would cost more).
+_SPLIT_ABOVE = 1 << 18
+_deflate_worker = None
+
+
+def _deflate(data, level):
+    """``zlib.compress(data, level)``'s format, the two halves compressed on two threads.
+
+    zlib lets go of the interpreter while it compresses, so two halves take
+    about half the time on two cores. The first half ends with a sync flush
+    (its blocks not final, its last byte whole), so the raw deflate streams
+    of the halves joined are one stream; the zlib wrapper around them is a
+    two-byte header and the Adler-32 checksum of all the data (RFC 1950).
+    """
+    global _deflate_worker
+    if len(data) < _SPLIT_ABOVE or (os.cpu_count() or 1) < 2:
+        return zlib.compress(data, level)
+    if _deflate_worker is None:
+        _deflate_worker = concurrent.futures.ThreadPoolExecutor(1, "lrlab-deflate")
+
+    def first_half():
+        c = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return c.compress(data[:half]) + c.flush(zlib.Z_SYNC_FLUSH)
+
+    half = len(data) // 2
+    head = _deflate_worker.submit(first_half)
+    c = zlib.compressobj(level, zlib.DEFLATED, -15)
+    tail = c.compress(data[half:]) + c.flush(zlib.Z_FINISH)
+    checksum = struct.pack(">I", zlib.adler32(data) & 0xFFFFFFFF)
+    return b"\x78\x01" + head.result() + tail + checksum
 
 
 _CANVAS_CLASS = None

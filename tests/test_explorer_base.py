@@ -13,6 +13,7 @@ import io
 import subprocess
 import sys
 import types
+import zlib
 
 import matplotlib
 import numpy as np
@@ -257,12 +258,21 @@ def test_nothing_is_drawn_before_a_page_shows_the_canvas():
     assert explorer.text.startswith("oscillating")
 
 
-def test_png_rgba_decodes_to_the_same_pixels():
+@pytest.mark.parametrize("shape", [(37, 53), (540, 830)], ids=["small", "split in two"])
+def test_png_rgba_decodes_to_the_same_pixels(shape):
     rng = np.random.default_rng(0)
-    pixels = np.zeros((37, 53, 4), dtype=np.uint8)
+    h, w = shape
+    pixels = np.zeros((h, w, 4), dtype=np.uint8)
     pixels[5:20, 3:40] = rng.integers(0, 256, (15, 37, 4), dtype=np.uint8)
-    decoded = np.asarray(Image.open(io.BytesIO(png_rgba(pixels))))
+    pixels[h // 2 - 3:h // 2 + 3] = rng.integers(0, 256, (6, w, 4), dtype=np.uint8)  # across
+    pixels[-9:, -30:] = 255
+    png = png_rgba(pixels)
+    decoded = np.asarray(Image.open(io.BytesIO(png)))
     np.testing.assert_array_equal(decoded, pixels)
+    # zlib itself checks the stream and its checksum (Pillow may not)
+    body = png[33 + 8:-16]         # after IHDR and the length and name of IDAT, before its CRC
+    raw = zlib.decompress(body)
+    assert len(raw) == h * (1 + 4 * w)
 
 
 def test_frames_sent_to_the_front_end_are_diffs_that_rebuild_the_canvas():
