@@ -34,6 +34,12 @@ from matplotlib.backends.backend_agg import RendererAgg
 __all__ = ["TextCachingRenderer"]
 
 
+def _text_option(mtext, getter):
+    """A shaping option of the Text being drawn (matplotlib 3.11 has them), or None."""
+    get = getattr(mtext, getter, None)
+    return get() if get is not None else None
+
+
 class _Recorder:
     """Stands in for Agg's C renderer while a text is drawn: records each glyph image blended."""
 
@@ -81,8 +87,7 @@ class TextCachingRenderer(RendererAgg):
         key = (s, tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
                prop.get_weight(), prop.get_stretch(), prop.get_size_in_points(), prop.get_file(),
                angle, gc.get_antialiased(), float(x), float(y),
-               mtext.get_fontfeatures() if mtext is not None else None,
-               mtext.get_language() if mtext is not None else None)
+               *(_text_option(mtext, name) for name in ("get_fontfeatures", "get_language")))
         calls = self._texts.get(key)
         if calls is not None:
             self._texts.move_to_end(key)
