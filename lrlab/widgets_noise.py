@@ -19,6 +19,7 @@ use (a disabled one) reruns nothing.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import ipywidgets as W
@@ -42,11 +43,6 @@ def _num(x):
     if math.isinf(x):
         return "infinite"
     return f"{x:.3g}" if 1e-3 <= abs(x) < 1e4 else f"{x:.2e}"
-
-
-def _forget_oldest(cache, keep=16):
-    while len(cache) >= keep:
-        cache.pop(next(iter(cache)))
 
 
 class NoiseScheduleExplorer(Explorer):
@@ -82,8 +78,10 @@ class NoiseScheduleExplorer(Explorer):
         # (drawing it costs more than the descent); same numbers as seeded_runs
         self.draws = (_noise.noise_draws(self.seed, int(max_steps), (self.runs,))
                       if isinstance(self.problem, Quadratic) else None)
-        self._runs = {}           # (schedule, steps, noise) -> result: the last few
-        self._totals = {}         # schedule -> its rate totals
+        # the runs and rate totals of the last few settings, so a slider moved back
+        # (or one the schedule does not use) reruns nothing
+        self._runs_for = functools.lru_cache(maxsize=16)(self._runs_of)
+        self._totals_for = functools.lru_cache(maxsize=16)(self._totals_of)
         crit = theory.critical_lr(self.problem)
         controls = {
             "schedule": W.Dropdown(options=list(_noise.SCHEDULE_KINDS), value=schedule,
@@ -134,20 +132,24 @@ class NoiseScheduleExplorer(Explorer):
             float(values["noise"])
 
     def _compute(self, values):
-        """The runs and the rate totals for ``values``, kept for the last few settings."""
-        schedule_key, steps, noise = key = self._settings(values)
-        kind = values["schedule"]
-        sched = None
-        if key not in self._runs:
-            sched = self.schedule(values)
-            _forget_oldest(self._runs)
-            self._runs[key] = _noise.compare_schedules(
-                self.problem, self.w0, {kind: sched}, steps, noise, runs=self.runs,
-                seed=self.seed, draws=self.draws)[kind]
-        if schedule_key not in self._totals:
-            _forget_oldest(self._totals)
-            self._totals[schedule_key] = _noise.rate_totals(sched or self.schedule(values))
-        return self._runs[key], self._totals[schedule_key]
+        """The runs and the rate totals for ``values`` (kept for the last few settings)."""
+        schedule_key, steps, noise = self._settings(values)
+        return self._runs_for(schedule_key, steps, noise), self._totals_for(schedule_key)
+
+    @staticmethod
+    def _schedule_of(schedule_key):
+        kind, lr, own, horizon = schedule_key
+        return _noise.noise_schedule(kind, lr, **({"horizon": horizon} if horizon else {}),
+                                     **dict(own))
+
+    def _runs_of(self, schedule_key, steps, noise):
+        kind = schedule_key[0]
+        return _noise.compare_schedules(
+            self.problem, self.w0, {kind: self._schedule_of(schedule_key)}, steps, noise,
+            runs=self.runs, seed=self.seed, draws=self.draws)[kind]
+
+    def _totals_of(self, schedule_key):
+        return _noise.rate_totals(self._schedule_of(schedule_key))
 
     def redraw(self, values):
         kind = values["schedule"]
