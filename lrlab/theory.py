@@ -36,6 +36,8 @@ __all__ = [
     "one_step_lr",
     "optimal_lr",
     "contraction",
+    "direction_factors",
+    "growing_directions",
     "error_factor",
     "regime",
     "steps_to_tolerance",
@@ -582,6 +584,49 @@ def direction_factors(problem, lr):
     [0.81, -0.9]
     """
     return 1.0 - np.multiply.outer(_rates(lr), curvatures(problem))
+
+
+def growing_directions(problem, w0, lr):
+    """Which coordinates' errors grow under a constant rate, from the start ``w0``.
+
+    On a quadratic bowl ``sum_i a_i (w_i - c_i)^2`` each coordinate's error
+    obeys ``e_i[t] = (1 - L_i lr)^t e_i[0]`` with ``L_i = 2 a_i``
+    (:func:`direction_factors`). It grows when ``|1 - L_i lr| > 1`` **and**
+    there is an error to grow: a start exactly on the minimum's coordinate
+    ``c_i`` keeps ``e_i = 0`` for ever, whatever the factor.
+
+    Parameters
+    ----------
+    problem : lrlab.Quadratic
+        A bowl whose directions are its coordinates.
+    w0 : array_like
+        The start, one value per coordinate.
+    lr : float
+        A constant rate, > 0.
+
+    Returns
+    -------
+    ndarray of bool, one per coordinate
+
+    Examples
+    --------
+    >>> from lrlab import Quadratic
+    >>> bowl = Quadratic([0.5, 5.0])             # L = 1, 10; at lr 0.25 the factors 0.75, -1.5
+    >>> growing_directions(bowl, [1.0, 0.0], 0.25).tolist()
+    [False, False]
+    >>> growing_directions(bowl, [1.0, 0.5], 0.25).tolist()
+    [False, True]
+    """
+    if not hasattr(problem, "center") or not hasattr(problem, "a"):
+        raise TypeError(f"problem must be a Quadratic (its directions are its coordinates), "
+                        f"got {type(problem).__name__}")
+    lr = check_number("lr", lr, lo=0, lo_open=True)
+    center = np.atleast_1d(np.asarray(problem.center, dtype=np.float64))
+    w0 = np.atleast_1d(check_array("w0", w0, ndim=(0, 1)))
+    if w0.size != center.size:
+        raise ValueError(f"w0 must have one value per coordinate ({center.size}), got {w0.size}")
+    factors = np.atleast_1d(direction_factors(problem, lr))
+    return (np.abs(factors) > 1) & (w0 != center)
 
 
 def level_ellipse(problem, level, points=512):

@@ -225,6 +225,9 @@ class BowlExplorer(Explorer2D):
                                                          self.eps))
         if callable(lr):
             s["freeze"] = theory.freeze_point(problem, np.array([v["x0"], v["y0"]]), lr)
+        else:
+            growing = theory.growing_directions(problem, [v["x0"], v["y0"]], lr)
+            s["growing"] = [n for n, g in zip(_NAMES, growing, strict=True) if g]
         return s
 
     @property
@@ -233,13 +236,24 @@ class BowlExplorer(Explorer2D):
         facts = ", ".join(f"{n} ×{_num(f)}" for n, f in zip(_NAMES, s["factors"], strict=True))
         head = f"lr {_num(s['lr0'])} on a bowl with k = {_num(s['condition'])}"
         start = f"start {_pt(s['w0'])}"
-        if s["status"] == "diverged" or s.get("contraction", 0) > 1:
+        if s["status"] == "diverged" or s.get("growing"):
             if s["status"] == "diverged":
                 where = f"diverged at step {s['diverged_at']} of {s['steps']}"
             else:
                 where = f"still growing after {s['steps']} steps"
             return (f"{head}: {facts} per step; a factor beyond ±1, so the error grows: "
                     f"{where} (converges only below lr = {_num(s['critical_lr'])}); {start}")
+        if s.get("contraction", 0) > 1:
+            # a factor beyond ±1, but the start sits on the minimum in that direction
+            idle = [n for n, f in zip(_NAMES, s["factors"], strict=True) if abs(f) > 1]
+            other = [n for n in _NAMES if n not in idle]
+            name = " and ".join(idle)
+            moves = f"only {other[0]} moves" if other else "nothing moves"
+            return (f"{head}: {facts} per step; the factor of {name} is beyond ±1 and would "
+                    f"blow up any error in {name}, but the start has none there: {moves} "
+                    f"(move {name}0 and it diverges; it converges only below "
+                    f"lr = {_num(s['critical_lr'])}); {start}, after {s['steps']} steps "
+                    f"w = {_pt(s['final_w'])}")
         if "freeze" in s:
             return (f"{head}, decay ×{_num(s['decay_rate'], 4)} per step: "
                     f"after {s['steps']} steps w = {_pt(s['final_w'])}; for ever it freezes at "

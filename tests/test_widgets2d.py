@@ -54,6 +54,20 @@ def test_bowl_explorer_divergence():
     assert e.contour.exit_text.get_text() == "left the plot at step 5"
 
 
+def test_a_start_on_the_minimum_in_the_unstable_direction_is_not_called_growing():
+    # above the limit 0.2, y's factor is -1.1, but a start with y0 = 0 (the minimum's y) has
+    # no error in y to blow up: the run converges in x alone, and the readout says so
+    e = BowlExplorer(lr=0.21, steps=60)
+    e.controls["y0"].value = 0.0
+    run = gradient_descent(stretched_bowl(10), [e.values["x0"], 0.0], 0.21, 60)
+    assert run.status != "diverged" and np.all(run.w[:, 1] == 0.0)
+    assert abs(run.w[-1, 0]) < abs(run.w[0, 0])                   # x still converges
+    assert "grows" not in e.text and "diverged" not in e.text
+    assert "would blow up any error in y, but the start has none there: only x moves" in e.text
+    e.controls["y0"].value = 0.5                                  # now there is one to grow
+    assert "so the error grows: still growing after 60 steps" in e.text
+
+
 def test_a_rate_change_keeps_the_contours_a_condition_change_moves_them():
     e = BowlExplorer()
     fill, lines = e.contour.fill, e.contour.lines
