@@ -186,7 +186,7 @@ class NoiseScheduleExplorer(Explorer):
         v = s["values"]
         kind = s["kind"]
         if kind == "constant":
-            return f"constant {v['lr']:g}"
+            return f"constant {_num(v['lr'])}"
         if kind == "exponential":
             return f"exponential x{v['decay_rate']:g} per step"
         if kind == "1/t":
@@ -200,6 +200,6 @@ class NoiseScheduleExplorer(Explorer):
         s = self.summary
         return (f"{self._label(s)}: after {s['steps']} steps, mean squared error "
                 f"{_num(s['mse'])} over {self.runs} seeds (exact {_num(s['expected'])}); "
-                f"a constant {s['values']['lr']:g} settles at {_num(s['ball'])}. "
+                f"a constant {_num(s['values']['lr'])} settles at {_num(s['ball'])}. "
                 f"Sum of rates {_num(s['total'])}, of squares {_num(s['total_sq'])}: "
                 f"{s['verdict']}.")
