@@ -246,12 +246,11 @@ class BowlExplorer(Explorer2D):
         if s.get("contraction", 0) > 1:
             # a factor beyond ±1, but the start sits on the minimum in that direction
             idle = [n for n, f in zip(_NAMES, s["factors"], strict=True) if abs(f) > 1]
-            other = [n for n in _NAMES if n not in idle]
             name = " and ".join(idle)
-            moves = f"only {other[0]} moves" if other else "nothing moves"
             return (f"{head}: {facts} per step; the factor of {name} is beyond ±1 and would "
-                    f"blow up any error in {name}, but the start has none there: {moves} "
-                    f"(move {name}0 and it diverges; it converges only below "
+                    f"blow up any error in {name}, but the start has none there, so it stays 0 "
+                    f"(move {' or '.join(n + '0' for n in idle)} and it diverges; it converges "
+                    f"only below "
                     f"lr = {_num(s['critical_lr'])}); {start}, after {s['steps']} steps "
                     f"w = {_pt(s['final_w'])}")
         if "freeze" in s:
