@@ -6,8 +6,8 @@ labels, titles. Agg draws a text by asking FreeType to render each glyph to a
 small coverage image and blending that image into the canvas; the rendering
 is most of the cost. :class:`TextCachingRenderer` records, for each text it
 draws, the glyph images and where they went, keyed by everything that decides
-them (the string, the font, its size, the angle, antialiasing and the exact
-position). Drawing the same text at the same place again blends the recorded
+them (the string, the font, its size, the angle, antialiasing, hinting and
+the exact position). Drawing the same text at the same place again blends the recorded
 images, the very same calls with the same arguments, so the pixels are
 identical to drawing it afresh.
 
@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import collections
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
 
@@ -86,7 +87,8 @@ class TextCachingRenderer(RendererAgg):
             return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
         key = (s, tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
                prop.get_weight(), prop.get_stretch(), prop.get_size_in_points(), prop.get_file(),
-               angle, gc.get_antialiased(), float(x), float(y),
+               angle, gc.get_antialiased(), float(x), float(y), self.dpi,
+               mpl.rcParams["text.hinting"], mpl.rcParams["text.hinting_factor"],
                *(_text_option(mtext, name) for name in ("get_fontfeatures", "get_language")))
         calls = self._texts.get(key)
         if calls is not None:
