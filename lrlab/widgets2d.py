@@ -1,6 +1,6 @@
 """Live explorers in two dimensions: a contour map you can click to pick the start.
 
-Built on :class:`lrlab.widgets.Explorer`: moving a control reruns gradient
+Built on :class:`lrlab.explorer.Explorer`: moving a control reruns gradient
 descent (:mod:`lrlab.descent`), asks :mod:`lrlab.theory` for the closed-form
 numbers, and moves the lines of the panels of :mod:`lrlab.plotting2d` in
 place. A change of rate never recomputes a contour map; only a change of the
@@ -31,12 +31,13 @@ from matplotlib.figure import Figure
 
 from . import theory
 from .descent import gradient_descent
+from .explorer import Explorer, _slider, log_slider
 from .plotting import LossPanel, round_up_limit
 from .plotting2d import ContourPanel, DirectionErrorPanel, FactorPanel
 from .problems import stretched_bowl
 from .schedules import exponential_decay
 from .summary import describe, summarize
-from .widgets import Explorer, _slider, _style, log_slider
+from .widgets import _style
 
 __all__ = ["Explorer2D", "BowlExplorer", "LandscapeExplorer"]
 
@@ -55,7 +56,7 @@ def _num(v, digits=3):
 
 
 class Explorer2D(Explorer):
-    """An :class:`~lrlab.widgets.Explorer` whose first panel is a clickable contour map.
+    """An :class:`~lrlab.explorer.Explorer` whose first panel is a clickable contour map.
 
     Subclasses set ``self.contour`` (a :class:`~lrlab.plotting2d.ContourPanel`)
     and ``self.defaults`` (holding ``x0`` and ``y0`` when those are not

@@ -23,9 +23,9 @@ from matplotlib.figure import Figure
 
 from ._checks import check_choice, check_int, check_number
 from .data import engel
+from .explorer import Explorer, _slider, log_slider
 from .plotting_model import HeldLossPanel, SeedLinesPanel, _style, panel_title
 from .training import SCHEDULE_KINDS, describe_seeds, summarize_seeds, train_seeds
-from .widgets import Explorer, _slider, log_slider
 
 __all__ = ["TrainingExplorer", "BATCH_SIZES"]
 

@@ -28,9 +28,9 @@ from matplotlib.figure import Figure
 
 from . import noise as _noise
 from . import theory
+from .explorer import Explorer, _slider, log_slider
 from .plotting_noise import SCHEDULE_COLORS, MSEPanel, _style, restyle_legend
 from .problems import Quadratic, seed_problem
-from .widgets import Explorer, _slider, log_slider
 
 __all__ = ["NoiseScheduleExplorer"]
 

@@ -29,10 +29,10 @@ from matplotlib.figure import Figure
 from . import theory
 from .conventions import GALLERY, GALLERY_DEFAULTS, equivalent_calls, gallery_schedule, lrlab_call
 from .descent import gradient_descent
+from .explorer import Explorer, _slider
 from .plotting import COLORS, FINE_LADDER, LossPanel, PathPanel, RatePanel, round_up_limit
 from .plotting_schedules import _style, schedule_style
 from .problems import seed_problem
-from .widgets import Explorer, _slider
 
 __all__ = ["GalleryExplorer", "slider_for"]
 

@@ -1,7 +1,7 @@
 """The Explorer base class: blitted frames equal full draws, bursts coalesce, frames decode.
 
 The speed of a live explorer comes from drawing only what moved
-(:meth:`lrlab.widgets.Explorer.render`). These tests pin down that the
+(:meth:`lrlab.explorer.Explorer.render`). These tests pin down that the
 shortcut never shows anything a full draw would not: pixel for pixel, after
 moves that change data, texts, limits and the problem itself.
 """
@@ -24,7 +24,7 @@ matplotlib.use("Agg")
 from matplotlib.patches import Rectangle  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from lrlab import widgets  # noqa: E402
+from lrlab import canvas as canvas_module  # noqa: E402
 from lrlab.widgets import (  # noqa: E402
     BasinsExplorer,
     DescentExplorer,
@@ -297,7 +297,7 @@ def test_a_frame_close_behind_another_is_sent_whole(monkeypatch):
     """The page drops a frame that a newer one overtakes while it loads: only a whole frame
     may follow close behind (a diff over a lost frame would leave the picture wrong)."""
     clock = [1000.0]
-    monkeypatch.setattr(widgets, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
+    monkeypatch.setattr(canvas_module, "time", types.SimpleNamespace(monotonic=lambda: clock[0]))
     explorer = DescentExplorer()
     canvas = explorer.canvas
     canvas.syncing_data_url = False

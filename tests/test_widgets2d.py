@@ -9,8 +9,8 @@ import pytest  # noqa: E402
 from matplotlib.backend_bases import MouseEvent  # noqa: E402
 
 from lrlab import Quadratic, Rosenbrock, gradient_descent  # noqa: E402
+from lrlab.explorer import Explorer  # noqa: E402
 from lrlab.problems import TwoBasins2D, stretched_bowl  # noqa: E402
-from lrlab.widgets import Explorer  # noqa: E402
 from lrlab.widgets2d import BowlExplorer, LandscapeExplorer  # noqa: E402
 
 BOWL = Quadratic(a=[0.5, 5.0])  # what BowlExplorer shows at condition 10

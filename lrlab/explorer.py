@@ -1,0 +1,545 @@
+"""The explorer machinery: controls, a figure and a readout kept in step, drawn fast.
+
+:class:`Explorer` is the base of every live explorer in lrlab. A subclass
+builds the figure and the controls and implements ``redraw(values)``, which
+moves the figure's artists and returns a summary for the readout; this class
+reruns it on every change of a control and draws the new frame, redrawing
+only what changed (see its docstring and DESIGN.md, "Render path").
+:func:`log_slider` and :func:`octave_slider` are the sliders the explorers
+use for rates. The canvas and its frames are :mod:`lrlab.canvas`'s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import html
+import logging
+import math
+
+import ipywidgets as W
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.axis import Axis
+from matplotlib.colors import to_rgba
+from matplotlib.spines import Spine
+
+from ._agg_text import TextCachingRenderer
+from .canvas import make_canvas
+from .plotting import COLORS
+from .summary import describe
+
+__all__ = ["Explorer", "log_slider", "octave_slider"]
+
+_STATUS_COLORS = {"diverged": COLORS[3], "stalled": COLORS[4], "converged": COLORS[2]}
+
+
+def log_slider(description, value, lo, hi, fmt=".3g"):
+    """A slider on a log scale from ``lo`` to ``hi`` (for rates: equal steps per decade).
+
+    The browser snaps the slider to ``min + n * step`` in exponent, so ``min`` is
+    shifted by less than half a step to put the starting ``value`` on that grid:
+    the page then shows (and sends back) exactly ``value``, not a neighbour.
+    """
+    step = 0.005
+    lo_exp, v_exp = math.log10(lo), math.log10(value)
+    lo_exp = v_exp - step * round((v_exp - lo_exp) / step)
+    return W.FloatLogSlider(
+        value=value, base=10, min=lo_exp, max=math.log10(hi), step=step,
+        description=description, readout_format=fmt, continuous_update=True,
+        style={"description_width": "9em"}, layout=W.Layout(width="32em"),
+    )
+
+
+def octave_slider(description, value, lo, hi, per_octave=60, fmt=".3g"):
+    """A log-scale slider whose positions are the powers ``2^(k / per_octave)``.
+
+    Every power of 2, 1 included, is a position of the slider, so rates such
+    as ``1 / (2a)`` and ``1 / a`` (for ``a`` on a slider of the same kind)
+    can be reached exactly, one arrow-key press at a time. A browser snaps a
+    slider's value to its positions; with :func:`log_slider` the one-step rate
+    0.5 would snap to 0.501 and never read "one step". The ends ``lo`` and
+    ``hi`` are moved out to the nearest positions.
+
+    Examples
+    --------
+    >>> s = octave_slider("learning rate", 0.5, 1e-3, 2.0)
+    >>> round(10 ** (s.min + 598 * s.step), 12), round(10 ** (s.max), 12)   # 1 and 2
+    (1.0, 2.0)
+    """
+    step = math.log10(2.0) / per_octave
+    k_lo = math.floor(math.log10(lo) / step + 1e-9)
+    k_hi = math.ceil(math.log10(hi) / step - 1e-9)
+    return W.FloatLogSlider(
+        value=value, base=10, min=k_lo * step, max=k_hi * step, step=step,
+        description=description, readout_format=fmt, continuous_update=True,
+        style={"description_width": "9em"}, layout=W.Layout(width="32em"),
+    )
+
+
+def _slider(cls, description, **kw):
+    return cls(description=description, continuous_update=True,
+               style={"description_width": "9em"}, layout=W.Layout(width="32em"), **kw)
+
+
+class _Layer:
+    """A run of static artists drawn above moving ones, kept as a transparent image.
+
+    ``render`` draws the artists into an empty transparent canvas of the
+    figure's size and keeps the part that holds any ink; ``draw`` lays that
+    image over a renderer's pixels (alpha "over", as drawing the artists
+    there would blend them).
+    """
+
+    __slots__ = ("artists", "image", "x", "y")
+
+    def __init__(self, artists):
+        self.artists = list(artists)
+        self.image, self.x, self.y = None, 0, 0
+
+    def render(self, like, scratch=None):
+        """Draw the artists as ``like`` would (same size and dpi), into ``scratch`` if given."""
+        if scratch is None:
+            scratch = TextCachingRenderer(int(like.width), int(like.height), like.dpi)
+        else:
+            scratch.clear()
+        for a in self.artists:
+            a.draw(scratch)
+        pixels = np.asarray(scratch.buffer_rgba())
+        ink = pixels[..., 3] != 0
+        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+        if rows.size == 0:
+            self.image = None
+            return
+        top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        # draw_image takes rows from the bottom up
+        self.image = pixels[top:bottom, left:right][::-1].copy()
+        self.x, self.y = int(left), int(like.height) - int(bottom)    # y counts from below
+
+    def draw(self, renderer):
+        if self.image is None:
+            return
+        gc = renderer.new_gc()
+        try:
+            renderer.draw_image(gc, self.x, self.y, self.image)
+        finally:
+            gc.restore()
+
+
+class Explorer:
+    """Controls, a figure and a readout, kept in step.
+
+    Subclasses build ``self.figure`` and ``self.controls`` (a dict of widgets
+    with a ``value``) and implement ``redraw(values) -> summary dict``, which
+    updates the figure's artists in place; the readout is written from the
+    summary by :func:`lrlab.summary.describe`.
+
+    Drawing is split from the math so a slider keeps up with the hand:
+
+    - :meth:`refresh` reruns the math, moves the artists and rewrites the
+      readout at once (so ``explorer.text`` is always current), then asks
+      for one render. Inside a running event loop (a kernel) the render is
+      deferred to the end of the current message, so a burst of changes
+      handled together is drawn once, with the latest values; with no loop
+      it happens at once.
+    - A render redraws only what moved (blitting): the artists a redraw has
+      changed are marked animated, the rest of the figure is drawn once and
+      kept as a background, and each render restores that background, draws
+      the moving artists on it and sends the frame. Any change the cached
+      background cannot show (the canvas size, an artist added or removed,
+      a static artist that moved) falls back to one full draw, which
+      refreshes the background.
+    - New axis limits or scales redraw only the panels they belong to: each
+      such panel's area in the background (ticks and labels included, at the
+      old limits and the new) is cleared and the panel drawn again there,
+      unless that area touches another panel or a figure-level text, when
+      the whole figure is drawn.
+    - The backgrounds of the last ``backgrounds_kept`` sets of limits are
+      kept: limits seen before (a slider moved back) restore their
+      background instead of drawing the panels again. Axis ends that move in
+      steps (:func:`lrlab.plotting.round_up_limit`) take few values, so after
+      a few moves most new limits are ones seen before.
+
+    Attributes
+    ----------
+    renders : dict
+        How many renders were ``"full"`` draws, ``"panels"`` (only the panels
+        whose limits changed), ``"kept"`` (limits seen before: their kept
+        background) and ``"blit"``.
+    """
+
+    columns = 2
+    #: How many backgrounds (with their layers) are kept for limits seen before.
+    backgrounds_kept = 12
+
+    def __init__(self, controls, figure, title=None):
+        self.controls = dict(controls)
+        self.figure = figure
+        self.canvas = make_canvas(figure)
+        self.readout = W.HTML(layout=W.Layout(min_height="2.6em"))
+        self.readout.add_class("lrlab-readout")
+        widgets = list(self.controls.values())
+        rows = [W.HBox(widgets[i:i + self.columns]) for i in range(0, len(widgets), self.columns)]
+        head = [W.HTML(f"<b>{html.escape(title)}</b>")] if title else []
+        self.box = W.VBox([*head, *rows, self.canvas, self.readout])
+        self.box.add_class("lrlab-explorer")
+        self.summary = None
+        self.renders = {"full": 0, "panels": 0, "kept": 0, "blit": 0}
+        self._pending = False        # a deferred render is scheduled
+        self._background = None      # the figure without its moving artists
+        self._signature = None       # what the background was drawn for
+        self._moving = []            # (axes or None, artists and layers in drawing order)
+        self._movers = set()         # the artists that change from frame to frame
+        self._sprites = {}           # moving artist -> its image, while it does not change
+        self._unchanged = set()      # moving artists unchanged in the last frame drawn
+        self._scratch_renderer = None
+        self._extents = None         # each panel's area in the background, and the fixed texts'
+        self._kept = collections.OrderedDict()   # signature -> background, extents, layers
+        self.canvas.mpl_connect("draw_event", self._on_draw)
+        for control in widgets:
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    @property
+    def values(self):
+        """The controls' current values, by name."""
+        return {name: c.value for name, c in self.controls.items()}
+
+    @property
+    def text(self):
+        """The readout as plain text."""
+        return describe(self.summary)
+
+    def _on_change(self, change):
+        self.refresh()
+
+    def refresh(self):
+        """Rerun and redraw for the controls' current values."""
+        with self.canvas.lock:           # no frame is drawn while the artists move
+            self.summary = self.redraw(self.values)
+            status = self.summary["status"]
+            color = _STATUS_COLORS.get(status, "inherit")
+            self.readout.value = (
+                f'<span style="font-size:1.15em;color:{color}">{html.escape(self.text)}</span>'
+            )
+            self.request_render()
+
+    def redraw(self, values):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    # -- rendering ---------------------------------------------------------------------------
+
+    def request_render(self):
+        """Render the figure now, or once at the end of the current event-loop turn.
+
+        Several requests in one turn of a running event loop (the kernel
+        handling a message, or a cell setting several controls) give a single
+        render of the final state; without a running loop the render is
+        immediate. Before a page has opened the canvas (``syncing_data_url``)
+        nothing is drawn, as with ``draw_idle``.
+        """
+        if self._pending or getattr(self.canvas, "syncing_data_url", False):
+            # No page shows the canvas yet: the page asks for a full draw when it
+            # opens, and ipympl cannot show a frame drawn before that (its
+            # fallback image breaks the view), so there is nothing to draw for.
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.render()
+            return
+        self._pending = True
+        loop.call_soon(self._deferred_render)
+
+    def flush(self):
+        """Render now if a deferred render is waiting."""
+        if self._pending:
+            self.render()
+
+    def _deferred_render(self):
+        if not self._pending:
+            return
+        try:
+            self.render()
+        except Exception:  # a callback's error would only reach a log
+            self._pending = False
+            logging.getLogger(__name__).exception("lrlab explorer: render failed")
+
+    def render(self, full=False):
+        """Draw the figure's current state into the canvas and send the frame.
+
+        Parameters
+        ----------
+        full : bool
+            Draw everything, not only the moving artists (the layout is rerun
+            only on the first draw, when artists were added or the canvas resized).
+
+        Returns
+        -------
+        str
+            ``"full"``, ``"panels"`` or ``"blit"``: how the frame was drawn.
+        """
+        with self.canvas.lock:
+            return self._render(full)
+
+    def _render(self, full):
+        self._pending = False
+        layout = self._background is None
+        if not layout:
+            moved = self._newly_moving()
+            added = self._artist_ids() != self._signature[-1]
+            if moved or added:
+                self._set_moving(moved)
+                full = True
+                # new artists may need new margins; moved data and texts keep the layout
+                # (rerunning it shifts every panel by a fraction of a pixel)
+                layout = added
+        signature = self._current_signature()
+        if self._signature is None or signature[:2] != self._signature[:2]:
+            layout = True                 # the canvas was resized
+        if not (layout or full) and signature != self._signature:
+            if self._restore(signature):
+                self.renders["kept"] += 1
+                return "kept"
+            if self._draw_panels(signature):
+                self.renders["panels"] += 1
+                return "panels"
+        if layout or full or signature != self._signature:
+            # A full draw; the layout is kept unless it must change, so the panels
+            # do not shift while a slider changes their limits.
+            self.renders["full"] += 1
+            self._draw_full(layout)
+            return "full"
+        self.renders["blit"] += 1
+        self.canvas.restore_region(self._background)
+        self._draw_moving(self.canvas.get_renderer())
+        self.canvas.blit(self.figure.bbox)
+        return "blit"
+
+    def _draw_panels(self, signature):
+        """Redraw only the panels whose limits or scales changed; False if that cannot be done.
+
+        Possible when the change is limits or scales alone (same canvas, same
+        artists, same panel positions) and the area each changed panel covers,
+        at its old limits and its new ones, touches no other panel and no
+        figure-level text or legend. The old area is cleared to the figure's
+        colour and the panel drawn again (its moving artists left out).
+        """
+        old = self._signature
+        fig = self.figure
+        if (self._extents is None or len(signature) != len(old) or len(old) != len(fig.axes) + 3
+                or signature[:2] != old[:2] or signature[-1] != old[-1]):
+            return False
+        pairs = list(zip(fig.axes, old[2:-1], signature[2:-1], strict=True))
+        changed = [ax for ax, was, now in pairs if was != now]
+        if not changed or len(changed) == len(fig.axes):
+            return False
+        if any(was[3] != now[3] for _, was, now in pairs):
+            return False                  # a panel moved: the layout changed
+        renderer = self.canvas.get_renderer()
+        panels, fixed = self._extents
+        others = [panels[a] for a in fig.axes if a not in changed] + fixed
+        if any(panels[ax].padded(2).overlaps(box) for ax in changed for box in others):
+            return False
+        self.canvas.restore_region(self._background)
+        pixels = np.asarray(renderer.buffer_rgba())
+        height, width = pixels.shape[:2]
+        face = (np.array(to_rgba(fig.patch.get_facecolor())) * 255).round().astype(np.uint8)
+        for ax in changed:
+            area = panels[ax].padded(2)
+            x0, x1 = np.clip([math.floor(area.x0), math.ceil(area.x1)], 0, width)
+            y0, y1 = np.clip([math.floor(area.y0), math.ceil(area.y1)], 0, height)
+            pixels[height - y1:height - y0, x0:x1] = face      # rows run from the top
+        for ax in changed:
+            ax.draw(renderer)             # its moving artists are animated: left out
+        # The new ticks and labels may reach further than the old ones, over the
+        # figure's bare background; if they reach another panel, draw everything.
+        new = {ax: ax.get_tightbbox(renderer) for ax in changed}
+        if any(box.padded(2).overlaps(other) for box in new.values() for other in others):
+            return False
+        panels.update(new)
+        for layer in self._layers(changed):
+            layer.render(renderer, self._scratch(renderer))
+        self._forget_sprites(changed)
+        self._background = self.canvas.copy_from_bbox(fig.bbox)
+        self._signature = signature
+        self._keep()
+        self._draw_moving(renderer)
+        self.canvas.blit(fig.bbox)
+        return True
+
+    def _keep(self):
+        """Keep the current background, panel areas and layers for the current signature."""
+        panels, fixed = self._extents
+        layers = [(layer, layer.image, layer.x, layer.y) for layer in self._layers()]
+        self._kept[self._signature] = (self._background, (dict(panels), fixed), layers)
+        self._kept.move_to_end(self._signature)
+        while len(self._kept) > self.backgrounds_kept:
+            self._kept.popitem(last=False)
+
+    def _restore(self, signature):
+        """Show a kept background for ``signature`` and the movers on it; False if none is kept."""
+        kept = self._kept.get(signature)
+        if kept is None:
+            return False
+        self._kept.move_to_end(signature)
+        old = self._signature
+        changed = [ax for ax, was, now in zip(self.figure.axes, old[2:-1], signature[2:-1],
+                                              strict=True) if was != now]
+        background, (panels, fixed), layers = kept
+        for layer, image, x, y in layers:
+            layer.image, layer.x, layer.y = image, x, y
+        self._forget_sprites(changed)
+        self._background, self._signature = background, signature
+        self._extents = (dict(panels), fixed)
+        self.canvas.restore_region(background)
+        self._draw_moving(self.canvas.get_renderer())
+        self.canvas.blit(self.figure.bbox)
+        return True
+
+    def _forget_sprites(self, axes):
+        """Drop the images of the moving artists of ``axes`` (their limits changed)."""
+        for ax, items in self._moving:
+            if ax in axes:
+                for item in items:
+                    self._sprites.pop(item, None)
+
+    def _draw_full(self, layout):
+        """``canvas.draw()``, with the figure's layout engine run only if ``layout``."""
+        engine = self.figure.get_layout_engine()
+        if layout or engine is None:
+            self.canvas.draw()            # _on_draw keeps the background, draws the movers
+            return
+        self.figure.set_layout_engine("none")
+        try:
+            self.canvas.draw()
+        finally:
+            self.figure.set_layout_engine(engine)
+
+    def _candidates(self):
+        """(axes, artists) pairs: every artist that may move, in drawing order."""
+        fig = self.figure
+        out = [(None, [a for a in fig.get_children()
+                       if a is not fig.patch and not isinstance(a, Axes)])]
+        for ax in fig.axes:
+            out.append((ax, [a for a in ax.get_children() if a is not ax.patch]))
+        return out
+
+    def _artist_ids(self):
+        return tuple(id(a) for _, artists in self._candidates() for a in artists)
+
+    def _newly_moving(self):
+        """Static artists changed since the last full draw: they become moving ones.
+
+        (Axes and spines change with the limits, which a new background handles.)
+        """
+        layered = {a for layer in self._layers() for a in layer.artists}
+        return {a for _, artists in self._candidates() for a in artists
+                if a.stale and (a in layered or not a.get_animated())
+                and not isinstance(a, (Axis, Spine))}
+
+    def _set_moving(self, new):
+        """Animate ``new``, the moving artists still shown, and all drawn after them.
+
+        Moving artists are drawn over the background, so whatever a full draw
+        puts after the first moving artist of an axes (same sort: by zorder,
+        then by order of creation) must be drawn after it on every frame. The
+        static ones among them (an axis with its ticks and labels, a spine, a
+        fixed label) are not drawn again each time: each run of them between
+        two moving artists is kept as a transparent image (a :class:`_Layer`),
+        redrawn with the background and laid over the moving artists below it.
+        """
+        self._movers |= set(new)
+        self._kept.clear()              # kept backgrounds show the new movers as static
+        moving = []
+        for ax, artists in self._candidates():
+            ordered = sorted(artists, key=lambda a: a.get_zorder())   # stable, as matplotlib
+            first = next((i for i, a in enumerate(ordered) if a in self._movers), None)
+            if first is None:
+                continue
+            items = []
+            for a in ordered[first:]:
+                a.set_animated(True)
+                if a in self._movers:
+                    items.append(a)
+                elif isinstance(items[-1], _Layer):
+                    items[-1].artists.append(a)
+                else:
+                    items.append(_Layer([a]))
+            moving.append((ax, items))
+        self._moving = moving
+
+    def _layers(self, axes=None):
+        """The layers of all panels, or of the panels in ``axes``."""
+        return [item for ax, items in self._moving for item in items
+                if isinstance(item, _Layer) and (axes is None or ax in axes)]
+
+    def _draw_moving(self, renderer):
+        """Draw the moving artists and the layers between them, in order.
+
+        A moving artist that did not change since it was last drawn (not
+        ``stale``: say a label that follows another control) is laid on as
+        an image of itself rather than drawn again. The image is made the
+        second frame in a row the artist is unchanged: one that changes every
+        other frame (two sliders moved in turn) is not imaged in vain.
+        """
+        for _ax, items in self._moving:
+            for item in items:
+                if isinstance(item, _Layer):
+                    item.draw(renderer)
+                elif item.stale:
+                    self._sprites.pop(item, None)
+                    self._unchanged.discard(item)
+                    item.draw(renderer)
+                elif item in self._sprites:
+                    self._sprites[item].draw(renderer)
+                elif item not in self._unchanged:
+                    self._unchanged.add(item)
+                    item.draw(renderer)
+                else:
+                    sprite = self._sprites[item] = _Layer([item])
+                    sprite.render(renderer, self._scratch(renderer))
+                    sprite.draw(renderer)
+
+    def _scratch(self, like):
+        """An empty renderer the size of ``like``'s, kept for drawing layers."""
+        size = (int(like.width), int(like.height), like.dpi)
+        if self._scratch_renderer is None or self._scratch_renderer[0] != size:
+            self._scratch_renderer = (size, TextCachingRenderer(*size))
+        return self._scratch_renderer[1]
+
+    def _current_signature(self):
+        """Everything a cached background depends on (the artists' ids last)."""
+        fig = self.figure
+        sig = [self.canvas.get_width_height(physical=True), fig.dpi]
+        for ax in fig.axes:
+            sig.append((tuple(ax.viewLim.bounds), ax.get_xscale(), ax.get_yscale(),
+                        tuple(ax.get_position().bounds)))
+        sig.append(self._artist_ids())
+        return tuple(sig)
+
+    def _on_draw(self, event):
+        """After any full draw (ours, a zoom, a resize): keep the background, add the movers."""
+        if self.canvas.is_saving():
+            return       # savefig draws animated artists itself
+        renderer = event.renderer
+        if renderer is getattr(self.canvas, "renderer", None):
+            fig = self.figure
+            self._background = self.canvas.copy_from_bbox(fig.bbox)
+            self._signature = self._current_signature()
+            fixed = [a.get_window_extent(renderer) for a in (*fig.texts, *fig.legends)
+                     if a.get_visible() and not a.get_animated()]
+            self._extents = ({ax: ax.get_tightbbox(renderer) for ax in fig.axes}, fixed)
+            for layer in self._layers():
+                layer.render(renderer, self._scratch(renderer))
+            self._sprites = {}
+            self._keep()
+            self._draw_moving(renderer)
+        else:                                  # another renderer: draw every artist itself
+            for _ax, items in self._moving:
+                for item in items:
+                    for a in (item.artists if isinstance(item, _Layer) else [item]):
+                        a.draw(renderer)
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.box._repr_mimebundle_(**kwargs)
