@@ -27,12 +27,13 @@ Only plain text is kept; mathtext and TeX go through Agg as usual.
 from __future__ import annotations
 
 import collections
+import threading
 
 import matplotlib as mpl
 import numpy as np
 from matplotlib.backends.backend_agg import RendererAgg
 
-__all__ = ["TextCachingRenderer"]
+__all__ = ["TextCache", "TextCachingRenderer"]
 
 
 def _text_option(mtext, getter):
@@ -59,6 +60,44 @@ class _Recorder:
         return getattr(self.real, name)
 
 
+class TextCache:
+    """Glyph images of drawn texts by text and place, the least recently used forgotten first.
+
+    Renderers of the same size and dpi (an explorer's canvas and its scratch
+    canvas) may share one; it is safe to use from several threads.
+
+    Parameters
+    ----------
+    kept : int
+        How many distinct texts (string, font, place) are remembered, >= 1.
+    """
+
+    def __init__(self, kept=512):
+        if int(kept) < 1:
+            raise ValueError(f"kept must be a whole number >= 1, got {kept!r}")
+        self.kept = int(kept)
+        self._items = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def __len__(self):
+        return len(self._items)
+
+    def get(self, key):
+        """The recorded calls for ``key``, or None."""
+        with self._lock:
+            calls = self._items.get(key)
+            if calls is not None:
+                self._items.move_to_end(key)
+            return calls
+
+    def put(self, key, calls):
+        """Remember ``calls`` for ``key``."""
+        with self._lock:
+            self._items[key] = calls
+            while len(self._items) > self.kept:
+                self._items.popitem(last=False)
+
+
 class TextCachingRenderer(RendererAgg):
     """``RendererAgg`` that replays the glyph images of a text drawn before at the same place.
 
@@ -66,33 +105,32 @@ class TextCachingRenderer(RendererAgg):
     ----------
     width, height, dpi
         As for ``RendererAgg``.
-    kept : int
-        How many distinct texts (string, font, place) are remembered, the
-        least recently drawn forgotten first.
+    cache : TextCache, optional
+        Where the glyph images are kept (a new one of 512 texts by default);
+        give renderers a shared one to let each replay what another drew.
 
     Attributes
     ----------
+    cache : TextCache
     text_hits, text_misses : int
-        Texts drawn from what was kept, and drawn afresh.
+        Texts this renderer drew from the cache, and afresh.
     """
 
-    def __init__(self, width, height, dpi, kept=512):
+    def __init__(self, width, height, dpi, cache=None):
         super().__init__(width, height, dpi)
-        self.kept = int(kept)
+        self.cache = cache if cache is not None else TextCache()
         self.text_hits = self.text_misses = 0
-        self._texts = collections.OrderedDict()
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
         if ismath:
             return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
         key = (s, tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
                prop.get_weight(), prop.get_stretch(), prop.get_size_in_points(), prop.get_file(),
-               angle, gc.get_antialiased(), float(x), float(y), self.dpi,
-               mpl.rcParams["text.hinting"], mpl.rcParams["text.hinting_factor"],
+               angle, gc.get_antialiased(), float(x), float(y), self.width, self.height,
+               self.dpi, mpl.rcParams["text.hinting"], mpl.rcParams["text.hinting_factor"],
                *(_text_option(mtext, name) for name in ("get_fontfeatures", "get_language")))
-        calls = self._texts.get(key)
+        calls = self.cache.get(key)
         if calls is not None:
-            self._texts.move_to_end(key)
             self.text_hits += 1
             for image, ix, iy, a in calls:
                 self._renderer.draw_text_image(image, ix, iy, a, gc)
@@ -104,7 +142,5 @@ class TextCachingRenderer(RendererAgg):
             super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
         finally:
             self._renderer = real
-        self._texts[key] = recorder.calls
-        while len(self._texts) > self.kept:
-            self._texts.popitem(last=False)
+        self.cache.put(key, recorder.calls)
         return None

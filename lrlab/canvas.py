@@ -32,7 +32,7 @@ import zlib
 
 import numpy as np
 
-from ._agg_text import TextCachingRenderer
+from ._agg_text import TextCache, TextCachingRenderer
 
 __all__ = ["make_canvas", "png_rgba"]
 
@@ -144,12 +144,17 @@ def _canvas_class():
             """
             return self.__dict__.setdefault("_lrlab_lock", threading.RLock())
 
+        @property
+        def text_cache(self):
+            """The glyph images of the texts drawn on this canvas (and its scratch canvases)."""
+            return self.__dict__.setdefault("_lrlab_text_cache", TextCache())
+
         def get_renderer(self):
             """Agg's renderer for the canvas's size, one that keeps the texts it drew."""
             w, h = self.get_width_height(physical=True)
             key = (w, h, self.figure.dpi)
             if self.__dict__.get("_lrlab_renderer_key") != key:
-                self.renderer = TextCachingRenderer(w, h, self.figure.dpi)
+                self.renderer = TextCachingRenderer(w, h, self.figure.dpi, cache=self.text_cache)
                 self._lrlab_renderer_key = key
             return self.renderer
 

@@ -82,6 +82,39 @@ def _slider(cls, description, **kw):
                style={"description_width": "9em"}, layout=W.Layout(width="32em"), **kw)
 
 
+def _ink_box(alpha, near=None, pad=6):
+    """``(top, bottom, left, right)`` of the pixels with any alpha (rows from the top), or None.
+
+    With ``near`` (a Bbox, y from the bottom) only that area, ``pad`` pixels
+    wider, is searched; if ink touches the edge of that area the whole image is.
+    """
+    height, width = alpha.shape
+    if near is not None and np.all(np.isfinite(near.extents)):
+        x0 = max(0, math.floor(near.x0) - pad)
+        x1 = min(width, math.ceil(near.x1) + pad)
+        top = max(0, height - math.ceil(near.y1) - pad)
+        bottom = min(height, height - math.floor(near.y0) + pad)
+        area = alpha[top:bottom, x0:x1]
+        if area.size and not (area[0].any() or area[-1].any() or area[:, 0].any()
+                              or area[:, -1].any()):
+            box = _ink_box(area)
+            return None if box is None else (box[0] + top, box[1] + top, box[2] + x0,
+                                             box[3] + x0)
+    rows = np.flatnonzero(alpha.any(axis=1))
+    if rows.size == 0:
+        return None
+    cols = np.flatnonzero(alpha[rows[0]:rows[-1] + 1].any(axis=0))
+    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+
+
+def _extent(artist, renderer):
+    """The artist's window extent, or None where it cannot say."""
+    try:
+        return artist.get_window_extent(renderer)
+    except Exception:  # some artists need more than a renderer to know theirs
+        return None
+
+
 class _Layer:
     """A run of static artists drawn above moving ones, kept as a transparent image.
 
@@ -97,8 +130,13 @@ class _Layer:
         self.artists = list(artists)
         self.image, self.x, self.y = None, 0, 0
 
-    def render(self, like, scratch=None):
-        """Draw the artists as ``like`` would (same size and dpi), into ``scratch`` if given."""
+    def render(self, like, scratch=None, near=None):
+        """Draw the artists as ``like`` would (same size and dpi), into ``scratch`` if given.
+
+        ``near`` (a display-space ``Bbox``, such as the artist's window
+        extent) says where to look for the ink: only that area, a few pixels
+        wider, is searched, unless ink reaches its edge (then everywhere).
+        """
         if scratch is None:
             scratch = TextCachingRenderer(int(like.width), int(like.height), like.dpi)
         else:
@@ -106,12 +144,11 @@ class _Layer:
         for a in self.artists:
             a.draw(scratch)
         pixels = np.asarray(scratch.buffer_rgba())
-        ink = pixels[..., 3] != 0
-        rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
-        if rows.size == 0:
+        found = _ink_box(pixels[..., 3], near)
+        if found is None:
             self.image = None
             return
-        top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+        top, bottom, left, right = found
         # draw_image takes rows from the bottom up
         self.image = pixels[top:bottom, left:right][::-1].copy()
         self.x, self.y = int(left), int(like.height) - int(bottom)    # y counts from below
@@ -498,14 +535,17 @@ class Explorer:
                     item.draw(renderer)
                 else:
                     sprite = self._sprites[item] = _Layer([item])
-                    sprite.render(renderer, self._scratch(renderer))
+                    scratch = self._scratch(renderer)
+                    sprite.render(renderer, scratch, near=_extent(item, scratch))
                     sprite.draw(renderer)
 
     def _scratch(self, like):
         """An empty renderer the size of ``like``'s, kept for drawing layers."""
         size = (int(like.width), int(like.height), like.dpi)
         if self._scratch_renderer is None or self._scratch_renderer[0] != size:
-            self._scratch_renderer = (size, TextCachingRenderer(*size))
+            # sharing the canvas's texts: an unchanged text drawn there is replayed here
+            cache = getattr(self.canvas, "text_cache", None)
+            self._scratch_renderer = (size, TextCachingRenderer(*size, cache=cache))
         return self._scratch_renderer[1]
 
     def _current_signature(self):

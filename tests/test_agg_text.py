@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 from matplotlib.backends.backend_agg import RendererAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from lrlab._agg_text import TextCachingRenderer  # noqa: E402
+from lrlab._agg_text import TextCache, TextCachingRenderer  # noqa: E402
 
 
 def busy_figure(shift=0.0, color="black"):
@@ -56,8 +56,19 @@ def test_a_kept_text_takes_the_colour_it_is_drawn_in_now():
 
 
 def test_moved_limits_draw_new_tick_labels_afresh_and_forget_the_oldest():
-    cached = TextCachingRenderer(360, 270, 90, kept=8)
+    cached = TextCachingRenderer(360, 270, 90, cache=TextCache(kept=8))
     for shift in (0.0, 0.5, 1.0):
         fig = busy_figure(shift)
         np.testing.assert_array_equal(pixels(fig, cached), pixels(fig, RendererAgg(360, 270, 90)))
-    assert len(cached._texts) == 8
+    assert len(cached.cache) == 8
+
+
+def test_renderers_sharing_a_cache_replay_each_others_texts():
+    shared = TextCache()
+    fig = busy_figure()
+    first, second = (TextCachingRenderer(360, 270, 90, cache=shared) for _ in range(2))
+    pixels(fig, first)
+    np.testing.assert_array_equal(pixels(fig, second), pixels(fig, RendererAgg(360, 270, 90)))
+    assert second.text_misses == 0 and second.text_hits == first.text_misses
+    with pytest.raises(ValueError, match="kept"):
+        TextCache(kept=0)

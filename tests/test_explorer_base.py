@@ -337,3 +337,22 @@ def test_import_lrlab_needs_neither_matplotlib_nor_ipywidgets():
             "if m in sys.modules]; print(bad); sys.exit(bool(bad))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_ink_box_is_found_near_a_hint_and_everywhere_when_the_hint_falls_short():
+    from matplotlib.transforms import Bbox
+
+    from lrlab.explorer import _ink_box
+
+    alpha = np.zeros((100, 200), dtype=np.uint8)
+    alpha[10:20, 30:60] = 255                     # rows from the top
+    assert _ink_box(alpha) == (10, 20, 30, 60)
+    # the hint in display space (y from the bottom): rows 10-20 are y 80-90
+    assert _ink_box(alpha, Bbox([[32, 82], [58, 88]])) == (10, 20, 30, 60)
+    # a hint too small: ink reaches the edge of the searched area, so all is searched
+    assert _ink_box(alpha, Bbox([[40, 84], [42, 86]]), pad=2) == (10, 20, 30, 60)
+    # ink elsewhere as well, touching the hinted area: found
+    alpha[50:52, 0:200] = 255
+    assert _ink_box(alpha, Bbox([[32, 82], [58, 88]]), pad=40) == (10, 52, 0, 200)
+    assert _ink_box(np.zeros((5, 5), dtype=np.uint8)) is None
+    assert _ink_box(alpha, Bbox([[np.nan, 0], [1, 1]])) == (10, 52, 0, 200)
