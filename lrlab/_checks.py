@@ -113,6 +113,13 @@ def check_dtype(name, dtype):
     return dt
 
 
+def check_bool(name, value):
+    """Return ``value`` as a bool after checking it is True or False (not 1, "yes" or None)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+
+
 def check_choice(name, value, choices):
     """Return ``value`` if it is one of ``choices``."""
     if value not in choices:

@@ -189,7 +189,7 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
             f"rates {rates.shape[1:]} must broadcast together"
         ) from None
     if max_loss is not None:
-        max_loss = check_number("max_loss", max_loss)
+        max_loss = check_number("max_loss", max_loss, lo=0, lo_open=True)
     lead = (1,) * (len(batch) - (rates.ndim - 1))
     rates = np.broadcast_to(rates.reshape((steps, *lead, *rates.shape[1:])), (steps, *batch))
     # one rate per run, with axes of length 1 for the problem's own axes

@@ -49,6 +49,14 @@ def _fmt(x):
     return f"{x:.6g}" if isinstance(x, float) else str(x)
 
 
+def _check_tolerance(name, value):
+    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating)):
+        raise TypeError(f"{name} must be a finite number >= 0, got {value!r}")
+    if not (math.isfinite(value) and value >= 0):
+        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
+    return float(value)
+
+
 def check_number(answer, expected, rel=0.05, abs_tol=0.0, hint=None):
     """Compare a numeric prediction with the reference, within a tolerance.
 
@@ -70,8 +78,8 @@ def check_number(answer, expected, rel=0.05, abs_tol=0.0, hint=None):
     """
     if isinstance(expected, bool) or not isinstance(expected, (numbers.Real, np.floating)):
         raise TypeError(f"expected must be a number, got {expected!r}")
-    if not (rel >= 0 and abs_tol >= 0):
-        raise ValueError(f"rel and abs_tol must be >= 0, got {rel!r} and {abs_tol!r}")
+    rel = _check_tolerance("rel", rel)
+    abs_tol = _check_tolerance("abs_tol", abs_tol)
     expected = float(expected)
     if answer is None:
         return Feedback(None, _UNANSWERED)

@@ -25,6 +25,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.spines import Spine
 
 from ._agg_text import TextCachingRenderer
+from ._checks import check_int, check_number
 from .canvas import make_canvas
 from .plotting import COLORS
 from .summary import describe
@@ -34,6 +35,14 @@ __all__ = ["Explorer", "log_slider", "octave_slider"]
 _STATUS_COLORS = {"diverged": COLORS[3], "stalled": COLORS[4], "converged": COLORS[2]}
 
 
+def _slider_range(description, value, lo, hi, positive=False):
+    """Check a slider's range and starting value: a slider would clamp a value outside silently."""
+    bound = {"lo": 0, "lo_open": True} if positive else {}
+    lo = check_number(f"{description}: the lower end", lo, **bound)
+    hi = check_number(f"{description}: the upper end", hi, lo=lo, lo_open=True)
+    return check_number(description, value, lo=lo, hi=hi), lo, hi
+
+
 def log_slider(description, value, lo, hi, fmt=".3g"):
     """A slider on a log scale from ``lo`` to ``hi`` (for rates: equal steps per decade).
 
@@ -41,6 +50,7 @@ def log_slider(description, value, lo, hi, fmt=".3g"):
     shifted by less than half a step to put the starting ``value`` on that grid:
     the page then shows (and sends back) exactly ``value``, not a neighbour.
     """
+    value, lo, hi = _slider_range(description, value, lo, hi, positive=True)
     step = 0.005
     lo_exp, v_exp = math.log10(lo), math.log10(value)
     lo_exp = v_exp - step * round((v_exp - lo_exp) / step)
@@ -67,7 +77,8 @@ def octave_slider(description, value, lo, hi, per_octave=60, fmt=".3g"):
     >>> round(10 ** (s.min + 598 * s.step), 12), round(10 ** (s.max), 12)   # 1 and 2
     (1.0, 2.0)
     """
-    step = math.log10(2.0) / per_octave
+    value, lo, hi = _slider_range(description, value, lo, hi, positive=True)
+    step = math.log10(2.0) / check_int("per_octave", per_octave, lo=1)
     k_lo = math.floor(math.log10(lo) / step + 1e-9)
     k_hi = math.ceil(math.log10(hi) / step - 1e-9)
     return W.FloatLogSlider(
@@ -78,6 +89,8 @@ def octave_slider(description, value, lo, hi, per_octave=60, fmt=".3g"):
 
 
 def _slider(cls, description, **kw):
+    if "value" in kw and "min" in kw and "max" in kw:
+        _slider_range(description, kw["value"], kw["min"], kw["max"])
     return cls(description=description, continuous_update=True,
                style={"description_width": "9em"}, layout=W.Layout(width="32em"), **kw)
 

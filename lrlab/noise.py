@@ -576,7 +576,13 @@ def compare_schedules(problem, w0, schedules, steps, noise, runs=1000, seed=0,
     >>> round(float(c["expected"][-1]), 4), round(float(c["mse"][-1]), 2)
     (0.0625, 0.06)
     """
+    if np.ndim(quantiles) != 1 or len(quantiles) != 2:
+        raise TypeError(f"quantiles must be a pair (lo, hi) with 0 <= lo < hi <= 1, "
+                        f"got {quantiles!r}")
     lo, hi = (check_number("quantiles", q, lo=0, hi=1) for q in quantiles)
+    if not lo < hi:
+        raise ValueError(f"quantiles must be a pair (lo, hi) with 0 <= lo < hi <= 1, "
+                         f"got {quantiles!r}")
     fast = isinstance(problem, Quadratic)
     if fast:
         steps = check_int("steps", steps, lo=1, hi=10_000_000)

@@ -34,6 +34,8 @@ __all__ = [
 def _as_points(w, shape, name="w"):
     """Return ``w`` as a float array whose trailing axes match ``shape``."""
     arr = np.asarray(w)
+    if arr.dtype == object:           # None, strings, ragged lists: numpy would make NaN of some
+        raise TypeError(f"{name} must be a number or an array of numbers, got {w!r}")
     if arr.dtype not in (np.float32, np.float64):
         try:
             arr = arr.astype(np.float64)

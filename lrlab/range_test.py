@@ -119,7 +119,7 @@ def read_curve(lr, loss, start_loss, blowup=4.0, factor=10.0):
         raise ValueError(f"loss must have one row per rate ({lr.shape[0]}), got shape {loss.shape}")
     blowup = check_number("blowup", blowup, lo=1, lo_open=True)
     factor = check_number("factor", factor, lo=0, lo_open=True)
-    start = np.broadcast_to(np.asarray(start_loss, dtype=np.float64), loss.shape[1:])
+    start = np.broadcast_to(check_array("start_loss", start_loss, lo=0), loss.shape[1:])
     finite = np.isfinite(loss)
     clean = np.where(finite, loss, np.inf)
     best = np.argmin(clean, axis=0)

@@ -260,9 +260,21 @@ def _times_power(lr0, factor, n, dt):
     return _saturate(lr0 * _saturate(np.power(factor, n), dt), dt)
 
 
-def _evaluate(schedule, steps, dt):
-    """Rates of another schedule at an array of (valid) steps, as an array of ``dt``."""
-    return np.asarray(schedule(np.asarray(steps)), dtype=dt).reshape(np.shape(steps))
+def _evaluate(schedule, steps, dt, name="schedule"):
+    """Rates of another schedule at an array of (valid) steps, as an array of ``dt``.
+
+    Raises ValueError if the schedule gives anything but finite rates >= 0 there.
+    """
+    try:
+        rates = np.asarray(schedule(np.asarray(steps)), dtype=dt).reshape(np.shape(steps))
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be a schedule giving one rate per step "
+                         f"(see lrlab.schedules): {err}") from None
+    bad = ~(np.isfinite(rates) & (rates >= 0))
+    if bad.any():
+        raise ValueError(f"{name} must give finite rates >= 0, got {rates[bad].flat[0]!r} at "
+                         f"step {np.asarray(steps)[bad].flat[0]!r}")
+    return rates
 
 
 # ---------------------------------------------------------------------------

@@ -21,6 +21,7 @@ import re
 import numpy as np
 
 from . import theory
+from ._checks import check_number
 from .descent import Trajectory
 
 __all__ = ["summarize", "describe", "basin_report", "describe_basin", "basin_outcome",
@@ -182,6 +183,7 @@ def basin_report(run, tol=1e-3):
         raise TypeError(f"run must be a Trajectory, got {type(run).__name__}")
     if run.batch_shape:
         raise ValueError("run must be a single run; pick one with run.run(i)")
+    tol = check_number("tol", tol, lo=0, lo_open=True)
     problem = run.problem
     if not hasattr(problem, "minima") or not hasattr(problem, "stationary_points"):
         raise TypeError(f"problem must have two pits (e.g. TwoBasins), got {problem!r}")

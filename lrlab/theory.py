@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_number
+from ._checks import check_array, check_bool, check_dtype, check_int, check_number
 
 __all__ = [
     "REGIMES",
@@ -551,7 +551,9 @@ def underflow_step(initial_lr, decay_rate, decay_steps=1, staircase=False, flush
     lr0 = check_number("initial_lr", initial_lr, lo=0, lo_open=True)
     rate = check_number("decay_rate", decay_rate, lo=0, hi=1, lo_open=True, hi_open=True)
     k = check_int("decay_steps", decay_steps, lo=1)
-    info = np.finfo(dtype)
+    staircase = check_bool("staircase", staircase)
+    flush = check_bool("flush", flush)
+    info = np.finfo(check_dtype("dtype", dtype))
     # in base 2, so that powers of two give exact exponents (half the smallest
     # float64 subnormal would itself round to 0)
     log2_limit = math.log2(float(info.tiny) if flush else float(info.smallest_subnormal)) - (

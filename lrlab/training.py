@@ -256,7 +256,7 @@ def train_seeds(data, kind, peak, epochs, batch_size, seeds=range(20), decay_rat
         raise TypeError(f"data must be an lrlab.data.Dataset, got {type(data).__name__}")
     batch_size = check_int("batch_size", batch_size, lo=1, hi=data.n_train)
     epochs = check_int("epochs", epochs, lo=1)
-    seeds = tuple(int(s) for s in check_array("seeds", list(seeds), ndim=1))
+    seeds = tuple(check_int("seeds", s, lo=0) for s in check_array("seeds", list(seeds), ndim=1))
     train, held = data.problem(batch_size=batch_size), data.held_out()
     per_epoch = train.batches_per_epoch
     schedule = epoch_schedule(kind, peak, per_epoch, epochs, decay_rate=decay_rate,

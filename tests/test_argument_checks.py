@@ -1,0 +1,94 @@
+"""Bad arguments get an error that names the argument and what is allowed.
+
+Cases an audit of every public function found answered silently (a result
+computed from nonsense) or with a bare error from deep inside numpy or
+ipywidgets. Each case here must raise, and the message must name the
+argument and the allowed range or choices.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+import lrlab  # noqa: E402
+from lrlab import exercises, noise, range_test, summary, theory, training  # noqa: E402
+from lrlab import schedules as S  # noqa: E402
+from lrlab.data import engel  # noqa: E402
+from lrlab.explorer import log_slider, octave_slider  # noqa: E402
+from lrlab.widgets import DescentExplorer, RateAndDecayExplorer, RegimeExplorer  # noqa: E402
+from lrlab.widgets2d import BowlExplorer  # noqa: E402
+from lrlab.widgets_noise import NoiseScheduleExplorer  # noqa: E402
+
+SEED = lrlab.seed_problem()
+
+
+def _minus_one(t):
+    return -1.0 + 0.0 * np.asarray(t, dtype=float)
+
+
+CASES = [
+    ("max_loss must be a finite number > 0",
+     lambda: lrlab.gradient_descent(SEED, 5.0, 0.1, 10, max_loss=-1.0)),
+    ("w must be a number or an array of numbers", lambda: SEED.loss(None)),
+    ("w must be a number or an array of numbers", lambda: SEED.grad("a")),
+    ("schedule must give finite rates >= 0", lambda: S.linear_warmup(_minus_one, 10)),
+    ("schedule must give finite rates >= 0",
+     lambda: S.join_schedules([S.constant(0.1), _minus_one], [10])(20)),
+    ("staircase must be True or False", lambda: theory.underflow_step(0.2, 0.95, staircase="yes")),
+    ("flush must be True or False", lambda: theory.underflow_step(0.2, 0.95, flush=None)),
+    ("dtype must be np.float32 or np.float64",
+     lambda: theory.underflow_step(0.2, 0.95, dtype="float16")),
+    ("quantiles must be a pair (lo, hi) with 0 <= lo < hi <= 1",
+     lambda: noise.compare_schedules(SEED, 5.0, {"c": S.constant(0.1)}, 10, 1.0,
+                                     quantiles=(0.9, 0.1))),
+    ("quantiles must be a pair (lo, hi)",
+     lambda: noise.compare_schedules(SEED, 5.0, {"c": S.constant(0.1)}, 10, 1.0, quantiles=0.5)),
+    ("seeds must be an integer >= 0",
+     lambda: training.train_seeds(engel(), "constant", 0.05, 1, 188, seeds=[0.5])),
+    ("start_loss must hold finite numbers >= 0",
+     lambda: range_test.read_curve([0.1, 1.0], [1.0, 2.0], start_loss=-1.0)),
+    ("start_loss must hold finite numbers >= 0",
+     lambda: range_test.read_curve([0.1, 1.0], [1.0, 2.0], start_loss=float("nan"))),
+    ("tol must be a finite number > 0",
+     lambda: summary.basin_report(lrlab.gradient_descent(lrlab.TwoBasins(), 1.6, 0.1, 10),
+                                  tol=-1.0)),
+    ("rel must be a finite number >= 0", lambda: exercises.check_number(1000, 1, rel=float("inf"))),
+    ("abs_tol must be a finite number >= 0", lambda: exercises.check_number(1, 1, abs_tol="a")),
+    # a slider would clamp a starting value outside its range without a word
+    ("learning rate must be a finite number >= 0.001 and <= 2",
+     lambda: DescentExplorer(lr=50.0)),
+    ("steps must be a finite number >= 1 and <= 200", lambda: DescentExplorer(steps=0)),
+    ("start w0 must be a finite number >= -6 and <= 6", lambda: DescentExplorer(w0=50.0)),
+    ("decay rate must be a finite number >= 0.5 and <= 1",
+     lambda: RateAndDecayExplorer(decay_rate=-0.5)),
+    ("learning rate must be a finite number", lambda: RegimeExplorer(lr=-0.1)),
+    ("condition k must be a finite number >= 1 and <= 100", lambda: BowlExplorer(condition=500)),
+    ("noise s must be a finite number >= 0", lambda: NoiseScheduleExplorer(noise=-1.0)),
+    ("learning rate: the lower end must be a finite number > 0",
+     lambda: log_slider("learning rate", 0.1, 0.0, 2.0)),
+    ("learning rate: the upper end must be a finite number > 2",
+     lambda: log_slider("learning rate", 0.1, 2.0, 0.5)),
+    ("per_octave must be an integer >= 1",
+     lambda: octave_slider("learning rate", 0.5, 1e-3, 2.0, per_octave=0)),
+]
+
+
+@pytest.mark.parametrize("message, call", CASES, ids=[c[0][:40] for c in CASES])
+def test_bad_arguments_are_named_with_what_is_allowed(message, call):
+    with pytest.raises((ValueError, TypeError)) as info:
+        call()
+    assert message in str(info.value)
+
+
+def test_the_checks_let_good_arguments_through():
+    assert theory.underflow_step(0.2, 0.95, staircase=np.bool_(True)) == 1672
+    sched = S.linear_warmup(S.constant(0.1), 10)
+    assert float(sched(20)) == pytest.approx(0.1)
+    assert exercises.check_number(31, 31, rel=0).correct is True
+    assert summary.basin_report(lrlab.gradient_descent(lrlab.TwoBasins(), 1.6, 0.15, 60))[
+        "settled"]
