@@ -120,6 +120,23 @@ def check_bool(name, value):
     raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
 
 
+def renamed(call, names):
+    """``call()``, with an error about an argument of an inner function renamed to the outer one.
+
+    ``names`` maps inner argument names to the caller's: an error that starts
+    ``"initial_lr must ..."`` from inside ``torch_multistep(lr, ...)`` reads
+    ``"lr must ..."``.
+    """
+    try:
+        return call()
+    except (TypeError, ValueError) as err:
+        message = str(err)
+        for inner, outer in names.items():
+            if message.startswith(inner + " "):
+                raise type(err)(outer + message[len(inner):]) from None
+        raise
+
+
 def check_choice(name, value, choices):
     """Return ``value`` if it is one of ``choices``."""
     if value not in choices:

@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from . import schedules as S
-from ._checks import check_choice, check_int, check_number
+from ._checks import check_choice, check_int, check_number, renamed
 
 __all__ = [
     "GALLERY",
@@ -585,7 +585,7 @@ def torch_multistep(lr, milestones, gamma=0.1):
     >>> torch_multistep(0.1, [10], 0.5)([9, 10]).tolist()
     [0.1, 0.05]
     """
-    return S.multistep_decay(lr, milestones, gamma=gamma)
+    return renamed(lambda: S.multistep_decay(lr, milestones, gamma=gamma), {"initial_lr": "lr"})
 
 
 def keras_cosine_decay(initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None,
@@ -607,9 +607,12 @@ def keras_cosine_decay(initial_learning_rate, decay_steps, alpha=0.0, warmup_tar
     110
     """
     if warmup_target is None or not warmup_steps:
-        return S.cosine_decay(initial_learning_rate, decay_steps, alpha=alpha)
-    return S.linear_warmup(S.cosine_decay(warmup_target, decay_steps, alpha=alpha),
-                           warmup_steps, start_lr=initial_learning_rate)
+        return renamed(lambda: S.cosine_decay(initial_learning_rate, decay_steps, alpha=alpha),
+                       {"initial_lr": "initial_learning_rate"})
+    inner = renamed(lambda: S.cosine_decay(warmup_target, decay_steps, alpha=alpha),
+                    {"initial_lr": "warmup_target"})
+    return renamed(lambda: S.linear_warmup(inner, warmup_steps, start_lr=initial_learning_rate),
+                   {"start_lr": "initial_learning_rate"})
 
 
 def optax_warmup_cosine(init_value, peak_value, warmup_steps, decay_steps, end_value=0.0,
@@ -627,9 +630,11 @@ def optax_warmup_cosine(init_value, peak_value, warmup_steps, decay_steps, end_v
     peak_value = check_number("peak_value", peak_value, lo=0.0, lo_open=True)
     warmup_steps = check_number("warmup_steps", warmup_steps, lo=0.0, lo_open=True)
     decay_steps = check_number("decay_steps", decay_steps, lo=warmup_steps, lo_open=True)
+    end_value = check_number("end_value", end_value, lo=0.0, hi=peak_value)
     inner = S.cosine_decay(peak_value, decay_steps - warmup_steps, alpha=end_value / peak_value,
                            exponent=exponent)
-    return S.linear_warmup(inner, warmup_steps, start_lr=init_value)
+    return renamed(lambda: S.linear_warmup(inner, warmup_steps, start_lr=init_value),
+                   {"start_lr": "init_value"})
 
 
 def epoch_stepped(schedule, batches_per_epoch):

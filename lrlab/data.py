@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_number
+from ._checks import check_array, check_int, check_number, renamed
 from .descent import gradient_descent
 from .problems import LeastSquares, Problem
 
@@ -471,7 +471,7 @@ def held_out_runs(problem, held, schedule, steps, seeds, w0=None):
     many = ManySeeds(problem, seeds, fast_loss=True)
     start = np.zeros(problem.shape) if w0 is None else check_array("w0", w0)
     start = np.broadcast_to(start, (len(many.seeds), *problem.shape))
-    run = gradient_descent(many, start, schedule, steps)
+    run = renamed(lambda: gradient_descent(many, start, schedule, steps), {"lr": "schedule"})
     if isinstance(held, LeastSquares):
         return run, _SquaredError(held.X, held.y)(run.w)
     with np.errstate(all="ignore"):

@@ -29,7 +29,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from . import theory
-from ._checks import check_number
+from ._checks import check_int, check_number
 from .descent import gradient_descent
 
 __all__ = [
@@ -304,13 +304,17 @@ class RatePanel:
         return self
 
 
-def _panel_grid(n, ncols, panel_size, figsize=None, **share):
+def _panel_grid(n, ncols, panel_size, figsize=None, what="panels", **share):
     """A figure for ``n`` small multiples in rows of ``ncols``; the spare cells are hidden.
 
     ``figsize`` defaults to ``panel_size`` (width, height) per panel;
     ``share`` (``sharex``, ``sharey``) goes to ``fig.subplots``. Returns
-    ``fig, axes, nrows`` with ``axes`` flat, spare cells included.
+    ``fig, axes, nrows`` with ``axes`` flat, spare cells included. ``what``
+    names the argument that gave the panels, for the error when there are none.
     """
+    if n < 1:
+        raise ValueError(f"{what} must hold at least one entry, got none")
+    ncols = check_int("ncols", ncols, lo=1)
     nrows = -(-n // ncols)
     fig = Figure(figsize=figsize or (panel_size[0] * ncols, panel_size[1] * nrows),
                  layout="constrained")
@@ -349,7 +353,7 @@ def paths_grid(problem, w0, rates, steps, xlim, ncols=None, figsize=None, titles
     """
     rates = list(rates)
     ncols = ncols or len(rates)
-    fig, axes, _ = _panel_grid(len(rates), ncols, (3.2, 3.0), figsize, sharey=True)
+    fig, axes, _ = _panel_grid(len(rates), ncols, (3.2, 3.0), figsize, what="rates", sharey=True)
     runs = gradient_descent(problem, w0, lr=np.asarray(rates, dtype=float), steps=steps)
     for i, (ax, lr) in enumerate(zip(axes, rates, strict=False)):
         PathPanel(ax, problem, xlim, color=COLORS[i % 8], marker=MARKERS[i % 8]).update(
@@ -729,7 +733,7 @@ def problems_grid(problems, w0, lr, steps, xlim, titles=None, ncols=None, figsiz
     """
     problems = list(problems)
     ncols = ncols or len(problems)
-    fig, axes, _ = _panel_grid(len(problems), ncols, (3.4, 3.0), figsize)
+    fig, axes, _ = _panel_grid(len(problems), ncols, (3.4, 3.0), figsize, what="problems")
     for i, (ax, problem) in enumerate(zip(axes, problems, strict=False)):
         run = gradient_descent(problem, w0, lr=lr, steps=steps)
         PathPanel(ax, problem, xlim, color=COLORS[i % 8], marker=MARKERS[i % 8]).update(run)

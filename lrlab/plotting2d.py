@@ -526,7 +526,8 @@ def contour_grid(problems, starts, rates, steps, xlim, ylim, titles=None, ncols=
     if not len(problems) == len(starts) == len(rates) == n:
         raise ValueError("problems, starts and rates given as lists must have the same length")
     ncols = ncols or n
-    fig, axes, _ = _panel_grid(n, ncols, (3.3, 3.0), figsize, sharex=True, sharey=True)
+    fig, axes, _ = _panel_grid(n, ncols, (3.3, 3.0), figsize, what="problems, starts or rates",
+                               sharex=True, sharey=True)
     runs = []
     for i in range(n):
         run = gradient_descent(problems[i], starts[i], lr=rates[i], steps=steps)

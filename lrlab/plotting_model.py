@@ -506,7 +506,9 @@ def training_grid(results, titles=None, ncols=3, ylim=(0.05, 3.0), figsize=None)
     '4 of 4 seeds diverged (x)'
     """
     n = len(results)
-    ncols = min(ncols, n)
+    if n < 1:
+        raise ValueError("results must hold at least one entry, got none")
+    ncols = min(check_int("ncols", ncols, lo=1), n)
     nrows = -(-n // ncols)
     figsize = figsize or (4.6 * ncols, 3.5 * nrows)
     with _style():

@@ -74,10 +74,13 @@ def gallery_grid(schedules, steps=100, ncols=4, figsize=None, ylim=None):
         ``axes`` holds one ``Axes`` per schedule, titled by its name.
     """
     names = list(schedules)
+    if not names:
+        raise ValueError("schedules must hold at least one entry, got none")
     t = np.arange(int(steps) + 1)
     top = max(float(np.max(schedules[n](t))) for n in names)
     with _style():
-        fig, axes, nrows = _panel_grid(len(names), ncols, (3.1, 2.35), figsize, sharex=True,
+        fig, axes, nrows = _panel_grid(len(names), ncols, (3.1, 2.35), figsize, "schedules",
+                                       sharex=True,
                                        sharey=True)
         for i, (ax, name) in enumerate(zip(axes, names, strict=False)):
             color, marker = schedule_style(i)
@@ -111,7 +114,8 @@ def seed_runs_grid(schedules, problem, w0, steps=100, reference_lr=None, ncols=4
     runs = {n: gradient_descent(problem, w0, schedules[n], steps) for n in names}
     ref = gradient_descent(problem, w0, reference_lr, steps) if reference_lr else None
     with _style():
-        fig, axes, nrows = _panel_grid(len(names), ncols, (3.1, 2.45), figsize, sharex=True,
+        fig, axes, nrows = _panel_grid(len(names), ncols, (3.1, 2.45), figsize, "schedules",
+                                       sharex=True,
                                        sharey=True)
         for i, (ax, name) in enumerate(zip(axes, names, strict=False)):
             color, marker = schedule_style(i)

@@ -16,9 +16,13 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import lrlab  # noqa: E402
+from lrlab import conventions as C  # noqa: E402
 from lrlab import exercises, noise, range_test, summary, theory, training  # noqa: E402
+from lrlab import plotting as P  # noqa: E402
+from lrlab import plotting_model as PM  # noqa: E402
+from lrlab import plotting_schedules as PS  # noqa: E402
 from lrlab import schedules as S  # noqa: E402
-from lrlab.data import engel  # noqa: E402
+from lrlab.data import engel, held_out_runs  # noqa: E402
 from lrlab.explorer import log_slider, octave_slider  # noqa: E402
 from lrlab.widgets import DescentExplorer, RateAndDecayExplorer, RegimeExplorer  # noqa: E402
 from lrlab.widgets2d import BowlExplorer  # noqa: E402
@@ -75,6 +79,27 @@ CASES = [
      lambda: log_slider("learning rate", 0.1, 2.0, 0.5)),
     ("per_octave must be an integer >= 1",
      lambda: octave_slider("learning rate", 0.5, 1e-3, 2.0, per_octave=0)),
+    # a library's call table names the library's argument, not lrlab's
+    ("lr must be a finite number >= 0", lambda: C.torch_multistep(lr=-1, milestones=[10])),
+    ("initial_learning_rate must be a finite number >= 0", lambda: C.keras_cosine_decay(-1, 100)),
+    ("warmup_target must be a finite number >= 0",
+     lambda: C.keras_cosine_decay(0.0, 100, warmup_target=-0.1, warmup_steps=10)),
+    ("init_value must be a finite number >= 0", lambda: C.optax_warmup_cosine(-1, 0.1, 10, 100)),
+    ("end_value must be a finite number >= 0 and <= 0.1",
+     lambda: C.optax_warmup_cosine(0, 0.1, 10, 100, end_value=-1)),
+    ("schedule must be a finite number > 0",
+     lambda: held_out_runs(engel().problem(batch_size=16), engel().held_out(), -1, 10, [0])),
+    # figures of small multiples
+    ("rates must hold at least one entry", lambda: P.paths_grid(SEED, 5.0, [], 10, (-9, 7))),
+    ("problems must hold at least one entry", lambda: P.problems_grid([], 5.0, 0.1, 10, (-9, 7))),
+    ("ncols must be an integer >= 1",
+     lambda: P.paths_grid(SEED, 5.0, [0.1], 10, (-9, 7), ncols=-1)),
+    ("schedules must hold at least one entry", lambda: PS.gallery_grid({})),
+    ("ncols must be an integer >= 1",
+     lambda: PS.gallery_grid({"c": S.constant(0.1)}, ncols=0)),
+    ("ncols must be an integer >= 1",
+     lambda: PM.training_grid([training.train_seeds(engel(), "constant", 0.05, 1, 188,
+                                                    seeds=[0])], ncols=0)),
 ]
 
 
