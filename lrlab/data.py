@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_number, renamed
+from ._checks import check_array, check_bool, check_int, check_number, renamed
 from .descent import gradient_descent
 from .problems import LeastSquares, Problem
 
@@ -213,7 +213,13 @@ class Dataset:
         -------
         intercept, slope : float (or arrays, for a batch of ``w``)
         """
-        w = np.asarray(w, dtype=np.float64)
+        try:
+            w = np.asarray(w, dtype=np.float64)       # NaN allowed: a diverged run's point
+        except (TypeError, ValueError):
+            raise TypeError(f"w must be (intercept, slope) pairs, got {w!r}") from None
+        if w.ndim < 1 or w.shape[-1] != 2:
+            raise ValueError(f"w must be (intercept, slope) pairs, shape (..., 2), got shape "
+                             f"{w.shape}")
         slope = w[..., 1] * self.y_std / self.x_std
         intercept = self.y_mean + w[..., 0] * self.y_std - slope * self.x_mean
         return intercept, slope
@@ -339,6 +345,7 @@ class ManySeeds(Problem):
         self.seeds = tuple(int(s) for s in seeds)
         self.shape = problem.shape
         self._epoch = None           # (epoch, X of its batches, y of its batches)
+        fast_loss = check_bool("fast_loss", fast_loss)
         self._fast = _SquaredError(problem.X, problem.y) if fast_loss else None
 
     @property

@@ -89,7 +89,12 @@ class Trajectory:
         """
         if not self.batch_shape:
             raise ValueError("run(index) needs a batch of runs; this trajectory holds one run")
-        index = np.index_exp[index] if not isinstance(index, tuple) else index
+        index = index if isinstance(index, tuple) else (index,)
+        if len(index) != len(self.batch_shape):
+            raise ValueError(f"index must give one position per batch axis "
+                             f"{self.batch_shape}, got {index!r}")
+        index = tuple(check_int("index", i, lo=-n, hi=n - 1)
+                      for i, n in zip(index, self.batch_shape, strict=True))
         pick = (slice(None),) + index
         return Trajectory(
             w=self.w[pick], loss=self.loss[pick], lr=self.lr[pick], grad=self.grad[pick],

@@ -272,7 +272,7 @@ class TwoBasins2D(Problem):
 
     def pit(self, w):
         """Which pit a point lies over: 0 left of the saddle, 1 right of it."""
-        w = np.asarray(w, dtype=np.float64)
+        w = _as_points(w, (2,))
         out = (w[..., 0] >= self.saddle[0]).astype(int)
         return int(out) if out.ndim == 0 else out
 

@@ -30,6 +30,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import theory
+from ._checks import check_number
 from .descent import gradient_descent
 from .explorer import Explorer, _slider, log_slider
 from .plotting import LossPanel, round_up_limit
@@ -302,7 +303,7 @@ class LandscapeExplorer(Explorer2D):
                  tol=1e-3):
         if problem.shape != (2,):
             raise ValueError("LandscapeExplorer shows 2-D problems; problem.shape must be (2,)")
-        self.problem, self.tol = problem, float(tol)
+        self.problem, self.tol = problem, check_number("tol", tol, lo=0, lo_open=True)
         self.defaults = dict(x0=x0, y0=y0)
         built = {
             "lr": log_slider("learning rate", lr, *lr_range, fmt=".3g"),

@@ -28,6 +28,7 @@ from matplotlib.figure import Figure
 
 from . import noise as _noise
 from . import theory
+from ._checks import check_choice, check_int, check_number
 from .explorer import Explorer, _slider, log_slider
 from .plotting_noise import SCHEDULE_COLORS, MSEPanel, _style, restyle_legend
 from .problems import Quadratic, seed_problem
@@ -73,7 +74,10 @@ class NoiseScheduleExplorer(Explorer):
         self.problem = problem if problem is not None else seed_problem()
         if self.problem.shape != () or not hasattr(self.problem, "center"):
             raise ValueError("NoiseScheduleExplorer shows a 1-D Quadratic")
-        self.w0, self.runs, self.seed = float(w0), int(runs), int(seed)
+        check_choice("schedule", schedule, _noise.SCHEDULE_KINDS)
+        self.w0 = check_number("w0", w0)
+        self.runs = check_int("runs", runs, lo=1)
+        self.seed = check_int("seed", seed, lo=0)
         # the noise every run gets, drawn once for the longest run the slider allows
         # (drawing it costs more than the descent); same numbers as seeded_runs
         self.draws = (_noise.noise_draws(self.seed, int(max_steps), (self.runs,))

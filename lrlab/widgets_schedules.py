@@ -27,6 +27,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from . import theory
+from ._checks import check_choice, check_number
 from .conventions import GALLERY, GALLERY_DEFAULTS, equivalent_calls, gallery_schedule, lrlab_call
 from .descent import gradient_descent
 from .explorer import Explorer, _slider
@@ -139,7 +140,8 @@ class GalleryExplorer(Explorer):
         self.problem = problem if problem is not None else seed_problem()
         if self.problem.shape != ():
             raise ValueError("GalleryExplorer shows 1-D problems; problem.shape must be ()")
-        self.w0 = float(w0)
+        check_choice("schedule", schedule, GALLERY)
+        self.w0 = check_number("w0", w0)
         controls = {
             "schedule": W.Dropdown(options=list(GALLERY), value=schedule, description="schedule",
                                    style={"description_width": "9em"},

@@ -22,11 +22,16 @@ from lrlab import plotting as P  # noqa: E402
 from lrlab import plotting_model as PM  # noqa: E402
 from lrlab import plotting_schedules as PS  # noqa: E402
 from lrlab import schedules as S  # noqa: E402
-from lrlab.data import engel, held_out_runs  # noqa: E402
+from lrlab.data import ManySeeds, engel, held_out_runs  # noqa: E402
 from lrlab.explorer import log_slider, octave_slider  # noqa: E402
+from lrlab.problems import TwoBasins2D  # noqa: E402
 from lrlab.widgets import DescentExplorer, RateAndDecayExplorer, RegimeExplorer  # noqa: E402
-from lrlab.widgets2d import BowlExplorer  # noqa: E402
+from lrlab.widgets2d import (
+    BowlExplorer,  # noqa: E402
+    LandscapeExplorer,  # noqa: E402
+)
 from lrlab.widgets_noise import NoiseScheduleExplorer  # noqa: E402
+from lrlab.widgets_schedules import GalleryExplorer  # noqa: E402
 
 SEED = lrlab.seed_problem()
 
@@ -100,6 +105,17 @@ CASES = [
     ("ncols must be an integer >= 1",
      lambda: PM.training_grid([training.train_seeds(engel(), "constant", 0.05, 1, 188,
                                                     seeds=[0])], ncols=0)),
+    # and a few more public pieces
+    ("index must be an integer >= -2 and <= 1",
+     lambda: lrlab.gradient_descent(SEED, 5.0, [0.1, 0.2], 3).run(5)),
+    ("w must have shape batch + (2,)", lambda: TwoBasins2D().pit(1.0)),
+    ("w must be (intercept, slope) pairs", lambda: engel().to_units(1.0)),
+    ("fast_loss must be True or False",
+     lambda: ManySeeds(engel().problem(batch_size=16), [0], fast_loss="no")),
+    ("schedule must be one of", lambda: GalleryExplorer(schedule=None)),
+    ("schedule must be one of", lambda: NoiseScheduleExplorer(schedule="bogus")),
+    ("runs must be an integer >= 1", lambda: NoiseScheduleExplorer(runs=0)),
+    ("tol must be a finite number > 0", lambda: LandscapeExplorer(TwoBasins2D(), tol=-1.0)),
 ]
 
 
