@@ -137,6 +137,17 @@ def renamed(call, names):
         raise
 
 
+def check_summary(name, value, keys, maker):
+    """Return ``value`` if it is a dict holding ``keys`` (the dict ``maker`` returns)."""
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be the dict {maker} returns, got {type(value).__name__}")
+    missing = [k for k in keys if k not in value]
+    if missing:
+        raise ValueError(f"{name} must be the dict {maker} returns; it has no "
+                         f"{', '.join(repr(k) for k in missing)}")
+    return value
+
+
 def check_choice(name, value, choices):
     """Return ``value`` if it is one of ``choices``."""
     if value not in choices:

@@ -192,6 +192,8 @@ def lrlab_call(schedule):
     >>> lrlab_call(S.cosine_decay(0.1, 100, alpha=0.1))
     'cosine_decay(0.1, 100, alpha=0.1)'
     """
+    if not (callable(schedule) and hasattr(schedule, "name") and hasattr(schedule, "params")):
+        raise TypeError(f"schedule must be a schedule made by lrlab.schedules, got {schedule!r}")
     name, params = schedule.name, schedule.params
     factory = getattr(S, name)
     sig = inspect.signature(factory)
@@ -699,6 +701,8 @@ def first_change(schedule, start=1, stop=100_000):
     >>> first_change(S.step_decay(0.1, 30))
     30
     """
+    if not callable(schedule):
+        raise TypeError(f"schedule must be a schedule function, got {schedule!r}")
     start = check_int("start", start, lo=1)
     stop = check_int("stop", stop, lo=start)
     t = np.arange(start - 1, stop + 1)

@@ -35,7 +35,7 @@ import math
 import numpy as np
 
 from ._checks import check_array, check_choice, check_int, check_number
-from .descent import _rates, gradient_descent
+from .descent import Trajectory, _rates, gradient_descent
 from .problems import NoisyGradient, Problem, Quadratic
 from .schedules import (
     constant,
@@ -155,7 +155,11 @@ def noise_draws(seed, steps, shape=()):
     """
     seed = check_int("seed", seed, lo=0)
     steps = check_int("steps", steps, lo=1)
-    shape = tuple(check_int("shape", n, lo=1) for n in shape)
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else shape   # an int: one axis
+    try:
+        shape = tuple(check_int("shape", n, lo=1) for n in shape)
+    except TypeError:
+        raise TypeError(f"shape must be a tuple of whole numbers >= 1, got {shape!r}") from None
     out = np.empty((steps, *shape))
     for t in range(steps):
         out[t] = np.random.default_rng([seed, t]).standard_normal(shape)
@@ -254,6 +258,8 @@ def mean_sq_error(run):
     >>> mean_sq_error(batch).round(6).tolist()      # 6^2, 3.6^2, 2.16^2
     [36.0, 12.96, 4.6656]
     """
+    if not isinstance(run, Trajectory):
+        raise TypeError(f"run must be a Trajectory (from seeded_runs), got {type(run).__name__}")
     if not run.batch_shape:
         raise ValueError("run must be a batch of runs (from seeded_runs)")
     return _sq_errors(run).mean(axis=1)

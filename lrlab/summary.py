@@ -21,7 +21,7 @@ import re
 import numpy as np
 
 from . import theory
-from ._checks import check_number
+from ._checks import check_number, check_summary
 from .descent import Trajectory
 
 __all__ = ["summarize", "describe", "basin_report", "describe_basin", "basin_outcome",
@@ -116,7 +116,8 @@ def describe(summary):
     >>> describe(summarize(run, lr=1.1))
     'divergent: diverged at step 38 of 60 (loss 3.8e+07); converges only below lr = 1'
     """
-    s = summary
+    s = check_summary("summary", summary, ("status", "steps", "final_loss", "final_w"),
+                      "summarize()")
     head = s.get("regime") or s.get("outcome") or s["status"]
     if s["status"] == "diverged":
         text = (f"{head}: diverged at step {s['diverged_at']} of {s['steps']} "

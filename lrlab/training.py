@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_choice, check_int, check_number
+from ._checks import check_array, check_choice, check_int, check_number, check_summary
 from .data import Dataset, held_out_runs
 from .descent import Trajectory
 from .schedules import constant, cosine_decay, exponential_decay, linear_warmup
@@ -332,7 +332,10 @@ def describe_seeds(summary):
     >>> describe_seeds(s).split("; ")[1]
     '5 of 5 seeds diverged, the first at update 5'
     """
-    s = summary
+    s = check_summary("summary", summary, (
+        "kind", "peak", "batch_size", "full_batch", "epochs", "steps", "seeds", "diverged",
+        "first_diverged", "final_median", "final_lo", "final_hi", "lo", "hi", "exact"),
+        "summarize_seeds()")
     batch = f"{s['batch_size']} (full batch)" if s["full_batch"] else str(s["batch_size"])
     epochs = "1 epoch" if s["epochs"] == 1 else f"{s['epochs']} epochs"
     updates = "1 update" if s["steps"] == 1 else f"{s['steps']} updates"

@@ -116,6 +116,13 @@ CASES = [
     ("schedule must be one of", lambda: NoiseScheduleExplorer(schedule="bogus")),
     ("runs must be an integer >= 1", lambda: NoiseScheduleExplorer(runs=0)),
     ("tol must be a finite number > 0", lambda: LandscapeExplorer(TwoBasins2D(), tol=-1.0)),
+    ("summary must be the dict summarize() returns; it has no 'status'",
+     lambda: summary.describe({})),
+    ("summary must be the dict summarize_seeds() returns", lambda: training.describe_seeds({})),
+    ("shape must be a tuple of whole numbers >= 1", lambda: noise.noise_draws(0, 3, shape="a")),
+    ("run must be a Trajectory", lambda: noise.mean_sq_error(None)),
+    ("schedule must be a schedule made by lrlab.schedules", lambda: C.lrlab_call(0.1)),
+    ("schedule must be a schedule function", lambda: C.first_change(None)),
 ]
 
 
@@ -131,5 +138,6 @@ def test_the_checks_let_good_arguments_through():
     sched = S.linear_warmup(S.constant(0.1), 10)
     assert float(sched(20)) == pytest.approx(0.1)
     assert exercises.check_number(31, 31, rel=0).correct is True
+    assert noise.noise_draws(0, 3, shape=5).shape == (3, 5)          # an int is one axis
     assert summary.basin_report(lrlab.gradient_descent(lrlab.TwoBasins(), 1.6, 0.15, 60))[
         "settled"]
