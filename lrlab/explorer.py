@@ -143,17 +143,14 @@ class _Layer:
         self.artists = list(artists)
         self.image, self.x, self.y = None, 0, 0
 
-    def render(self, like, scratch=None, near=None):
-        """Draw the artists as ``like`` would (same size and dpi), into ``scratch`` if given.
+    def render(self, scratch, near=None):
+        """Draw the artists into ``scratch``, a renderer of the figure's size and dpi.
 
         ``near`` (a display-space ``Bbox``, such as the artist's window
         extent) says where to look for the ink: only that area, a few pixels
         wider, is searched, unless ink reaches its edge (then everywhere).
         """
-        if scratch is None:
-            scratch = TextCachingRenderer(int(like.width), int(like.height), like.dpi)
-        else:
-            scratch.clear()
+        scratch.clear()
         for a in self.artists:
             a.draw(scratch)
         pixels = np.asarray(scratch.buffer_rgba())
@@ -164,7 +161,7 @@ class _Layer:
         top, bottom, left, right = found
         # draw_image takes rows from the bottom up
         self.image = pixels[top:bottom, left:right][::-1].copy()
-        self.x, self.y = int(left), int(like.height) - int(bottom)    # y counts from below
+        self.x, self.y = int(left), int(scratch.height) - int(bottom)    # y counts from below
 
     def draw(self, renderer):
         if self.image is None:
@@ -380,11 +377,10 @@ class Explorer:
         if (self._extents is None or len(signature) != len(old) or len(old) != len(fig.axes) + 3
                 or signature[:2] != old[:2] or signature[-1] != old[-1]):
             return False
-        pairs = list(zip(fig.axes, old[2:-1], signature[2:-1], strict=True))
-        changed = [ax for ax, was, now in pairs if was != now]
+        changed = self._changed_axes(old, signature)
         if not changed or len(changed) == len(fig.axes):
             return False
-        if any(was[3] != now[3] for _, was, now in pairs):
+        if any(was[3] != now[3] for was, now in zip(old[2:-1], signature[2:-1], strict=True)):
             return False                  # a panel moved: the layout changed
         renderer = self.canvas.get_renderer()
         panels, fixed = self._extents
@@ -409,7 +405,7 @@ class Explorer:
             return False
         panels.update(new)
         for layer in self._layers(changed):
-            layer.render(renderer, self._scratch(renderer))
+            layer.render(self._scratch(renderer))
         self._forget_sprites(changed)
         self._background = self.canvas.copy_from_bbox(fig.bbox)
         self._signature = signature
@@ -433,9 +429,7 @@ class Explorer:
         if kept is None:
             return False
         self._kept.move_to_end(signature)
-        old = self._signature
-        changed = [ax for ax, was, now in zip(self.figure.axes, old[2:-1], signature[2:-1],
-                                              strict=True) if was != now]
+        changed = self._changed_axes(self._signature, signature)
         background, (panels, fixed), layers = kept
         for layer, image, x, y in layers:
             layer.image, layer.x, layer.y = image, x, y
@@ -446,6 +440,11 @@ class Explorer:
         self._draw_moving(self.canvas.get_renderer())
         self.canvas.blit(self.figure.bbox)
         return True
+
+    def _changed_axes(self, old, new):
+        """The panels whose limits, scales or position differ between two signatures."""
+        return [ax for ax, was, now in zip(self.figure.axes, old[2:-1], new[2:-1], strict=True)
+                if was != now]
 
     def _forget_sprites(self, axes):
         """Drop the images of the moving artists of ``axes`` (their limits changed)."""
@@ -549,7 +548,7 @@ class Explorer:
                 else:
                     sprite = self._sprites[item] = _Layer([item])
                     scratch = self._scratch(renderer)
-                    sprite.render(renderer, scratch, near=_extent(item, scratch))
+                    sprite.render(scratch, near=_extent(item, scratch))
                     sprite.draw(renderer)
 
     def _scratch(self, like):
@@ -584,7 +583,7 @@ class Explorer:
                      if a.get_visible() and not a.get_animated()]
             self._extents = ({ax: ax.get_tightbbox(renderer) for ax in fig.axes}, fixed)
             for layer in self._layers():
-                layer.render(renderer, self._scratch(renderer))
+                layer.render(self._scratch(renderer))
             self._sprites = {}
             self._keep()
             self._draw_moving(renderer)

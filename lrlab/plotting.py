@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
@@ -75,6 +76,11 @@ STYLE = {
 }
 _GREY = "#999999"
 _FLOOR = 1e-32  # a loss of exactly 0 is drawn here on a log axis
+
+
+def _style():
+    """``matplotlib.rc_context(STYLE)``: the figures of every lrlab module are built inside it."""
+    return matplotlib.rc_context(STYLE)
 
 
 def round_up_limit(value, ladder=(1.0, 2.0, 5.0)):

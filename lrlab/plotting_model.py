@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator, StrMethodFormatter
 
 from ._checks import check_choice, check_int
-from .plotting import COLORS, FINE_LADDER, MARKERS, STYLE, round_up_limit
+from .plotting import COLORS, FINE_LADDER, MARKERS, STYLE, _style, round_up_limit
 from .training import seed_quantiles
 
 __all__ = ["data_figure", "steps_and_epochs", "range_test_figure", "schedules_figure",
@@ -260,11 +260,6 @@ def peak_sweep_figure(peaks, finals, marks=(), best=None, figsize=(8.5, 4.6)):
     ax.legend(loc="upper left")
     return fig, ax
 
-
-def _style():
-    import matplotlib
-
-    return matplotlib.rc_context(STYLE)
 
 
 def panel_title(ax, text, y=1.025, **kwargs):

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from . import noise as _noise
 from . import theory
-from .plotting import COLORS, MARKERS, STYLE
+from .plotting import COLORS, MARKERS, _style
 
 __all__ = ["SCHEDULE_COLORS", "MSEPanel", "restyle_legend", "noise_ball_figure",
            "schedules_grid", "long_run_figure"]
@@ -29,11 +29,6 @@ __all__ = ["SCHEDULE_COLORS", "MSEPanel", "restyle_legend", "noise_ball_figure",
 SCHEDULE_COLORS = {kind: (COLORS[i], MARKERS[i]) for i, kind in enumerate(_noise.SCHEDULE_KINDS)}
 _GREY = "#777777"
 
-
-def _style():
-    import matplotlib
-
-    return matplotlib.rc_context(STYLE)
 
 
 class MSEPanel:

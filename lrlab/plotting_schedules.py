@@ -16,22 +16,18 @@ no formula lives here.
 
 from __future__ import annotations
 
-import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
 from . import theory
 from .descent import gradient_descent
-from .plotting import COLORS, MARKERS, STYLE, LossPanel, _panel_grid
+from .plotting import COLORS, MARKERS, LossPanel, _panel_grid, _style
 
 __all__ = ["schedule_style", "draw_rates", "gallery_grid", "seed_runs_grid",
            "convention_panels"]
 
 _GREY = "#777777"
 
-
-def _style():
-    return matplotlib.rc_context(STYLE)
 
 
 #: The palette without its yellow, which is hard to see as a thin line on white.

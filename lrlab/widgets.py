@@ -38,7 +38,7 @@ from . import theory
 from .canvas import make_canvas, png_rgba  # noqa: F401 - re-exported
 from .descent import gradient_descent
 from .explorer import Explorer, _slider, log_slider, octave_slider  # noqa: F401 - re-exported
-from .plotting import STYLE, LossPanel, PathPanel, RateAxisPanel, RatePanel, round_up_limit
+from .plotting import LossPanel, PathPanel, RateAxisPanel, RatePanel, _style, round_up_limit
 from .problems import Quadratic, TwoBasins, seed_problem
 from .schedules import exponential_decay
 from .summary import basin_report, describe, describe_basin, summarize
@@ -354,9 +354,4 @@ class BasinsExplorer(DescentExplorer):
         v = self.values
         return f"lr {v['lr']:.3g} from w0 = {v['w0']:.3g}: " + describe_basin(self.summary["basin"])
 
-
-def _style():
-    import matplotlib
-
-    return matplotlib.rc_context(STYLE)
 

@@ -33,12 +33,11 @@ from . import theory
 from ._checks import check_number
 from .descent import gradient_descent
 from .explorer import Explorer, _slider, log_slider
-from .plotting import LossPanel, round_up_limit
+from .plotting import LossPanel, _style, round_up_limit
 from .plotting2d import ContourPanel, DirectionErrorPanel, FactorPanel
 from .problems import stretched_bowl
 from .schedules import exponential_decay
 from .summary import describe, summarize
-from .widgets import _style
 
 __all__ = ["Explorer2D", "BowlExplorer", "LandscapeExplorer"]
 
@@ -252,8 +251,7 @@ class BowlExplorer(Explorer2D):
             return (f"{head}: {facts} per step; the factor of {name} is beyond ±1 and would "
                     f"blow up any error in {name}, but the start has none there, so it stays 0 "
                     f"(move {' or '.join(n + '0' for n in idle)} and it diverges; it converges "
-                    f"only below "
-                    f"lr = {_num(s['critical_lr'])}); {start}, after {s['steps']} steps "
+                    f"only below lr = {_num(s['critical_lr'])}); {start}, after {s['steps']} steps "
                     f"w = {_pt(s['final_w'])}")
         if "freeze" in s:
             return (f"{head}, decay ×{_num(s['decay_rate'], 4)} per step: "

@@ -24,7 +24,8 @@ from matplotlib.figure import Figure
 from ._checks import check_choice, check_int, check_number
 from .data import engel
 from .explorer import Explorer, _slider, log_slider
-from .plotting_model import HeldLossPanel, SeedLinesPanel, _style, panel_title
+from .plotting import _style
+from .plotting_model import HeldLossPanel, SeedLinesPanel, panel_title
 from .training import SCHEDULE_KINDS, describe_seeds, summarize_seeds, train_seeds
 
 __all__ = ["TrainingExplorer", "BATCH_SIZES"]

@@ -30,7 +30,8 @@ from . import noise as _noise
 from . import theory
 from ._checks import check_choice, check_int, check_number
 from .explorer import Explorer, _slider, log_slider
-from .plotting_noise import SCHEDULE_COLORS, MSEPanel, _style, restyle_legend
+from .plotting import _style
+from .plotting_noise import SCHEDULE_COLORS, MSEPanel, restyle_legend
 from .problems import Quadratic, seed_problem
 
 __all__ = ["NoiseScheduleExplorer"]

@@ -31,8 +31,16 @@ from ._checks import check_choice, check_number
 from .conventions import GALLERY, GALLERY_DEFAULTS, equivalent_calls, gallery_schedule, lrlab_call
 from .descent import gradient_descent
 from .explorer import Explorer, _slider
-from .plotting import COLORS, FINE_LADDER, LossPanel, PathPanel, RatePanel, round_up_limit
-from .plotting_schedules import _style, schedule_style
+from .plotting import (
+    COLORS,
+    FINE_LADDER,
+    LossPanel,
+    PathPanel,
+    RatePanel,
+    _style,
+    round_up_limit,
+)
+from .plotting_schedules import schedule_style
 from .problems import seed_problem
 
 __all__ = ["GalleryExplorer", "slider_for"]
