@@ -669,8 +669,7 @@ def epoch_stepped(schedule, batches_per_epoch):
     >>> per_epoch([0, 9, 10, 25]).tolist()
     [0.2, 0.2, 0.1, 0.05]
     """
-    if not callable(schedule):
-        raise TypeError(f"schedule must be a schedule function, got {schedule!r}")
+    schedule = S._schedule_arg("schedule", schedule)
     n = check_int("batches_per_epoch", batches_per_epoch, lo=1)
 
     def stepped(step):
@@ -701,8 +700,7 @@ def first_change(schedule, start=1, stop=100_000):
     >>> first_change(S.step_decay(0.1, 30))
     30
     """
-    if not callable(schedule):
-        raise TypeError(f"schedule must be a schedule function, got {schedule!r}")
+    schedule = S._schedule_arg("schedule", schedule)
     start = check_int("start", start, lo=1)
     stop = check_int("stop", stop, lo=start)
     t = np.arange(start - 1, stop + 1)

@@ -36,7 +36,7 @@ import numpy as np
 
 from ._checks import check_array, check_bool, check_int, check_number, renamed
 from .descent import gradient_descent
-from .problems import LeastSquares, Problem
+from .problems import LeastSquares, Problem, _as_points
 
 __all__ = [
     "DATA_DIR",
@@ -213,13 +213,7 @@ class Dataset:
         -------
         intercept, slope : float (or arrays, for a batch of ``w``)
         """
-        try:
-            w = np.asarray(w, dtype=np.float64)       # NaN allowed: a diverged run's point
-        except (TypeError, ValueError):
-            raise TypeError(f"w must be (intercept, slope) pairs, got {w!r}") from None
-        if w.ndim < 1 or w.shape[-1] != 2:
-            raise ValueError(f"w must be (intercept, slope) pairs, shape (..., 2), got shape "
-                             f"{w.shape}")
+        w = _as_points(w, (2,))       # (intercept, slope) pairs; NaN allowed (a diverged run)
         slope = w[..., 1] * self.y_std / self.x_std
         intercept = self.y_mean + w[..., 0] * self.y_std - slope * self.x_mean
         return intercept, slope

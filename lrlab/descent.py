@@ -111,9 +111,10 @@ def _rates(lr, steps, dtype):
     if callable(lr):
         values = np.asarray(lr(np.arange(steps)), dtype=np.float64)
         if values.shape != (steps,):
-            raise ValueError(f"lr schedule must return one rate per step, got shape {values.shape}")
+            raise ValueError(f"lr must be a schedule giving one rate per step, got shape "
+                             f"{values.shape}")
         if not np.all(np.isfinite(values) & (values >= 0)):
-            raise ValueError("lr schedule must give finite rates >= 0 at every step")
+            raise ValueError("lr must be a schedule giving finite rates >= 0 at every step")
         return values.astype(dtype)
     if np.ndim(lr) == 0:
         value = check_number("lr", lr, lo=0, lo_open=True)

@@ -21,6 +21,8 @@ import numbers
 
 import numpy as np
 
+from ._checks import check_number as _check_number
+
 __all__ = ["Feedback", "check_number", "check_choice"]
 
 _UNANSWERED = "Not answered yet: replace None with your prediction and run the cell again."
@@ -49,14 +51,6 @@ def _fmt(x):
     return f"{x:.6g}" if isinstance(x, float) else str(x)
 
 
-def _check_tolerance(name, value):
-    if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating)):
-        raise TypeError(f"{name} must be a finite number >= 0, got {value!r}")
-    if not (math.isfinite(value) and value >= 0):
-        raise ValueError(f"{name} must be a finite number >= 0, got {value!r}")
-    return float(value)
-
-
 def check_number(answer, expected, rel=0.05, abs_tol=0.0, hint=None):
     """Compare a numeric prediction with the reference, within a tolerance.
 
@@ -78,8 +72,8 @@ def check_number(answer, expected, rel=0.05, abs_tol=0.0, hint=None):
     """
     if isinstance(expected, bool) or not isinstance(expected, (numbers.Real, np.floating)):
         raise TypeError(f"expected must be a number, got {expected!r}")
-    rel = _check_tolerance("rel", rel)
-    abs_tol = _check_tolerance("abs_tol", abs_tol)
+    rel = _check_number("rel", rel, lo=0)
+    abs_tol = _check_number("abs_tol", abs_tol, lo=0)
     expected = float(expected)
     if answer is None:
         return Feedback(None, _UNANSWERED)

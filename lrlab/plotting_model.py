@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator, StrMethodFormatter
 
 from ._checks import check_choice, check_int
-from .plotting import COLORS, FINE_LADDER, MARKERS, STYLE, _style, round_up_limit
+from .plotting import COLORS, FINE_LADDER, MARKERS, STYLE, _panel_grid, _style, round_up_limit
 from .training import seed_quantiles
 
 __all__ = ["data_figure", "steps_and_epochs", "range_test_figure", "schedules_figure",
@@ -501,14 +501,9 @@ def training_grid(results, titles=None, ncols=3, ylim=(0.05, 3.0), figsize=None)
     '4 of 4 seeds diverged (x)'
     """
     n = len(results)
-    if n < 1:
-        raise ValueError("results must hold at least one entry, got none")
-    ncols = min(check_int("ncols", ncols, lo=1), n)
-    nrows = -(-n // ncols)
-    figsize = figsize or (4.6 * ncols, 3.5 * nrows)
+    ncols = min(check_int("ncols", ncols, lo=1), max(n, 1))
     with _style():
-        fig = Figure(figsize=figsize, layout="constrained")
-        axes = np.atleast_1d(fig.subplots(nrows, ncols, sharey=True, squeeze=False)).ravel()
+        fig, axes, _ = _panel_grid(n, ncols, (4.6, 3.5), figsize, what="results", sharey=True)
         for i, (ax, result) in enumerate(zip(axes[:n], results, strict=True)):
             # the legend where the first row ends (the last panel, for one row)
             panel = HeldLossPanel(ax, ylim=ylim, legend=(i == min(ncols, n) - 1))
@@ -519,6 +514,4 @@ def training_grid(results, titles=None, ncols=3, ylim=(0.05, 3.0), figsize=None)
                          pad=9)
             if i % ncols:
                 ax.set_ylabel("")
-        for ax in axes[n:]:
-            ax.set_visible(False)
     return fig, axes[:n]

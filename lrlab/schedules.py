@@ -50,7 +50,7 @@ import math
 import numpy as np
 
 from . import _checks
-from ._checks import check_choice, check_int
+from ._checks import check_bool, check_choice, check_int
 
 __all__ = [
     "constant",
@@ -199,12 +199,6 @@ def _positive(name, value):
 def _length(name, value, dt):
     """A number of steps we divide by: at least the smallest normal number of ``dt``."""
     return _number(name, value, lo=float(np.finfo(dt).tiny), hi=_big(dt))
-
-
-def _flag(name, value):
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
-    return bool(value)
 
 
 def _number_list(name, values, lo=None, hi=None, lo_open=False, integer=False):
@@ -427,7 +421,7 @@ def exponential_decay(initial_lr, decay_steps, decay_rate, staircase=False, tran
     decay_steps = _length("decay_steps", decay_steps, dt)
     decay_rate = _number("decay_rate", decay_rate, lo=float(np.finfo(dt).tiny),
                               hi=_big(dt))
-    staircase = _flag("staircase", staircase)
+    staircase = check_bool("staircase", staircase)
     transition_begin = _number("transition_begin", transition_begin, lo=0.0, hi=_big(dt))
     if end_value is not None:
         end_value = _lr("end_value", end_value, dt)
@@ -514,7 +508,7 @@ def inverse_time_decay(initial_lr, decay_steps, decay_rate, staircase=False, dty
     initial_lr = _lr("initial_lr", initial_lr, dt)
     decay_steps = _length("decay_steps", decay_steps, dt)
     decay_rate = _number("decay_rate", decay_rate, lo=0.0, hi=_big(dt))
-    staircase = _flag("staircase", staircase)
+    staircase = check_bool("staircase", staircase)
     params = {"initial_lr": initial_lr, "decay_steps": decay_steps, "decay_rate": decay_rate,
               "staircase": staircase, "dtype": dt.type}
     lr0, k, rate = dt.type(initial_lr), dt.type(decay_steps), dt.type(decay_rate)
@@ -587,7 +581,7 @@ def polynomial_decay(initial_lr, decay_steps, end_lr=0.0, power=1.0, cycle=False
     decay_steps = _length("decay_steps", decay_steps, dt)
     end_lr = _lr("end_lr", end_lr, dt)
     power = _positive("power", power)
-    cycle = _flag("cycle", cycle)
+    cycle = check_bool("cycle", cycle)
     params = {"initial_lr": initial_lr, "decay_steps": decay_steps, "end_lr": end_lr,
               "power": power, "cycle": cycle, "dtype": dt.type}
     lr0, lr1, k, pw = dt.type(initial_lr), dt.type(end_lr), dt.type(decay_steps), dt.type(power)
@@ -1104,7 +1098,7 @@ def one_cycle(max_lr, total_steps, pct_start=0.3, div_factor=25.0, final_div_fac
     dt = _dtype("dtype", dtype)
     max_lr = _lr("max_lr", max_lr, dt)
     total_steps = check_int("total_steps", total_steps, lo=1, hi=_MAX_INT)
-    three_phase = _flag("three_phase", three_phase)
+    three_phase = check_bool("three_phase", three_phase)
     pct_start = _number("pct_start", pct_start, lo=0.0, hi=0.5 if three_phase else 1.0)
     div_factor = _positive("div_factor", div_factor)
     final_div_factor = _positive("final_div_factor", final_div_factor)

@@ -67,7 +67,7 @@ CASES = [
      lambda: summary.basin_report(lrlab.gradient_descent(lrlab.TwoBasins(), 1.6, 0.1, 10),
                                   tol=-1.0)),
     ("rel must be a finite number >= 0", lambda: exercises.check_number(1000, 1, rel=float("inf"))),
-    ("abs_tol must be a finite number >= 0", lambda: exercises.check_number(1, 1, abs_tol="a")),
+    ("abs_tol must be a real number >= 0", lambda: exercises.check_number(1, 1, abs_tol="a")),
     # a slider would clamp a starting value outside its range without a word
     ("learning rate must be a finite number >= 0.001 and <= 2",
      lambda: DescentExplorer(lr=50.0)),
@@ -109,7 +109,7 @@ CASES = [
     ("index must be an integer >= -2 and <= 1",
      lambda: lrlab.gradient_descent(SEED, 5.0, [0.1, 0.2], 3).run(5)),
     ("w must have shape batch + (2,)", lambda: TwoBasins2D().pit(1.0)),
-    ("w must be (intercept, slope) pairs", lambda: engel().to_units(1.0)),
+    ("w must have shape batch + (2,)", lambda: engel().to_units(1.0)),
     ("fast_loss must be True or False",
      lambda: ManySeeds(engel().problem(batch_size=16), [0], fast_loss="no")),
     ("schedule must be one of", lambda: GalleryExplorer(schedule=None)),
@@ -123,6 +123,9 @@ CASES = [
     ("run must be a Trajectory", lambda: noise.mean_sq_error(None)),
     ("schedule must be a schedule made by lrlab.schedules", lambda: C.lrlab_call(0.1)),
     ("schedule must be a schedule function", lambda: C.first_change(None)),
+    ("schedule must be a schedule giving finite rates >= 0",
+     lambda: held_out_runs(engel().problem(batch_size=16), engel().held_out(), _minus_one, 10,
+                           [0])),
 ]
 
 
