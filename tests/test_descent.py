@@ -178,7 +178,8 @@ def test_noisy_runs_are_reproducible():
         (dict(w0=np.nan), "w0 must"),
         (dict(w0=np.ones((2, 3)), lr=np.ones(4) * 0.1), "must broadcast"),
         (dict(tol=-1.0), "tol must"),
-        (dict(lr=lambda s: -np.ones(np.shape(s))), "lr must be a schedule giving finite rates >= 0"),
+        (dict(lr=lambda s: -np.ones(np.shape(s))),
+         "lr must be a schedule giving finite rates >= 0"),
     ],
 )
 def test_bad_input_is_named(kwargs, match):
