@@ -16,14 +16,16 @@ Not answered yet: replace None with your prediction and run the cell again.
 
 from __future__ import annotations
 
+import html
 import math
 import numbers
+import re
 
 import numpy as np
 
 from ._checks import check_number as _check_number
 
-__all__ = ["Feedback", "check_number", "check_choice"]
+__all__ = ["Feedback", "Solution", "check_number", "check_choice", "solution"]
 
 _UNANSWERED = "Not answered yet: replace None with your prediction and run the cell again."
 
@@ -117,3 +119,75 @@ def check_choice(answer, expected, choices, hints=None):
     if hint:
         message += f" Hint: {hint}"
     return Feedback(False, message)
+
+
+SOLUTION_SUMMARY = "Solution (open it once you have checked your prediction)"
+
+
+class Solution:
+    """A worked solution that stays folded until the student opens it.
+
+    Shown as HTML ``<details>``, which every notebook frontend folds (JupyterLab,
+    Notebook 7, VS Code, Colab, GitHub, nbviewer, nbconvert's HTML and Voila), so the
+    numbers inside are not on screen until asked for. The plain-text form, which no
+    frontend shows when HTML is there, holds the same words: nbval compares it, so the
+    numbers a solution states are checked like every other printed number.
+
+    The text is written like a markdown paragraph: blank lines separate paragraphs,
+    ``**bold**`` and ```code``` work, and lines that start with four spaces are shown
+    as a code block (a computation and what it printed).
+    """
+
+    def __init__(self, text, summary=SOLUTION_SUMMARY):
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"text must be a non-empty string, got {text!r}")
+        if not isinstance(summary, str) or not summary.strip():
+            raise ValueError(f"summary must be a non-empty string, got {summary!r}")
+        self.text = _dedent(text)
+        self.summary = summary
+
+    def __repr__(self):
+        return f"{self.summary}\n\n{self.text}"
+
+    def _repr_html_(self):
+        blocks = []
+        for block in re.split(r"\n\s*\n", self.text):
+            lines = block.split("\n")
+            if all(line.startswith("    ") for line in lines):
+                code = "\n".join(line[4:] for line in lines)
+                blocks.append(f"<pre>{html.escape(code)}</pre>")
+            else:
+                blocks.append(f"<p>{_inline_html(block)}</p>")
+        body = "\n".join(blocks)
+        return (
+            '<details class="lrlab-solution">'
+            f"<summary><b>{html.escape(self.summary)}</b></summary>\n{body}\n</details>"
+        )
+
+
+def solution(text, summary=SOLUTION_SUMMARY):
+    """Fold a worked solution: ``solution(f"... {n} steps ...")`` as a cell's last line.
+
+    >>> solution("At lr = 0.1 the factor is 0.8, so **31 steps**.")
+    Solution (open it once you have checked your prediction)
+    <BLANKLINE>
+    At lr = 0.1 the factor is 0.8, so **31 steps**.
+    >>> print(solution("q = `1 - 2a lr`")._repr_html_())  # doctest: +NORMALIZE_WHITESPACE
+    <details class="lrlab-solution"><summary><b>Solution (open it once you have checked
+    your prediction)</b></summary> <p>q = <code>1 - 2a lr</code></p> </details>
+    """
+    return Solution(text, summary)
+
+
+def _dedent(text):
+    lines = text.strip("\n").split("\n")
+    indents = [len(x) - len(x.lstrip(" ")) for x in lines if x.strip()]
+    cut = min(indents) if indents else 0
+    return "\n".join(x[cut:] for x in lines).strip()
+
+
+def _inline_html(text):
+    out = html.escape(text)
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    out = re.sub(r"\*\*([^*]+)\*\*", r"<b>\1</b>", out)
+    return out.replace("\n", " ")
