@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from . import schedules as S
-from ._checks import check_choice, check_int, check_number, renamed
+from ._checks import check_choice, check_dtype, check_int, check_number, renamed
 
 __all__ = [
     "GALLERY",
@@ -365,11 +365,16 @@ def _calls_multistep(p):
 
 def _calls_cosine(p):
     lr0, k, alpha, e = p["initial_lr"], p["decay_steps"], p["alpha"], p["exponent"]
+    periodic = p.get("periodic", False)
+    torch_ok = e == 1 and float(k).is_integer()
     out = {"keras": (_call(_K + "CosineDecay", lr0, _Code(_steps(k)), alpha=alpha)
-                     if e == 1 else None),
+                     if e == 1 and not periodic else None),
            "pytorch": (f"{_T}CosineAnnealingLR(opt, T_max={_steps(k)}, eta_min={_fmt(alpha * lr0)})"
-                       f"  # opt: lr={_fmt(lr0)}; up to step T_max"
-                       if e == 1 and float(k).is_integer() else None)}
+                       f"  # opt: lr={_fmt(lr0)}" + ("" if periodic else "; up to step T_max")
+                       if torch_ok else None)}
+    if periodic:  # Keras and optax stay at the minimum after decay_steps
+        out["optax"] = None
+        return out
     extra = {"alpha": alpha}
     if e != 1:
         extra["exponent"] = e
@@ -591,8 +596,13 @@ def torch_multistep(lr, milestones, gamma=0.1):
 
 
 def keras_cosine_decay(initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None,
-                       warmup_steps=0):
+                       warmup_steps=0, dtype=np.float64):
     """Keras ``CosineDecay``: the warmup comes first, then ``decay_steps`` of cosine.
+
+    ``dtype=np.float32`` gives the rates Keras computes from a Python float (its
+    default, ``keras.config.floatx()``); ``np.float64`` those from a float64
+    ``initial_learning_rate``, except that Keras rounds ``alpha`` and
+    ``warmup_target`` through float32 first (pass them rounded to match it bit for bit).
 
     .. math::
 
@@ -609,17 +619,29 @@ def keras_cosine_decay(initial_learning_rate, decay_steps, alpha=0.0, warmup_tar
     110
     """
     if warmup_target is None or not warmup_steps:
-        return renamed(lambda: S.cosine_decay(initial_learning_rate, decay_steps, alpha=alpha),
+        return renamed(lambda: S.cosine_decay(initial_learning_rate, decay_steps, alpha=alpha,
+                                              dtype=dtype),
                        {"initial_lr": "initial_learning_rate"})
-    inner = renamed(lambda: S.cosine_decay(warmup_target, decay_steps, alpha=alpha),
+    inner = renamed(lambda: S.cosine_decay(warmup_target, decay_steps, alpha=alpha, dtype=dtype),
                     {"initial_lr": "warmup_target"})
-    return renamed(lambda: S.linear_warmup(inner, warmup_steps, start_lr=initial_learning_rate),
+    return renamed(lambda: S.linear_warmup(inner, warmup_steps, start_lr=initial_learning_rate,
+                                           dtype=dtype),
                    {"start_lr": "initial_learning_rate"})
 
 
 def optax_warmup_cosine(init_value, peak_value, warmup_steps, decay_steps, end_value=0.0,
-                        exponent=1.0):
+                        exponent=1.0, dtype=np.float64):
     """optax ``warmup_cosine_decay_schedule``: the warmup counts *inside* ``decay_steps``.
+
+    ``dtype=np.float64`` gives optax's rates with ``jax_enable_x64`` on;
+    ``np.float32`` those of optax's default (float32), bit for bit: optax's own
+    order of float32 operations (below), which differs from Keras' order
+    that lrlab's float32 cosine follows by up to a few units in the last place.
+
+    In float32, optax computes the warmup as ``(init - peak) * (1 - t / W) + peak``
+    and the decay at ``c = min(t - W, D - W)`` as ``peak * ((1 - alpha) *
+    (0.5 * (1 + cos(pi * c / (D - W)))) ** exponent + alpha)``, each operation
+    rounded to float32 (the cosine correctly rounded).
 
     It is ``linear_warmup(cosine_decay(peak, decay_steps - warmup_steps,
     alpha=end_value / peak, exponent), warmup_steps, init_value)``: the decay
@@ -633,10 +655,40 @@ def optax_warmup_cosine(init_value, peak_value, warmup_steps, decay_steps, end_v
     warmup_steps = check_number("warmup_steps", warmup_steps, lo=0.0, lo_open=True)
     decay_steps = check_number("decay_steps", decay_steps, lo=warmup_steps, lo_open=True)
     end_value = check_number("end_value", end_value, lo=0.0, hi=peak_value)
+    if check_dtype("dtype", dtype) == np.float32:
+        init_value = check_number("init_value", init_value, lo=0.0)
+        exponent = check_number("exponent", exponent, lo=0.0, lo_open=True)
+        return _optax_warmup_cosine_float32(init_value, peak_value, warmup_steps, decay_steps,
+                                            end_value, exponent)
     inner = S.cosine_decay(peak_value, decay_steps - warmup_steps, alpha=end_value / peak_value,
                            exponent=exponent)
     return renamed(lambda: S.linear_warmup(inner, warmup_steps, start_lr=init_value),
                    {"start_lr": "init_value"})
+
+
+def _optax_warmup_cosine_float32(init, peak, warmup, decay, end, exponent):
+    f = np.float32
+    alpha, e = f(end / peak), f(exponent)  # end / peak in Python floats, as optax does
+    init, peak, w, k = f(init), f(peak), f(warmup), f(decay - warmup)
+
+    def schedule(step):
+        t = np.asarray(step, dtype=np.float64)
+        if not np.all(np.isfinite(t)) or np.any(t < 0):
+            raise ValueError(f"step must be finite and >= 0, got {step!r}")
+        t = t.astype(f)
+        warm = (init - peak) * (f(1) - np.clip(t, f(0), w) / w) + peak
+        count = np.minimum(np.maximum(t - w, f(0)), k)
+        angle = (f(math.pi) * count / k).astype(np.float64)
+        half_cosine = f(0.5) * (f(1) + np.cos(angle).astype(f))
+        decayed = peak * ((f(1) - alpha) * half_cosine ** e + alpha)
+        rates = np.where(t < w, warm, decayed).astype(f)
+        return rates[()] if rates.ndim == 0 else rates
+
+    schedule.name = "optax_warmup_cosine"
+    schedule.params = {"init_value": init, "peak_value": peak, "warmup_steps": warmup,
+                       "decay_steps": decay, "end_value": end, "exponent": exponent,
+                       "dtype": np.float32}
+    return schedule
 
 
 def epoch_stepped(schedule, batches_per_epoch):

@@ -8,6 +8,7 @@ copied from the code's output.
 from __future__ import annotations
 
 import doctest
+import json
 import math
 from pathlib import Path
 
@@ -154,6 +155,54 @@ def test_optax_warmup_cosine_checks():
         C.optax_warmup_cosine(0.0, 0.1, warmup_steps=10, decay_steps=10)
     with pytest.raises(ValueError):
         C.optax_warmup_cosine(0.0, 0.0, warmup_steps=10, decay_steps=100)
+
+
+def test_keras_cosine_float32_gives_keras_float32_rates():
+    """Keras' default (a Python-float rate): float32, equal to the stored Keras values."""
+    steps, keras = stored("warmup_cosine", "keras", "float32")
+    ours = C.keras_cosine_decay(0.0, 100, alpha=0.1, warmup_target=0.1, warmup_steps=10,
+                                dtype=np.float32)(steps)
+    assert ours.dtype == np.float32
+    np.testing.assert_array_equal(ours, np.asarray(keras, dtype=np.float32))
+    steps, keras = stored("cosine", "keras", "float32")
+    ours = C.keras_cosine_decay(0.1, 100, alpha=0.01, dtype=np.float32)(steps)
+    np.testing.assert_array_equal(ours, np.asarray(keras, dtype=np.float32))
+
+
+OPTAX_FLOAT32 = json.loads((Path(__file__).parent / "reference" / "optax_float32.json")
+                           .read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("case_id", "args"), [
+    ("warmup_cosine", dict(init_value=0.0, peak_value=0.1, warmup_steps=10, decay_steps=110,
+                           end_value=0.01)),
+    ("warmup_cosine_from_start", dict(init_value=0.001, peak_value=0.5, warmup_steps=25,
+                                      decay_steps=100, end_value=0.0, exponent=2.0)),
+])
+def test_optax_warmup_cosine_float32_gives_optax_float32_rates(case_id, args):
+    (case,) = [c for c in OPTAX_FLOAT32["cases"] if c["id"] == case_id]
+    steps = np.asarray(case["steps"])
+    ours = C.optax_warmup_cosine(**args, dtype=np.float32)
+    got = ours(steps)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, np.asarray(case["values"], dtype=np.float32))
+    assert ours(int(steps[7])) == got[7]  # a single step gives the same number
+    # the float64 version agrees to float32 rounding, except where optax's warmup form
+    # (init - peak) * (1 - t / W) + peak cancels: at step 0 it gives 0.000999987, not 0.001
+    exact = C.optax_warmup_cosine(**args)(steps)
+    late = steps >= args["warmup_steps"]
+    np.testing.assert_allclose(exact[late], got[late], rtol=2e-6, atol=1e-9)
+    np.testing.assert_allclose(exact, got, rtol=2e-6, atol=2e-8)
+    if args["init_value"] > 0:
+        assert got[0] != np.float32(args["init_value"])
+
+
+def test_optax_warmup_cosine_float32_checks():
+    sched = C.optax_warmup_cosine(0.0, 0.1, 10, 100, dtype=np.float32)
+    with pytest.raises(ValueError, match="step must be finite and >= 0"):
+        sched(-1)
+    with pytest.raises(ValueError, match="dtype must be np.float32 or np.float64"):
+        C.optax_warmup_cosine(0.0, 0.1, 10, 100, dtype=np.float16)
 
 
 def test_keras_cosine_without_warmup_is_plain_cosine():
