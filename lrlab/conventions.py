@@ -24,7 +24,7 @@ make "the same" schedule give different rates at the same step:
 schedule from its ``.params`` (the mappings of the docstrings in
 :mod:`lrlab.schedules`), and :func:`gallery` builds the notebook's example of
 every schedule. :func:`load_reference` reads the rates the real libraries
-produced (``tests/reference/schedules.json``).
+produced (``lrlab/reference/schedules.json``, installed with the package).
 
 >>> keras = keras_piecewise_constant([50], [0.1, 0.01])
 >>> optax = optax_piecewise_constant(0.1, {50: 0.1})
@@ -776,12 +776,12 @@ def settle_step(schedule, stop):
 
 
 # ---------------------------------------------------------------------------
-# The libraries' own values (tests/reference/schedules.json)
+# The libraries' own values (lrlab/reference/schedules.json, package data)
 # ---------------------------------------------------------------------------
 
 
-#: The repository's stored library values (lrlab is installed from the repository, editable).
-REFERENCE_FILE = Path(__file__).resolve().parents[1] / "tests" / "reference" / "schedules.json"
+#: The libraries' stored values, shipped inside the package (any install, any folder).
+REFERENCE_FILE = Path(__file__).resolve().parent / "reference" / "schedules.json"
 
 
 def load_reference(path=None):
@@ -790,8 +790,8 @@ def load_reference(path=None):
     Parameters
     ----------
     path : str or Path, optional
-        By default the repository's ``tests/reference/schedules.json``, found
-        next to the ``lrlab`` package (so it works from any folder).
+        By default ``lrlab/reference/schedules.json``, package data installed
+        with lrlab (so it works from any folder and any kind of install).
 
     Returns
     -------
@@ -800,9 +800,8 @@ def load_reference(path=None):
     """
     path = Path(REFERENCE_FILE if path is None else path)
     if not path.is_file():
-        raise FileNotFoundError(f"no reference file at {path}: it is the lrlab repository's "
-                                "tests/reference/schedules.json (install lrlab from the "
-                                "repository: pip install -e .)")
+        raise FileNotFoundError(f"no reference file at {path}; lrlab's own is "
+                                f"{REFERENCE_FILE}")
     return json.loads(path.read_text(encoding="utf-8"))
 
 

@@ -1,6 +1,6 @@
 """Tests of lrlab.conventions: library conventions against the stored library values.
 
-Expected values come from ``tests/reference/schedules.json`` (made by Keras,
+Expected values come from ``lrlab/reference/schedules.json`` (made by Keras,
 PyTorch and optax themselves) or from closed forms worked out by hand; none is
 copied from the code's output.
 """
@@ -19,7 +19,7 @@ import lrlab
 import lrlab.conventions as C
 import lrlab.schedules as S
 
-REFERENCE = C.load_reference(Path(__file__).parent / "reference" / "schedules.json")
+REFERENCE = C.load_reference()  # lrlab/reference/schedules.json
 
 
 def stored(case_id, library, dtype="float64"):
@@ -92,9 +92,10 @@ def test_build_from_spec_reproduces_every_stored_case():
     assert checked > 80
 
 
-def test_load_reference_default_is_the_repository_file(tmp_path):
-    assert C.load_reference()["versions"] == REFERENCE["versions"]
-    with pytest.raises(FileNotFoundError, match="pip install -e"):
+def test_load_reference_default_is_the_package_file(tmp_path):
+    assert C.REFERENCE_FILE == Path(lrlab.__file__).parent / "reference" / "schedules.json"
+    assert C.load_reference()["versions"]["torch"].startswith("2.13")
+    with pytest.raises(FileNotFoundError, match="no reference file at .*missing.json"):
         C.load_reference(tmp_path / "missing.json")
 
 

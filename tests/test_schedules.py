@@ -1,6 +1,6 @@
 """Tests of lrlab.schedules: against the real libraries' values, and on their own.
 
-The library values live in ``tests/reference/schedules.json`` (made by
+The library values live in ``lrlab/reference/schedules.json`` (made by
 ``tests/reference/generate_schedules.py`` with TensorFlow/Keras, PyTorch and
 optax). These tests need only numpy and that file.
 """
@@ -10,15 +10,15 @@ from __future__ import annotations
 import doctest
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+import lrlab.conventions as C
 import lrlab.schedules as S
 from lrlab.conventions import build_from_spec as build  # a case's JSON spec -> lrlab schedule
 
-REFERENCE = json.loads((Path(__file__).parent / "reference" / "schedules.json").read_text())
+REFERENCE = json.loads(C.REFERENCE_FILE.read_text())
 CASES = REFERENCE["cases"]
 
 
