@@ -495,9 +495,10 @@ def equivalent_calls(schedule):
     Each entry is a string of code, or ``None`` when the library has no
     built-in equivalent for these settings. Where a library's nearest built-in
     follows a different convention (optax's one-cycle peaks one step later than
-    PyTorch's), the call ends with a comment ``# nearest, not equal: ...``. PyTorch calls are schedulers
-    attached to an optimizer ``opt`` whose ``lr`` is given in a comment; their
-    rate at step ``t`` is the one after ``t`` calls of ``scheduler.step()``.
+    PyTorch's), the call ends with a comment ``# nearest, not equal: ...``.
+    PyTorch calls are schedulers attached to an optimizer ``opt`` whose ``lr``
+    is given in a comment; their rate at step ``t`` is the one after ``t``
+    calls of ``scheduler.step()``.
 
     Parameters
     ----------
