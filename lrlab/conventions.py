@@ -438,10 +438,23 @@ def _calls_one_cycle(p):
     if p["anneal"] != "cos":
         extra["anneal_strategy"] = p["anneal"]
     extra_text = "".join(f", {k}={_fmt(v)}" for k, v in extra.items())
-    return {"keras": None,
-            "pytorch": (f"{_T}OneCycleLR(opt, max_lr={_fmt(p['max_lr'])}, "
-                        f"total_steps={p['total_steps']}{extra_text})"),
-            "optax": None}
+    # OneCycleLR's default cycle_momentum=True overwrites the optimizer's momentum
+    # (SGD's 0 becomes 0.95 -> 0.85 -> 0.95): False leaves the optimizer as it was
+    out = {"keras": None,
+           "pytorch": (f"{_T}OneCycleLR(opt, max_lr={_fmt(p['max_lr'])}, "
+                       f"total_steps={p['total_steps']}{extra_text}, cycle_momentum=False)"),
+           "optax": None}
+    if p["anneal"] == "cos" and not p["three_phase"]:
+        # optax's own one-cycle is the nearest call, not an equal one: it peaks at
+        # int(pct_start * T) and reaches its minimum at T, PyTorch one step earlier
+        optax_extra = {k: v for k, v in extra.items() if k != "anneal_strategy"}
+        peak_step = int(p["pct_start"] * p["total_steps"])
+        out["optax"] = (f"optax.cosine_onecycle_schedule({p['total_steps']}, "
+                        f"{_fmt(p['max_lr'])}"
+                        + "".join(f", {k}={_fmt(v)}" for k, v in optax_extra.items())
+                        + f")  # nearest, not equal: peak at step {peak_step} "
+                          f"(PyTorch: {p['pct_start'] * p['total_steps'] - 1:g})")
+    return out
 
 
 def _calls_join(p):
@@ -485,9 +498,12 @@ def equivalent_calls(schedule):
     """The Keras, PyTorch and optax calls that give ``schedule``'s rates, from its ``.params``.
 
     Each entry is a string of code, or ``None`` when the library has no
-    built-in equivalent for these settings. PyTorch calls are schedulers
-    attached to an optimizer ``opt`` whose ``lr`` is given in a comment; their
-    rate at step ``t`` is the one after ``t`` calls of ``scheduler.step()``.
+    built-in equivalent for these settings. Where a library's nearest built-in
+    follows a different convention (optax's one-cycle peaks one step later than
+    PyTorch's), the call ends with a comment ``# nearest, not equal: ...``.
+    PyTorch calls are schedulers attached to an optimizer ``opt`` whose ``lr``
+    is given in a comment; their rate at step ``t`` is the one after ``t``
+    calls of ``scheduler.step()``.
 
     Parameters
     ----------

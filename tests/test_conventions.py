@@ -326,3 +326,19 @@ def test_equivalents_table_and_markdown():
     assert all(line.count(" | ") == 3 for line in lines[2:])
     rows_list = C.equivalents_table([S.constant(0.1)])
     assert rows_list[0]["name"] == "constant" and math.isclose(0.1, 0.1)
+
+
+def test_one_cycle_calls_keep_sgd_momentum_and_flag_optax_peak():
+    calls = C.equivalent_calls(S.one_cycle(0.1, 100))
+    # OneCycleLR's default cycle_momentum=True overwrites the optimizer's momentum
+    # (checked with PyTorch 2.13: SGD's momentum 0 becomes 0.95, 0.85 at the peak)
+    assert calls["pytorch"].endswith("total_steps=100, cycle_momentum=False)")
+    assert calls["optax"] == ("optax.cosine_onecycle_schedule(100, 0.1)  "
+                              "# nearest, not equal: peak at step 30 (PyTorch: 29)")
+    # the stored library values put the peaks where the comment says
+    torch_steps, torch_rates = stored("one_cycle", "torch")
+    optax_steps, optax_rates = stored("optax_cosine_onecycle", "optax")
+    assert torch_steps[int(np.argmax(torch_rates))] == 29
+    assert optax_steps[int(np.argmax(optax_rates))] == 30
+    assert C.equivalent_calls(S.one_cycle(0.1, 100, three_phase=True))["optax"] is None
+    assert C.equivalent_calls(S.one_cycle(0.1, 100, anneal="linear"))["optax"] is None

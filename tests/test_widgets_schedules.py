@@ -145,3 +145,26 @@ def test_needs_a_1d_problem():
     from lrlab import Quadratic
     with pytest.raises(ValueError):
         GalleryExplorer(problem=Quadratic([1.0, 2.0]))
+
+
+def test_the_notebooks_suggested_settings_read_as_closed_forms_say(explorer):
+    # 04's "things to try", once driven by a cell of the notebook, checked here instead
+    explorer.controls["schedule"].value = "one_cycle"
+    explorer.controls["one_cycle.max_lr"].value = 1.4
+    # PyTorch's cosine 1cycle by hand: 1.4/25 -> 1.4 over steps 0..29, then -> 1.4/25/1e4 by 99
+    t = np.arange(100.0)
+    lo, top, end = 1.4 / 25, 1.4, 1.4 / 25 / 1e4
+    rise = top + (lo - top) / 2 * (np.cos(np.pi * t / 29) + 1)
+    fall = end + (top - end) / 2 * (np.cos(np.pi * (t - 29) / 70) + 1)
+    rates = np.where(t <= 29, rise, fall)
+    assert explorer.summary["steps_above_limit"] == int(np.sum(rates > 1)) == 36
+    assert "36 steps above the limit 1" in explorer.text
+    error = 6.0 * np.prod(1 - 2 * rates)                 # e_100 = e_0 prod (1 - 2a lr_t)
+    assert float(explorer.run.w[-1]) + 1 == pytest.approx(error, abs=1e-14)
+
+    explorer.controls["schedule"].value = "linear_warmup"
+    explorer.controls["linear_warmup.warmup_steps"].value = 60
+    # 60 warmup rates 0.1 t / 60, then cosine_decay(0.1, 80) over its steps 0..39
+    s = np.arange(40)
+    total = 0.1 * np.arange(60).sum() / 60 + np.sum(0.05 * (1 + np.cos(np.pi * s / 80)))
+    assert explorer.summary["total"] == pytest.approx(total, rel=1e-12)
