@@ -26,7 +26,7 @@ import numpy as np
 
 from ._checks import check_number as _check_number
 
-__all__ = ["Feedback", "Solution", "check_number", "check_choice", "solution"]
+__all__ = ["Feedback", "Solution", "check_number", "check_choice", "check_choices", "solution"]
 
 _UNANSWERED = "Not answered yet: replace None with your prediction and run the cell again."
 
@@ -47,7 +47,8 @@ class Feedback:
     def _repr_html_(self):
         color = {True: "#009E73", False: "#D55E00"}.get(self.correct, "#555555")
         mark = {True: "&#10004;", False: "&#10008;"}.get(self.correct, "&#8230;")
-        return f'<p style="color:{color};font-size:1.1em">{mark} {self.message}</p>'
+        message = self.message.replace("\n", "<br>")
+        return f'<p style="color:{color};font-size:1.1em">{mark} {message}</p>'
 
 
 def _fmt(x):
@@ -237,6 +238,40 @@ def check_choice(answer, expected, choices, hints=None, why=None):
     if hint:
         message += f" Hint: {hint}"
     return Feedback(False, message)
+
+
+def check_choices(answers, expected, choices, labels=None, hints=None, why=None):
+    """Check several choices at once (one exercise, one prediction variable: a list).
+
+    ``answers`` is the student's list, ``expected`` the reference list, both in
+    the order of ``labels`` (default ``"1"``, ``"2"``, ...). Each item is judged
+    by :func:`check_choice`; the verdict is right only if every item is.
+
+    >>> check_choices(["fast", "Slow"], ["fast", "slow"], ["fast", "slow"], labels="AB")
+    A: Right: "fast".
+    B: Right: "slow".
+    """
+    expected = list(expected)
+    labels = [str(x) for x in (labels or range(1, len(expected) + 1))]
+    if len(labels) != len(expected):
+        raise ValueError(f"labels must name the {len(expected)} answers, got {len(labels)}")
+    if answers is None:
+        return Feedback(None, _UNANSWERED)
+    if isinstance(answers, np.ndarray):
+        answers = answers.tolist()
+    if not isinstance(answers, (list, tuple)) or len(answers) != len(expected):
+        example = ", ".join(repr(c) for c in list(choices)[:len(expected)])
+        return Feedback(False, f"Give a list of {len(expected)} answers, one for each of "
+                               f"{', '.join(labels)} in that order, e.g. [{example}].")
+    verdicts = [check_choice(a, e, choices, hints=hints)
+                for a, e in zip(answers, expected, strict=True)]
+    verdict = [v.correct for v in verdicts]
+    right = False if False in verdict else (None if None in verdict else True)
+    lines = [f"{label}: {v.message}" for label, v in zip(labels, verdicts, strict=True)]
+    message = "\n".join(lines)
+    if right and why:
+        message += f"\nWhy: {why}"
+    return Feedback(right, message)
 
 
 SOLUTION_SUMMARY = "Solution (open it once you have checked your prediction)"
