@@ -154,3 +154,39 @@ def test_feedback_renders_as_html():
 def test_check_number_rejects_a_bad_reference(expected):
     with pytest.raises((TypeError, ValueError), match="expected must be a number"):
         check_number(3.8, expected)
+
+
+CURVES = ["too small", "good", "on the edge", "too large"]
+
+# (answers, verdict, message): the reference is ["on the edge", "too small", "too large", "good"]
+SEVERAL = [
+    (None, None, UNANSWERED),
+    (["on the edge", "too small", "too large", "good"], True,
+     'A: Right: "on the edge".\nB: Right: "too small".\nC: Right: "too large".\n'
+     'D: Right: "good".\nWhy: the slope says it.'),
+    ((" On the edge", "TOO SMALL", "too large", "good"), True, 'A: Right: "on the edge".'),
+    (["good", "too small", "too large", "on the edge"], False,
+     'A: Not quite: not "good".\nB: Right: "too small".\nC: Right: "too large".\n'
+     'D: Not quite: not "on the edge".'),
+    (["on the edge", None, "too large", "good"], None,
+     f'A: Right: "on the edge".\nB: {UNANSWERED}\nC: Right: "too large".\nD: Right: "good".'),
+    (["on the edge", "too small", "too large"], False,
+     "Give a list of 4 answers, one for each of A, B, C, D in that order, e.g. "
+     "['too small', 'good', 'on the edge', 'too large']."),
+    ("on the edge", False, "Give a list of 4 answers"),
+    (["on the edge", "slow", "too large", "good"], False,
+     "A: Right: \"on the edge\".\nB: Choose one of 'too small', 'good', 'on the edge', "
+     "'too large'; got 'slow'."),
+]
+
+
+@pytest.mark.parametrize("answers, verdict, message", SEVERAL)
+def test_check_choices(answers, verdict, message):
+    from lrlab.exercises import check_choices
+
+    feedback = check_choices(answers, ["on the edge", "too small", "too large", "good"], CURVES,
+                             labels="ABCD", why="the slope says it.")
+    assert feedback.correct is verdict
+    assert feedback.message.startswith(message), feedback.message
+    if verdict is not True:
+        assert "Why:" not in feedback.message
