@@ -126,7 +126,8 @@ present: $(VOILA_STAMP)
 	echo "==> presenting $(NB) with Voila (prose, figures and controls; no code). Open:"; \
 	echo ""; echo "    http://$(HOST):$(VOILA_PORT)/?token=$$token"; echo ""; \
 	exec "$(BIN)/voila" "$(NB)" --Voila.ip=$(HOST) --port=$(VOILA_PORT) --Voila.port_retries=0 \
-	  --token="$$token" --theme=light --strip_sources=True
+	  --token="$$token" --theme=light --strip_sources=True \
+	  --Voila.config_file_paths="$(CURDIR)/present"
 
 notebooks: $(COURSE_STAMP)
 	@echo "==> re-executing every notebook on a fresh kernel, storing it normalized"

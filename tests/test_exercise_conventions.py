@@ -9,6 +9,7 @@ student sees after Run All: no answer printed outside a fold.
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import Path
 
@@ -156,3 +157,38 @@ def test_old_solution_patterns_are_gone(path):
         if c.cell_type == "code" and "solution" not in tags(c):
             assert not re.search(r"\bsolution\(", c.source), \
                 f"cell {i}: solution(...) in a cell not tagged solution"
+
+
+def _names(source, kind):
+    """Names a cell stores (assigns, imports, defines) or loads, from its code."""
+    code = "\n".join(line for line in source.splitlines()
+                     if not line.lstrip().startswith(("%", "!")))
+    found = set()
+    for node in ast.walk(ast.parse(code)):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, kind):
+            found.add(node.id)
+        elif kind is ast.Store and isinstance(node, (ast.Import, ast.ImportFrom)):
+            found |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif kind is ast.Store and isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            found.add(node.name)
+    return found
+
+
+@pytest.mark.parametrize("dropped", [{"solution", "scaffolding"},
+                                     {"solution", "checker", "scaffolding"}],
+                         ids=["student-edition", "presenter"])
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=nb_id)
+def test_no_cell_needs_a_dropped_cell(path, dropped):
+    """The student edition drops solutions, `make present` also checkers: what stays must run."""
+    nb = load(path)
+    defined, only_dropped = set(), set()
+    for i, c in enumerate(nb.cells):
+        if c.cell_type != "code":
+            continue
+        if tags(c) & dropped:
+            only_dropped |= _names(c.source, ast.Store) - defined
+            continue
+        stored = _names(c.source, ast.Store)
+        needed = (_names(c.source, ast.Load) - stored) & only_dropped - defined
+        assert not needed, f"cell {i} uses {sorted(needed)}, defined only in a dropped cell"
+        defined |= stored
