@@ -46,6 +46,11 @@ MATHJAX_DONE = """() => new Promise(done => {
 })"""
 
 
+# On paper a long code line cannot scroll: wrap it.
+PRINT_CSS = "pre, .jp-RenderedText pre, .highlight pre { white-space: pre-wrap !important; " \
+            "overflow-wrap: anywhere; }"
+
+
 def tags(cell) -> set[str]:
     return set(cell.metadata.get("tags", []))
 
@@ -136,6 +141,7 @@ def print_pdfs(htmls: list[Path]) -> None:
                 # MathJax (from its CDN, when online) typesets after the load event.
                 page.evaluate(MATHJAX_DONE)
                 page.emulate_media(media="print")
+                page.add_style_tag(content=PRINT_CSS)
                 page.pdf(path=str(html.with_suffix(".pdf")), format="A4", print_background=True,
                          margin={"top": "12mm", "bottom": "12mm", "left": "10mm",
                                  "right": "10mm"})
