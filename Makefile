@@ -4,6 +4,7 @@
 #   make test       install the test tools into .venv and run every test (what CI runs)
 #   make present NB=notebooks/00-start-here.ipynb   projector view (Voila: no code)
 #   make notebooks  re-run every notebook on a fresh kernel and store it normalized
+#   make editions   build/student (no solutions, PDF handouts) and build/teacher (answer keys)
 #
 # Needs Python 3.10+ (PYTHON=... to pick one) and, the first time, the package index.
 
@@ -40,10 +41,10 @@ PY_INDEX_PROBE := import os, subprocess, sys, urllib.request; \
 PY_PORT_FREE := import socket, sys; s = socket.socket(); \
   s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((sys.argv[1], int(sys.argv[2])))
 
-.PHONY: help lab test present notebooks chromium clean distclean
+.PHONY: help lab test present notebooks editions chromium clean distclean
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- the virtualenv -------------------------------------------------------------------------
 
@@ -125,11 +126,19 @@ present: $(VOILA_STAMP)
 	echo "==> presenting $(NB) with Voila (prose, figures and controls; no code). Open:"; \
 	echo ""; echo "    http://$(HOST):$(VOILA_PORT)/?token=$$token"; echo ""; \
 	exec "$(BIN)/voila" "$(NB)" --Voila.ip=$(HOST) --port=$(VOILA_PORT) --Voila.port_retries=0 \
-	  --token="$$token" --theme=light --strip_sources=True
+	  --token="$$token" --theme=light --strip_sources=True \
+	  --Voila.config_file_paths="$(CURDIR)/present"
 
 notebooks: $(COURSE_STAMP)
 	@echo "==> re-executing every notebook on a fresh kernel, storing it normalized"
 	"$(BIN)/python" tools/normalize_notebooks.py --execute
+
+# Student edition: notebooks without solution/scaffolding cells, executed, with HTML and a
+# PDF handout each (printed by the system's Chromium); teacher edition: solutions open and
+# an answer key per notebook. Into build/ (not committed).
+editions: $(TEST_STAMP) chromium
+	@echo "==> building the student and teacher editions into build/"
+	"$(BIN)/python" tools/editions.py
 
 # --- the tests --------------------------------------------------------------------------------
 

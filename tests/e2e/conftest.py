@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from e2e_support import (
     CHROMIUM_FLAGS,
+    REPO,
     Server,
     find_chromium,
     free_port,
@@ -75,6 +76,7 @@ def voila_factory(tmp_path_factory):
             sys.executable, "-m", "voila", str(path),
             "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}", f"--token={token}",
             "--Voila.port_retries=0",
+            f"--Voila.config_file_paths={REPO / 'present'}",  # as make present: no solutions
         ]  # fmt: skip
         server = start_server(cmd, tmp, path.parent, port, token, "voila")
         servers.append(server)
