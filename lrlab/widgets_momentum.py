@@ -16,6 +16,7 @@ come from :mod:`lrlab.descent`, numbers from :mod:`lrlab.theory`.
 
 from __future__ import annotations
 
+import functools
 import math
 
 import ipywidgets as W
@@ -155,11 +156,16 @@ class RaceExplorer(Explorer):
     labels = ("plain", "momentum", "Adam")
 
     def __init__(self, lr_sgd=0.18, lr_momentum=0.15, lr_adam=0.3, momentum=0.5, problem=None,
-                 w0=(-5.0, 2.0), steps=100, eps=1e-3, xlim=(-6.0, 6.0), ylim=(-3.0, 3.0),
+                 w0=(-5.0, 2.0), steps=60, eps=1e-3, xlim=(-6.0, 6.0), ylim=(-3.0, 3.0),
                  title=None, figsize=(8.3, 3.8)):
         self.problem = Quadratic([0.5, 5.0]) if problem is None else problem
         self.momentum, self.steps, self.eps = float(momentum), int(steps), float(eps)
         self.w0 = np.asarray(w0, dtype=np.float64)
+        p, w, n, beta = self.problem, self.w0, self.steps, self.momentum
+        self._plain = functools.lru_cache(maxsize=8)(lambda lr: gradient_descent(p, w, lr, n))
+        self._heavy = functools.lru_cache(maxsize=8)(
+            lambda lr: gradient_descent(p, w, lr, n, momentum=beta))
+        self._adam = functools.lru_cache(maxsize=8)(lambda lr: adam(p, w, lr, n))
         controls = {
             "lr_sgd": log_slider("plain: lr", lr_sgd, 0.005, 0.5),
             "lr_momentum": log_slider(f"momentum {momentum:g}: lr", lr_momentum, 0.002, 0.5),
@@ -177,11 +183,13 @@ class RaceExplorer(Explorer):
         fig.set_layout_engine("none")
 
     def settings(self, values):
-        """The three runs for a set of control values: plain, momentum, Adam."""
-        p, w0, n = self.problem, self.w0, self.steps
-        return (gradient_descent(p, w0, values["lr_sgd"], n),
-                gradient_descent(p, w0, values["lr_momentum"], n, momentum=self.momentum),
-                adam(p, w0, values["lr_adam"], n))
+        """The three runs for a set of control values: plain, momentum, Adam.
+
+        A slider move changes one rate, so each optimizer keeps its last few
+        runs (``functools.lru_cache`` per explorer) and only one is rerun.
+        """
+        return (self._plain(values["lr_sgd"]), self._heavy(values["lr_momentum"]),
+                self._adam(values["lr_adam"]))
 
     def redraw(self, values):
         runs = self.settings(values)
