@@ -153,7 +153,7 @@ class RaceExplorer(Explorer):
     w0, steps, eps, xlim, ylim : as for :class:`HeavyBallExplorer`
     """
 
-    labels = ("plain", "momentum", "Adam")
+    labels = ("plain", "momentum", "Adam")   # the readout adds the momentum's beta
 
     def __init__(self, lr_sgd=0.18, lr_momentum=0.15, lr_adam=0.3, momentum=0.5, problem=None,
                  w0=(-5.0, 2.0), steps=60, eps=1e-3, xlim=(-6.0, 6.0), ylim=(-3.0, 3.0),
@@ -168,7 +168,7 @@ class RaceExplorer(Explorer):
         self._adam = functools.lru_cache(maxsize=8)(lambda lr: adam(p, w, lr, n))
         controls = {
             "lr_sgd": log_slider("plain: lr", lr_sgd, 0.005, 0.5),
-            "lr_momentum": log_slider(f"momentum {momentum:g}: lr", lr_momentum, 0.002, 0.5),
+            "lr_momentum": log_slider("momentum: lr", lr_momentum, 0.002, 0.5),
             "lr_adam": log_slider("Adam: lr", lr_adam, 0.005, 2.0),
         }
         with _style():
@@ -210,7 +210,8 @@ class RaceExplorer(Explorer):
     def text(self):
         s = self.summary
         parts = []
-        for name, lr, gone, n, d in zip(self.labels, s["rates"], s["diverged"], s["within"],
+        names = ("plain", f"momentum {self.momentum:g}", "Adam")
+        for name, lr, gone, n, d in zip(names, s["rates"], s["diverged"], s["within"],
                                         s["final"], strict=True):
             if gone is not None:
                 parts.append(f"{name} (lr {_num(lr)}): diverged at step {gone}")

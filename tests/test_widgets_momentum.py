@@ -90,7 +90,7 @@ def test_race_readout():
     adam_run = adam(BOWL, [-5.0, 2.0], e.controls["lr_adam"].value, e.steps)
     np.testing.assert_array_equal(runs[2].w, adam_run.w)
     parts = e.text.split("; ")
-    assert [p.split(" (")[0] for p in parts] == ["plain", "momentum", "Adam"]
+    assert [p.split(" (")[0] for p in parts] == ["plain", "momentum 0.5", "Adam"]
     e.controls["lr_sgd"].value = 0.3          # beyond plain descent's limit 0.2
     assert "plain (lr 0.3" in e.text and "diverged at step" in e.text
     assert math.isinf(e.summary["within"][0])
