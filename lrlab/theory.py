@@ -1020,8 +1020,15 @@ def steps_to_stay_within(errors, eps):
     >>> steps_to_stay_within([1.0, 0.5, -0.1, 0.05, 0.01], 0.06)
     3
     """
-    e = np.asarray(errors, dtype=np.float64)
-    norms = np.sqrt((e.reshape(e.shape[0], -1) ** 2).sum(axis=1))
+    try:
+        e = np.asarray(errors, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"errors must be an array of numbers, got {errors!r}") from None
+    if e.ndim < 1 or e.shape[0] < 1 or e.size == 0:
+        raise ValueError(f"errors must hold one error per step (shape (steps + 1, ...)), "
+                         f"got shape {e.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        norms = np.sqrt((e.reshape(e.shape[0], -1) ** 2).sum(axis=1))
     eps = check_number("eps", eps, lo=0, lo_open=True)
     above = np.nonzero(~(norms <= eps * norms[0]))[0]
     if above.size == 0:
@@ -1044,6 +1051,8 @@ def adam_first_step(problem, w0, lr, eps=1e-8):
     >>> round(adam_first_step(seed, 5.0, 0.1), 9), round(adam_first_step(seed, 500.0, 0.1), 9)
     (4.9, 499.9)
     """
+    if not hasattr(problem, "grad"):
+        raise TypeError(f"problem must be an lrlab Problem, got {type(problem).__name__}")
     w0 = check_array("w0", w0)
     g = problem.grad(w0)
     lr = check_number("lr", lr, lo=0, lo_open=True)

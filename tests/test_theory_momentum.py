@@ -138,3 +138,19 @@ def test_adam_first_step(w0):
         assert th.adam_first_step(SEED, w0, 0.1, eps) == pytest.approx(run.w[1], rel=1e-15)
     g = 2 * (w0 + 1)
     assert th.adam_first_step(SEED, w0, 0.1) == pytest.approx(w0 - 0.1 * g / (abs(g) + 1e-8))
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: th.momentum_critical_lr(SEED, 1.0), ValueError, "momentum must be"),
+    (lambda: th.momentum_regime(SEED, 0.1, [0.5, -0.1]), ValueError, "momentum must hold"),
+    (lambda: th.momentum_matrix(SEED, 0.0, 0.5), ValueError, "lr must be"),
+    (lambda: th.effective_lr(0.1, 1.0), ValueError, "momentum must be"),
+    (lambda: th.momentum_path(SEED, 5.0, 0.1, 0.5, 0), ValueError, "steps must be"),
+    (lambda: th.steps_to_stay_within([], 1e-3), ValueError, "errors must hold"),
+    (lambda: th.steps_to_stay_within([1.0, 0.5], 0.0), ValueError, "eps must be"),
+    (lambda: th.adam_first_step("seed", 5.0, 0.1), TypeError, "problem must be"),
+    (lambda: th.adam_first_step(SEED, 5.0, 0.1, eps=-1.0), ValueError, "eps must be"),
+])
+def test_bad_arguments_are_named(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
