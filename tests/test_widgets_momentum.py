@@ -94,3 +94,27 @@ def test_race_readout():
     e.controls["lr_sgd"].value = 0.3          # beyond plain descent's limit 0.2
     assert "plain (lr 0.3" in e.text and "diverged at step" in e.text
     assert math.isinf(e.summary["within"][0])
+
+
+def test_race_settings_the_notebook_suggests():
+    # 07's prose: plain descent past its limit 0.2 leaves the map; Adam at 2 is the question
+    e = RaceExplorer(lr_sgd=0.18, lr_momentum=0.15, lr_adam=0.3, momentum=0.5, steps=60)
+    e.controls["lr_sgd"].value = 0.21
+    e.controls["lr_adam"].value = 2.0
+    plain, _, adam_run = e.runs
+    assert e.paths.contour.exit_text.get_text().startswith("left the plot at step")
+    assert np.linalg.norm(plain.w[-1]) > np.linalg.norm(plain.w[0])
+    inside = (np.abs(adam_run.w[:, 0]) <= 6) & (np.abs(adam_run.w[:, 1]) <= 3)
+    assert inside.all()     # Adam's steps are about lr long: it stays on the map
+
+
+@pytest.mark.parametrize("lr, beta, regime", [
+    (0.9, 0.0, "flipping"), (0.9, 0.3, "underdamped"), (0.9, 0.9, "underdamped"),
+    (1.5, 0.0, "divergent"), (1.5, 0.6, "underdamped"),
+])
+def test_heavy_ball_regimes_the_notebook_suggests(lr, beta, regime):
+    e = HeavyBallExplorer(lr=0.9, momentum=0.0, steps=80)
+    e.controls["lr"].value, e.controls["momentum"].value = lr, beta
+    assert e.summary["regime"] == regime == th.momentum_regime(SEED, e.controls["lr"].value, beta)
+    run = gradient_descent(SEED, 5.0, e.controls["lr"].value, 80, momentum=beta)
+    assert e.summary["status"] == run.status
