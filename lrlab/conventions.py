@@ -852,3 +852,73 @@ def build_from_spec(spec):
     if "dtype" in kwargs:
         kwargs["dtype"] = np.dtype(kwargs["dtype"])
     return getattr(S, spec["factory"])(**kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Momentum: where the rate sits (notebook 07, momentum and Adam)
+# ---------------------------------------------------------------------------
+
+#: The momentum row of the conventions table: the same ``SGD(momentum=beta)`` in each library.
+MOMENTUM_ROW = {
+    "lrlab": "gradient_descent(problem, w0, lr, steps, momentum=beta)",
+    "keras": "keras.optimizers.SGD(lr, momentum=beta): v = beta v - lr_t g; w += v",
+    "pytorch": "torch.optim.SGD(params, lr, momentum=beta): buf = beta buf + g; w -= lr_t buf",
+    "optax": "optax.sgd(lr, momentum=beta): buf = beta buf + g; w -= lr_t buf",
+}
+
+
+def keras_momentum_path(problem, w0, lr, steps, momentum):
+    """The path of Keras' ``SGD(momentum=beta)``: the rate goes *into* the memory.
+
+    ``v = beta * v - lr[t] * g; w = w + v``, with ``v`` starting at 0. Each past
+    gradient keeps the rate of its own step. PyTorch and optax
+    (:func:`lrlab.gradient_descent` with ``momentum``) keep the gradients in the
+    memory and multiply the whole memory by the *current* rate. With a constant
+    rate the two are the same (``v = -lr * buf``); under a decaying schedule the
+    Keras steps are larger, since old gradients keep their old, larger rates.
+
+    Returns an array of shape ``(steps + 1, *problem.shape)`` (float64).
+
+    >>> from lrlab import seed_problem
+    >>> keras_momentum_path(seed_problem(), 5.0, 0.1, 2, 0.9).round(12).tolist()
+    [5.0, 3.8, 1.76]
+    """
+    from .descent import _rates
+    from .problems import Problem
+
+    if not isinstance(problem, Problem):
+        raise TypeError(f"problem must be an lrlab Problem, got {type(problem).__name__}")
+    steps = check_int("steps", steps, lo=1)
+    beta = check_number("momentum", momentum, lo=0, hi=1, hi_open=True)
+    w0 = np.asarray(w0, dtype=np.float64)
+    if w0.shape != problem.shape:
+        raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
+    rates = _rates(lr, steps, np.dtype(np.float64))
+    path = [w0]
+    w, v = w0, np.zeros_like(w0)
+    for t in range(steps):
+        v = beta * v - rates[t] * problem.grad(w)
+        w = w + v
+        path.append(w)
+    return np.array(path)
+
+
+def momentum_convention_gap(problem, w0, schedule, steps, momentum):
+    """How far Keras' momentum path is from PyTorch's and optax's under a schedule.
+
+    Returns a dict: ``keras`` and ``pytorch`` (the two paths, shape
+    ``(steps + 1, *problem.shape)``), ``gap`` (their largest distance over all
+    steps) and ``gap_step`` (where it is largest).
+
+    >>> from lrlab import seed_problem
+    >>> g = momentum_convention_gap(seed_problem(), 5.0, 0.1, 50, 0.9)   # a constant rate
+    >>> bool(g["gap"] < 1e-12)
+    True
+    """
+    from .descent import gradient_descent
+
+    keras = keras_momentum_path(problem, w0, schedule, steps, momentum)
+    torch = gradient_descent(problem, w0, schedule, steps, momentum=momentum).w
+    diff = np.abs(keras - torch).reshape(steps + 1, -1).max(axis=1)
+    at = int(np.argmax(diff))
+    return {"keras": keras, "pytorch": torch, "gap": float(diff[at]), "gap_step": at}

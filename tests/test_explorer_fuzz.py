@@ -101,6 +101,14 @@ def independent_status(explorer, values):
                                 v["steps"]).status
     if type(explorer).__name__ == "TrainingExplorer":
         return seed_runs(explorer, values)[0]
+    if type(explorer).__name__ == "HeavyBallExplorer":
+        # notebook 07 (momentum and Adam): the heavy ball from the explorer's start
+        return gradient_descent(explorer.problem, explorer.w0, values["lr"], explorer.steps,
+                                momentum=values["momentum"]).status
+    if type(explorer).__name__ == "RaceExplorer":
+        # its readout's status is plain descent's (the first of its three runs)
+        return gradient_descent(explorer.problem, explorer.w0, values["lr_sgd"],
+                                explorer.steps).status
     return None
 
 
