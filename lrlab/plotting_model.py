@@ -1,4 +1,4 @@
-"""Figures for notebook 07: a real data set, the range test and schedules on held-out data.
+"""Figures for notebook 08: a real data set, the range test and schedules on held-out data.
 
 Built like :mod:`lrlab.plotting` (an explicit ``Figure``, no pyplot) with its
 colours, markers and sizes. Two panels own one ``Axes`` each, draw what never

@@ -1,6 +1,6 @@
-"""Training the line of notebook 07: its three schedules, and what many seeds did.
+"""Training the line of notebook 08: its three schedules, and what many seeds did.
 
-Notebook 07 trains a straight line on Engel's data (:mod:`lrlab.data`) by
+Notebook 08 trains a straight line on Engel's data (:mod:`lrlab.data`) by
 mini-batch SGD for a number of epochs, with one of three schedules counted in
 updates (:data:`SCHEDULE_KINDS`, built by :func:`epoch_schedule`), for many
 shuffling seeds at once (:func:`train_seeds`, which calls
@@ -42,7 +42,7 @@ __all__ = [
     "describe_seeds",
 ]
 
-#: The schedules notebook 07 compares, in the order it shows them.
+#: The schedules notebook 08 compares, in the order it shows them.
 SCHEDULE_KINDS = ("constant", "exponential", "cosine + warmup")
 
 
@@ -64,7 +64,7 @@ def warmup_steps(batches_per_epoch, epochs, warmup_epochs=2):
 
 
 def epoch_schedule(kind, peak, batches_per_epoch, epochs, decay_rate=0.8, warmup_epochs=2):
-    """One of notebook 07's schedules, counted in updates, for a run of ``epochs`` epochs.
+    """One of notebook 08's schedules, counted in updates, for a run of ``epochs`` epochs.
 
     =================  ===========================================================
     ``kind``           the schedule (``E`` = ``batches_per_epoch``, ``T`` = ``E * epochs``)

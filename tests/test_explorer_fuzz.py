@@ -10,7 +10,7 @@ all its controls. After each one:
 - every axis limit is finite and no line holds an infinite coordinate;
 - the readout agrees with lrlab: the status it shows is the status of an
   independent :func:`lrlab.gradient_descent` run where the explorer exposes
-  its settings, and a diverged run's readout names the step (for 07's
+  its settings, and a diverged run's readout names the step (for 08's
   explorer of many seeds: how many diverged, and the first update at which
   one did, from an independent :func:`lrlab.data.held_out_runs`).
 """
@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-# every notebook whose code makes an explorer (07's TrainingExplorer included)
+# every notebook whose code makes an explorer (08's TrainingExplorer included)
 NOTEBOOKS = [p for p in sorted((REPO / "notebooks").glob("*.ipynb"))
              if "Explorer(" in p.read_text(encoding="utf-8")]
 COMBINATIONS = 150       # random combinations per explorer
@@ -113,7 +113,7 @@ def independent_status(explorer, values):
 
 
 def seed_runs(explorer, values):
-    """For an explorer of many seeds (07's TrainingExplorer): ``(status, diverged, first)``
+    """For an explorer of many seeds (08's TrainingExplorer): ``(status, diverged, first)``
     from :func:`lrlab.data.held_out_runs` run here, with the schedule of
     :mod:`lrlab.schedules` its settings name."""
     from lrlab import constant, cosine_decay, exponential_decay, linear_warmup

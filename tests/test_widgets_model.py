@@ -1,4 +1,4 @@
-"""The training explorer of notebook 07: its readout is what lrlab computes, at every setting.
+"""The training explorer of notebook 08: its readout is what lrlab computes, at every setting.
 
 Expected values come from separate calls of lrlab's pieces (``held_out_runs``,
 the schedule factories of ``lrlab.schedules``, numpy's percentiles) or from
@@ -184,7 +184,7 @@ def test_schedule_switch_changes_the_rates_as_lrlab_schedules_say(explorer):
 
 
 def test_shared_schedules_are_the_notebook_s_definitions():
-    """epoch_schedule is what notebook 07 wrote out: 11 updates per epoch, 20 epochs."""
+    """epoch_schedule is what notebook 08 wrote out: 11 updates per epoch, 20 epochs."""
     t = np.arange(220)
     notebook = {
         "constant": constant(0.056),
