@@ -89,7 +89,8 @@ class Explorer2D(Explorer):
         try:
             for name, value in new.items():
                 if name in self.controls:
-                    self.controls[name].value = value
+                    # a slider's nearest position: what it shows is what is drawn
+                    self.controls[name].value = self.controls[name].nearest(value)
                 else:
                     self.defaults[name] = value
         finally:

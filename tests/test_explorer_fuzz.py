@@ -53,13 +53,11 @@ def random_value(control, rng):
     kind = type(control).__name__
     if kind == "Checkbox":
         return rng.random() < 0.5
-    if hasattr(control, "options"):
+    if hasattr(control, "options"):      # a dropdown, or a slider over a list of numbers
         options = [o[1] if isinstance(o, tuple) else o for o in control.options]
         return rng.choice(options)
     n = round((control.max - control.min) / control.step)
     value = control.min + rng.randint(0, n) * control.step
-    if kind == "FloatLogSlider":
-        return control.base ** value
     return type(control.value)(value)
 
 
@@ -67,10 +65,10 @@ def ends(control):
     kind = type(control).__name__
     if kind == "Checkbox":
         return [False, True]
+    if kind == "LadderSlider":            # a slider over a list of numbers: its two ends
+        return [control.min, control.max]
     if hasattr(control, "options"):
         return [o[1] if isinstance(o, tuple) else o for o in control.options]
-    if kind == "FloatLogSlider":
-        return [control.base ** control.min, control.base ** control.max]
     return [control.min, control.max]
 
 
