@@ -379,6 +379,7 @@ class Explorer:
         self.box = W.VBox([*head, *rows, self.canvas, self.readout])
         self.box.add_class("lrlab-explorer")
         self.summary = None
+        self.shown_values = None     # the controls' values when first displayed
         self.renders = {"full": 0, "panels": 0, "kept": 0, "blit": 0}
         self._pending = False        # a deferred render is scheduled
         self._background = None      # the figure without its moving artists
@@ -742,4 +743,6 @@ class Explorer:
                         a.draw(renderer)
 
     def _repr_mimebundle_(self, **kwargs):
+        if self.shown_values is None:
+            self.shown_values = self.values      # the state it opened on, for the tests
         return self.box._repr_mimebundle_(**kwargs)
