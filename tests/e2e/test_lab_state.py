@@ -12,6 +12,7 @@ widget's view only then).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import time
 import uuid
@@ -104,8 +105,12 @@ def kernel_execute(server, kernel_id: str, code: str, timeout: float = 60) -> st
             return "".join(out)
         finally:
             ws.close()
+            while await asyncio.wait_for(ws.read_message(), 10) is not None:
+                pass                        # until the server has closed it too
 
-    return asyncio.run(run())
+    # Playwright's own event loop runs in this thread: talk to the kernel from another one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(run())).result()
 
 
 def code_cells_to_run(path) -> int:
