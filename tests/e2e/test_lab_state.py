@@ -127,10 +127,11 @@ def kernels_idle(lab) -> bool:
     return bool(kernels) and all(k["execution_state"] == "idle" for k in kernels)
 
 
-def open_and_run_all(lab, page, notebook) -> None:
-    """Open the served copy of ``notebook``, Run All, wait for every cell; fail on an error."""
-    page.goto(f"{lab.base_url}/lab/tree/{served_path(notebook)}?reset&token={lab.token}")
-    page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
+def open_and_run_all(lab, page, notebook, navigate=True) -> None:
+    """Open the served copy of ``notebook`` (unless open), Run All, wait; fail on an error."""
+    if navigate:
+        page.goto(f"{lab.base_url}/lab/tree/{served_path(notebook)}?reset&token={lab.token}")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-Cell", timeout=60_000)
     assert poll(lambda: kernels_idle(lab), timeout=60), "the kernel never became idle"
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
