@@ -357,3 +357,14 @@ def test_the_ink_box_is_found_near_a_hint_and_everywhere_when_the_hint_falls_sho
     assert _ink_box(alpha, Bbox([[32, 82], [58, 88]]), pad=40) == (10, 52, 0, 200)
     assert _ink_box(np.zeros((5, 5), dtype=np.uint8)) is None
     assert _ink_box(alpha, Bbox([[np.nan, 0], [1, 1]])) == (10, 52, 0, 200)
+
+
+def test_without_ipympl_an_explorer_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipympl", None)              # import ipympl fails
+    monkeypatch.setitem(sys.modules, "ipympl.backend_nbagg", None)
+    monkeypatch.setattr(canvas_module, "_CANVAS_CLASS", None)
+    with pytest.raises(ModuleNotFoundError) as info:
+        DescentExplorer()
+    message = str(info.value)
+    assert "pip install ipympl" in message and "restart the kernel" in message
+    assert "static figures" in message
