@@ -20,6 +20,7 @@ import decimal
 import html
 import logging
 import math
+import re
 
 import ipywidgets as W
 import numpy as np
@@ -276,6 +277,50 @@ def _extent(artist, renderer):
         return None
 
 
+_FRACTIONS = {1e-3: "a thousandth", 1e-6: "a millionth", 1e-9: "a billionth"}
+# a number in e-notation: 9.8e-31, -5.7e-05, 4.9e+07 (not part of a word or a longer number)
+_E_NUMBER = re.compile(r"(?<![\w.])(-?)(\d+(?:\.\d+)?)e([+-]\d+)(?![\w.])")
+#: Below this a number in a readout is 0 to a reader.
+PEOPLE_ZERO = 1e-12
+
+
+def for_people(text):
+    """An explorer's readout as a student reads it at a glance (the page shows this).
+
+    ``explorer.text`` (what cells print, exact for the lesson's checks) is
+    kept; the page's readout rounds it for people: a number below
+    :data:`PEOPLE_ZERO` in size is written 0, and the readout then says so
+    once; ``"error x1e-06"`` (the error down to that fraction of the
+    start's) reads "error down to a millionth"; ``" | "`` ends a sentence.
+
+    Examples
+    --------
+    >>> for_people("w = (-0.0243, 9.8e-31); error x1e-06 in 224 steps")
+    'w = (-0.0243, 0); error down to a millionth in 224 steps (0 means below 1e-12)'
+    >>> for_people("loss 4.9e+07 | each step multiplies the error by -1.4")
+    'loss 4.9e+07. Each step multiplies the error by -1.4'
+    """
+    zeroed = []
+
+    def number(match):
+        value = float(match.group(0))
+        if value != 0 and abs(value) < PEOPLE_ZERO:
+            zeroed.append(value)
+            return "0"
+        return match.group(0)
+
+    def fraction(match):
+        name = _FRACTIONS.get(float(match.group(2)))
+        return f"error down to {name}" if name else match.group(0)
+
+    out = re.sub(r"error ([x×])(\S+)", fraction, text)
+    out = _E_NUMBER.sub(number, out)
+    out = re.sub(r" \| (\w)", lambda m: ". " + m.group(1).upper(), out)
+    if zeroed:
+        out += f" (0 means below {PEOPLE_ZERO:g})"
+    return out
+
+
 class _Layer:
     """A run of static artists drawn above moving ones, kept as a transparent image.
 
@@ -415,8 +460,10 @@ class Explorer:
             self.summary = self.redraw(self.values)
             status = self.summary["status"]
             color = _STATUS_COLORS.get(status, "inherit")
+            # text-wrap: pretty keeps a last line from holding a lone "4)"
             self.readout.value = (
-                f'<span style="font-size:1.15em;color:{color}">{html.escape(self.text)}</span>'
+                f'<span style="font-size:1.15em;color:{color};text-wrap:pretty">'
+                f'{html.escape(for_people(self.text))}</span>'
             )
             self.request_render()
 

@@ -368,3 +368,11 @@ def test_without_ipympl_an_explorer_says_what_to_install(monkeypatch):
     message = str(info.value)
     assert "pip install ipympl" in message and "restart the kernel" in message
     assert "static figures" in message
+
+
+def test_the_page_readout_is_written_for_people():
+    explorer = DescentExplorer()            # lr 0.2 on (w + 1)^2: 0.6^t <= 1e-6 from t = 28
+    assert "error x1e-06 in 28 steps" in explorer.text      # what cells print: exact
+    shown = explorer.readout.value
+    assert "error down to a millionth in 28 steps" in shown and "x1e-06" not in shown
+    assert "text-wrap:pretty" in shown     # no lone last word on a line of its own
