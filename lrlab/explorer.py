@@ -114,7 +114,7 @@ class LadderSlider(W.SelectionSlider):
         The positions, increasing. A starting ``value`` between two of them is
         added as a position of its own (so it is shown exactly).
     value : float
-        The starting value, between the first and the last position.
+        The starting value (a position, or added as one).
     fmt : str
         Format of the readout (a ``format`` spec); more digits where two
         positions would read the same.
@@ -124,7 +124,7 @@ class LadderSlider(W.SelectionSlider):
         values = sorted(float(v) for v in values)
         if not values:
             raise ValueError(f"{description}: the slider needs at least one position")
-        value = check_number(description, value, lo=values[0], hi=values[-1])
+        value = check_number(description, value)   # the factories check its range
         if value not in values:
             values = sorted([*values, value])
         labels = [format(v, fmt) for v in values]
@@ -134,6 +134,8 @@ class LadderSlider(W.SelectionSlider):
         super().__init__(options=self._ladder, value=value,
                          description=description, continuous_update=True,
                          style={"description_width": "9em"}, layout=W.Layout(width="32em"))
+        # (at the first position ipywidgets leaves the label unset: the index did not change)
+        self.label = self._options_labels[self.index]
 
     @property
     def min(self):
