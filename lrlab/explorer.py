@@ -453,6 +453,14 @@ class Explorer:
         """The readout as plain text."""
         return describe(self.summary)
 
+    @property
+    def readout_text(self):
+        """What the page's readout says: :attr:`text` rounded for people (:func:`for_people`).
+
+        A subclass may say it in fewer words (one or two short sentences).
+        """
+        return for_people(self.text)
+
     def _on_change(self, change):
         self.refresh()
 
@@ -465,7 +473,7 @@ class Explorer:
             # text-wrap: pretty keeps a last line from holding a lone "4)"
             self.readout.value = (
                 f'<span style="font-size:1.15em;color:{color};text-wrap:pretty">'
-                f'{html.escape(for_people(self.text))}</span>'
+                f'{html.escape(self.readout_text)}</span>'
             )
             self.request_render()
 
