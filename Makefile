@@ -26,6 +26,13 @@ VOILA_STAMP := $(VENV)/.installed-voila
 GOAL := $(or $(firstword $(MAKECMDGOALS)),lab)
 ANNOUNCEMENTS := @jupyterlab/apputils-extension:announcements
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Every notebook JupyterLab saves is stored in the repository's normal form: opened, run
+# and saved without an edit, a notebook stays byte for byte as it was (git status clean).
+SAVE_HOOK := lrlab._notebook_form.pre_save_hook
+# `make present` runs Voila on its own. Voila also registers an extension of JupyterLab's
+# server, which turns traitlets' DeprecationWarnings on (and JupyterLab then prints one at
+# every start): JupyterLab started by `make lab` leaves that extension off.
+NO_VOILA_IN_LAB := --ServerApp.jpserver_extensions=voila.server_extension=False
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 # notebooks/ only once it exists (git keeps no empty folder).
 PYTEST_PATHS := $(wildcard notebooks) tests
@@ -115,7 +122,8 @@ lab: $(COURSE_STAMP)
 	echo "==> starting JupyterLab (Ctrl-C twice to stop). Open:"; \
 	echo ""; echo "    http://$(HOST):$(PORT)/$$page?token=$$token"; echo ""; \
 	exec "$(BIN)/jupyter" lab --ip=$(HOST) --port=$(PORT) --ServerApp.port_retries=0 \
-	  --IdentityProvider.token="$$token" --ServerApp.default_url="/$$page" $(ROOT_FLAG)
+	  --IdentityProvider.token="$$token" --ServerApp.default_url="/$$page" $(ROOT_FLAG) \
+	  --ContentsManager.pre_save_hook=$(SAVE_HOOK) $(NO_VOILA_IN_LAB)
 
 present: $(VOILA_STAMP)
 	@[ -f "$(NB)" ] || { echo "error: no notebook $(NB) (make present NB=notebooks/NAME.ipynb)" >&2; exit 1; }

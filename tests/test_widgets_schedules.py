@@ -12,6 +12,7 @@ pytest.importorskip("ipympl")
 
 import lrlab.widgets_schedules as WS  # noqa: E402
 from lrlab.conventions import GALLERY, GALLERY_DEFAULTS  # noqa: E402
+from lrlab.explorer import LadderSlider  # noqa: E402
 from lrlab.widgets_schedules import GalleryExplorer  # noqa: E402
 
 
@@ -24,7 +25,7 @@ def _sliders_on_page(box):
     found, todo = [], [box]
     while todo:
         w = todo.pop()
-        if isinstance(w, (W.IntSlider, W.FloatSlider, W.FloatLogSlider, W.Checkbox)):
+        if isinstance(w, (W.IntSlider, W.SelectionSlider, W.Checkbox)):
             found.append(w)
         todo.extend(getattr(w, "children", ()))
     return found
@@ -129,14 +130,21 @@ def test_artists_are_updated_in_place(explorer):
 
 def test_slider_for_kinds():
     rate = WS.slider_for("cosine_decay", "initial_lr", 0.1)
-    assert isinstance(rate, W.FloatSlider) and rate.step == 0.005
-    # the values the notebook sets are positions of the slider (multiples of the step)
+    assert isinstance(rate, LadderSlider) and (rate.min, rate.max) == (0.0, 1.5)
+    # the values the notebook sets are positions of the slider, exactly
     for v in (0.1, 0.5, 1.05, 1.4):
-        assert abs(v / rate.step - round(v / rate.step)) < 1e-9
+        rate.value = v
+        assert rate.value == v and rate.label == f"{v:.3f}"
+    assert np.allclose(np.diff(rate.positions), 0.005)
     assert isinstance(WS.slider_for("step_decay", "step_size", 25), W.IntSlider)
     assert isinstance(WS.slider_for("piecewise_constant", "switch", "after"), W.Dropdown)
     assert isinstance(WS.slider_for("exponential_decay", "staircase", False), W.Checkbox)
     assert WS.slider_for("inverse_time_decay", "decay_rate", 1.0).max == 5.0
+    pct = WS.slider_for("one_cycle", "pct_start", 0.7)
+    pct.limit(0.5)
+    assert (pct.max, pct.value) == (0.5, 0.5)
+    pct.limit(None)
+    assert (pct.max, pct.value) == (0.95, 0.5)
     with pytest.raises(ValueError):
         WS.slider_for("constant", "nonsense", 1)
 

@@ -51,6 +51,8 @@ def lab(tmp_path_factory) -> Iterator[Server]:
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
+        # as `make lab` does: every save stored in the notebooks' normal form
+        "--ContentsManager.pre_save_hook=lrlab._notebook_form.pre_save_hook",
     ]  # fmt: skip
     if os.geteuid() == 0:
         cmd.append("--allow-root")
