@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import lrlab
 from lrlab import Quadratic, adam, exponential_decay, gradient_descent
 
-DATA = json.loads((Path(__file__).parent / "reference" / "momentum_torch.json").read_text())
+DATA = json.loads((Path(lrlab.__file__).parent / "reference" / "momentum_torch.json").read_text())
 CASES = DATA["cases"]
 
 

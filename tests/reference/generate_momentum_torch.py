@@ -2,7 +2,7 @@
 
 Run with a Python that has torch (CI does not need it; the JSON is stored):
 
-    python tests/reference/generate_momentum_torch.py > tests/reference/momentum_torch.json
+    python tests/reference/generate_momentum_torch.py > lrlab/reference/momentum_torch.json
 
 Problems: the blog post's ``(w + 1)^2`` from 5 and the 2-D bowl
 ``0.5 x^2 + 5 y^2`` of notebook 06 from (-5, 2). Each case runs ``STEPS``
