@@ -30,14 +30,14 @@ Measured per run: move latency (median, p95), moves done / failed or timed
 out, kernel memory per student (PSS and RSS, from ``/proc``), CPU seconds per
 student-minute of dragging (kernel plus the student's server), the browser's
 key -> pixels, the hub's and proxy's logged errors, and processes left after
-the hub stopped (there must be none). ``--sweep 1,5,10,20`` runs a fresh hub
+the hub stopped (there must be none). ``--students 1,5,10,20`` runs a fresh hub
 for each class size and writes ``table.md``, ``results.json`` and
 ``latency-p95.png`` to ``build/class-rehearsal/``.
 
 Run from the repository root (``make class-rehearsal STUDENTS=5 MINUTES=1``)::
 
     python tools/class_rehearsal.py --students 5 --minutes 1
-    python tools/class_rehearsal.py --sweep 1,5,10,20 --minutes 1
+    python tools/class_rehearsal.py --students 1,5,10,20 --minutes 1
 """
 
 from __future__ import annotations
@@ -75,6 +75,7 @@ CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync"]
 SLIDERS = {"FloatSliderModel", "FloatLogSliderModel", "IntSliderModel"}
+OUT_SHOT = None          # where the browser student leaves a screenshot when it fails
 MOVE_TIMEOUT = 10.0      # seconds: a move with no frame by then has failed
 STEP_TIMEOUT = 300.0     # seconds for one step of a student (login, spawn, a cell)
 TARGET_P95_MS = 250
@@ -371,6 +372,11 @@ class Hub:
 # --- one simulated student --------------------------------------------------------------------
 
 
+def say(name, what):
+    if VERBOSE:
+        print(f"    {time.strftime('%H:%M:%S')} {name}: {what}", flush=True)
+
+
 def login(session, hub_url, name):
     """Log in through the hub's form; that starts the student's server."""
     r = session.get(f"{hub_url}/hub/login", timeout=60)
@@ -544,7 +550,7 @@ class Student:
 
     # -- the lesson ----------------------------------------------------------------------------
 
-    async def run(self, session, ready, go, stop_at):
+    async def run(self, session, go, stop_at):
         from tornado.httpclient import HTTPRequest
         from tornado.websocket import websocket_connect
 
@@ -577,7 +583,6 @@ class Student:
             await asyncio.sleep(1.0)             # the canvases' first frames
             sliders = self.explorer_sliders()
             self.ready_at = time.monotonic()
-            ready.release()
             await go.wait()
             if sliders and self.cells_ok == len(self.cells):
                 await self.drag(sliders, stop_at())
@@ -590,8 +595,7 @@ class Student:
             self.ws.close()
 
     def say(self, what):
-        if VERBOSE:
-            print(f"    {time.strftime('%H:%M:%S')} {self.name}: {what}", flush=True)
+        say(self.name, what)
 
     def explorer_sliders(self):
         """The sliders of the first explorer (the box that holds the first canvas)."""
@@ -692,7 +696,7 @@ WATCH_JS = """
 """
 
 
-def browser_student(hub_url, name, notebook, ready, go, stop_at, result):
+def browser_student(hub_url, name, notebook, ready, go, stop_at, result, shot=None):
     """A real page: log in, open the notebook, Run All, then arrow keys on the first slider."""
     from playwright.sync_api import sync_playwright
 
@@ -707,9 +711,11 @@ def browser_student(hub_url, name, notebook, ready, go, stop_at, result):
                 page.fill("input[name=username]", name)
                 page.fill("input[name=password]", "rehearsal")
                 page.click("input[type=submit], button[type=submit]")
+                say(name, "logged in, waiting for the server")
                 page.wait_for_url(re.compile(f"/user/{name}/lab"), timeout=STEP_TIMEOUT * 1000)
                 page.goto(f"{hub_url}/user/{name}/lab/tree/{notebook}?reset", timeout=120_000)
                 page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
+                say(name, "notebook open, running all cells")
                 page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                        timeout=STEP_TIMEOUT * 1000)
                 page.get_by_role("menuitem", name="Run", exact=True).click()
@@ -724,9 +730,15 @@ def browser_student(hub_url, name, notebook, ready, go, stop_at, result):
                 handle = box.locator(".widget-slider .noUi-handle").first
                 handle.wait_for(state="attached", timeout=60_000)
                 page.evaluate(WATCH_JS, box.element_handle())
+                say(name, "ready")
+            except Exception:
+                if shot:
+                    page.screenshot(path=str(shot))
+                raise
             finally:
-                ready.release()
-            go.wait()
+                ready.set()
+            if not go.wait(STEP_TIMEOUT * 3):
+                raise RuntimeError("the class never started dragging")
             handle.focus()
             i = 0
             while time.monotonic() < stop_at():
@@ -770,8 +782,7 @@ async def class_session(hub, names, notebook, minutes, browser_name, seed):
     loop.set_default_executor(concurrent.futures.ThreadPoolExecutor(len(names) + 8))
     rng = random.Random(seed)
     students = [Student(n, hub.url, notebook, cells, random.Random(rng.random())) for n in names]
-    total = len(students) + (1 if browser_name else 0)
-    ready = threading.Semaphore(0)
+    browser_ready = threading.Event()
     go_async, go_thread = asyncio.Event(), threading.Event()
     window = {}
 
@@ -782,24 +793,19 @@ async def class_session(hub, names, notebook, minutes, browser_name, seed):
     thread = None
     if browser_name:
         thread = threading.Thread(target=browser_student, daemon=True, args=(
-            hub.url, browser_name, notebook, ready, go_thread, stop_at, browser))
+            hub.url, browser_name, notebook, browser_ready, go_thread, stop_at, browser,
+            OUT_SHOT))
         thread.start()
     sessions = [requests.Session() for _ in students]
-    tasks = [asyncio.create_task(s.run(sess, ready, go_async, stop_at))
+    tasks = [asyncio.create_task(s.run(sess, go_async, stop_at))
              for s, sess in zip(students, sessions, strict=True)]
-
-    async def wait_ready():
-        for _ in range(total):
-            await asyncio.to_thread(ready.acquire)
-
-    waiter = asyncio.create_task(wait_ready())
     t_start = time.monotonic()
-    # until everyone is ready; a student who ends before that has failed
-    await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED,
-                       timeout=STEP_TIMEOUT * 3)
-    if not waiter.done():
-        for _ in range(total):
-            ready.release()           # let everything go on, so that it can finish
+    # until everyone is ready; a student whose task ends before that has failed
+    while time.monotonic() - t_start < STEP_TIMEOUT * 3:
+        if all(s.ready_at or t.done() for s, t in zip(students, tasks, strict=True)) and (
+                thread is None or browser_ready.is_set()):
+            break
+        await asyncio.sleep(0.2)
     setup_s = time.monotonic() - t_start
     pids = find_student_pids(hub, names)
     cpu0 = {n: sum(cpu_seconds(p) for p in pids.get(n, {}).values()) for n in names}
@@ -998,8 +1004,8 @@ def write_report(runs, out, args):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--students", default="5", help="students in the class (1-100)")
-    parser.add_argument("--sweep", help="several class sizes, one hub each: e.g. 1,5,10,20")
+    parser.add_argument("--students", default="5",
+                        help="students in the class (1-100); several sizes, one hub each: 1,5,10")
     parser.add_argument("--minutes", default="1", help="minutes of dragging (0-60]")
     parser.add_argument("--port", default="8123", help="the hub's port on 127.0.0.1")
     parser.add_argument("--notebook", default=DEFAULT_NOTEBOOK)
@@ -1009,11 +1015,11 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0, help="random seed of the drags")
     parser.add_argument("-v", "--verbose", action="store_true", help="each student's steps")
     args = parser.parse_args(argv)
-    global VERBOSE
+    global VERBOSE, OUT_SHOT
     VERBOSE = args.verbose
+    OUT_SHOT = args.out / "browser-failure.png"
     try:
-        sizes = ([positive_int("STUDENTS", s, 100) for s in args.sweep.split(",")] if args.sweep
-                 else [positive_int("STUDENTS", args.students, 100)])
+        sizes = [positive_int("STUDENTS", s, 100) for s in str(args.students).split(",")]
         args.minutes = positive_minutes(args.minutes)
         port = port_number(args.port)
         check_port_free(port)
