@@ -57,13 +57,13 @@ def branch_name(text):
     return text
 
 
-def remote_url(explicit=None):
-    """The clone address the hub will use: ``explicit``, else this clone's git remote."""
+def remote_url(explicit=None, repo=REPO):
+    """The clone address the hub will use: ``explicit``, else the git remote of ``repo``."""
     if explicit:
         url = explicit.strip()
     else:
         remotes = subprocess.run(["git", "remote"], capture_output=True, text=True,
-                                 cwd=REPO).stdout.split()
+                                 cwd=repo).stdout.split()
         if not remotes:
             raise UsageError(
                 "this clone has no git remote, so a hub has nothing to pull. Publish the "
@@ -72,7 +72,7 @@ def remote_url(explicit=None):
                 "git push -u origin main), or name it: make class-link HUB=... REPO=https://...")
         name = "origin" if "origin" in remotes else remotes[0]
         url = subprocess.run(["git", "remote", "get-url", name], capture_output=True, text=True,
-                             cwd=REPO).stdout.strip()
+                             cwd=repo).stdout.strip()
     scp = SCP_LIKE.match(url)
     if scp:                     # students' servers have no ssh key: clone over https
         url = f"https://{scp.group(1)}/{scp.group(2)}"

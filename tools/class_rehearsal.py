@@ -257,7 +257,9 @@ class Hub:
     notebook: str
     proxy: Path
     tmp: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="lrlab-class-")))
-    marker: str = field(default_factory=lambda: secrets.token_hex(8))
+    # every process of the rehearsal carries it in its environment (LRLAB_REHEARSAL)
+    marker: str = field(default_factory=lambda: os.environ.get("LRLAB_REHEARSAL")
+                        or secrets.token_hex(8))
     proc: subprocess.Popen | None = None
     seen: dict = field(default_factory=dict)
     log_start: int = 0           # errors count from here: before it, the hub was starting
@@ -733,6 +735,7 @@ def browser_student(hub_url, name, notebook, ready, go, stop_at, result, shot=No
                 say(name, "ready")
             except Exception:
                 if shot:
+                    shot.parent.mkdir(parents=True, exist_ok=True)
                     page.screenshot(path=str(shot))
                 raise
             finally:
