@@ -720,10 +720,17 @@ def browser_student(hub_url, name, notebook, ready, go, stop_at, result, shot=No
                 say(name, "notebook open, running all cells")
                 page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                        timeout=STEP_TIMEOUT * 1000)
-                page.get_by_role("menuitem", name="Run", exact=True).click()
-                page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
                 box = page.locator(".lrlab-explorer").first
-                box.wait_for(state="attached", timeout=STEP_TIMEOUT * 1000)
+                for attempt in range(3):     # Run All before the kernel is up does nothing
+                    page.get_by_role("menuitem", name="Run", exact=True).click()
+                    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+                    try:
+                        box.wait_for(state="attached", timeout=60_000 * (attempt + 1))
+                        break
+                    except Exception:
+                        if attempt == 2:
+                            raise
+                        say(name, "no explorer yet: Run All again")
                 box.scroll_into_view_if_needed()
                 page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                        timeout=STEP_TIMEOUT * 1000)
