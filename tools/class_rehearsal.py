@@ -47,6 +47,7 @@ import asyncio
 import concurrent.futures
 import datetime
 import json
+import math
 import os
 import platform
 import random
@@ -714,23 +715,31 @@ def browser_student(hub_url, name, notebook, ready, go, stop_at, result, shot=No
                 page.fill("input[name=password]", "rehearsal")
                 page.click("input[type=submit], button[type=submit]")
                 say(name, "logged in, waiting for the server")
+                # the hub sends the student on to the notebook (the spawner's default_url)
                 page.wait_for_url(re.compile(f"/user/{name}/lab"), timeout=STEP_TIMEOUT * 1000)
-                page.goto(f"{hub_url}/user/{name}/lab/tree/{notebook}?reset", timeout=120_000)
                 page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
                 say(name, "notebook open, running all cells")
                 page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                        timeout=STEP_TIMEOUT * 1000)
                 box = page.locator(".lrlab-explorer").first
-                for attempt in range(3):     # Run All before the kernel is up does nothing
-                    page.get_by_role("menuitem", name="Run", exact=True).click()
-                    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-                    try:
-                        box.wait_for(state="attached", timeout=60_000 * (attempt + 1))
-                        break
-                    except Exception:
-                        if attempt == 2:
-                            raise
-                        say(name, "no explorer yet: Run All again")
+                deadline, ran = time.monotonic() + STEP_TIMEOUT, -math.inf
+                while box.count() == 0:
+                    choose = page.get_by_role("button", name="Select", exact=True)
+                    if choose.count() and choose.first.is_visible():
+                        choose.first.click()     # JupyterLab asks which kernel to start
+                    elif time.monotonic() - ran > 30:    # Run All before the kernel is up
+                        ran = time.monotonic()
+                        try:
+                            page.get_by_role("menuitem", name="Run", exact=True).click(
+                                timeout=5000)
+                            page.get_by_role("menuitem", name="Run All Cells",
+                                             exact=True).click(timeout=5000)
+                        except Exception:      # a dialog came up in between: next turn
+                            page.keyboard.press("Escape")
+                            ran = -math.inf
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("no explorer after Run All")
+                    page.wait_for_timeout(1000)
                 box.scroll_into_view_if_needed()
                 page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
                                        timeout=STEP_TIMEOUT * 1000)
