@@ -102,7 +102,7 @@ def test_two_students_run_every_cell_and_every_move_completes(tmp_path):
     (["--students", "1,0"], "STUDENTS must be a whole number from 1 to 100, not 0"),
     (["--minutes", "0"], "MINUTES must be a number of minutes in (0, 60], not 0"),
     (["--minutes", "soon"], "MINUTES must be a number of minutes in (0, 60], not 'soon'"),
-    (["--port", "80"], "PORT must be a whole number from 1024 to 65535, not 80"),
+    (["--port", "80"], "HUB_PORT must be a whole number from 1024 to 65535, not 80"),
     (["--proxy", "/nonexistent/chp"], "configurable-http-proxy (JupyterHub's proxy, from npm)"),
 ])
 def test_bad_input_says_what_is_allowed(args, message):
@@ -118,7 +118,7 @@ def test_a_port_in_use_is_named():
         port = s.getsockname()[1]
         proc = run_tool("--port", str(port), "--no-browser")
     assert proc.returncode == 2
-    assert f"PORT {port} on 127.0.0.1 is in use" in proc.stderr
+    assert f"HUB_PORT {port} on 127.0.0.1 is in use" in proc.stderr
 
 
 def query(link):

@@ -114,13 +114,14 @@ def port_number(text):
     try:
         value = int(str(text).strip())
     except ValueError:
-        raise UsageError(f"PORT must be a whole number from 1024 to 65535, not {text!r}") from None
+        raise UsageError(f"HUB_PORT must be a whole number from 1024 to 65535, not {text!r}"
+                         ) from None
     if not 1024 <= value <= 65535:
-        raise UsageError(f"PORT must be a whole number from 1024 to 65535, not {value}")
+        raise UsageError(f"HUB_PORT must be a whole number from 1024 to 65535, not {value}")
     return value
 
 
-def check_port_free(port, name="PORT"):
+def check_port_free(port, name="HUB_PORT"):
     with socket.socket() as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
