@@ -700,6 +700,18 @@ WATCH_JS = """
 """
 
 
+def kernel_idle(page, name):
+    """Whether the student's server has a kernel and every kernel is idle (its REST API)."""
+    states = page.evaluate(f"""() => {{
+        const x = document.cookie.match(/_xsrf=([^;]+)/);
+        return fetch('/user/{name}/api/kernels',
+                     {{headers: x ? {{'X-XSRFToken': decodeURIComponent(x[1])}} : {{}}}})
+          .then(r => r.json())
+          .then(ks => Array.isArray(ks) ? ks.map(k => k.execution_state) : []);
+    }}""")
+    return bool(states) and all(s == "idle" for s in states)
+
+
 def browser_student(hub_url, name, notebook, ready, go, stop_at, result, shot=None):
     """A real page: log in, open the notebook, Run All, then arrow keys on the first slider."""
     from playwright.sync_api import sync_playwright
@@ -720,15 +732,18 @@ def browser_student(hub_url, name, notebook, ready, go, stop_at, result, shot=No
                 page.wait_for_url(re.compile(f"/user/{name}/lab"), timeout=STEP_TIMEOUT * 1000)
                 page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
                 say(name, "notebook open, running all cells")
-                page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                                       timeout=STEP_TIMEOUT * 1000)
                 box = page.locator(".lrlab-explorer").first
-                deadline, ran = time.monotonic() + STEP_TIMEOUT, -math.inf
+                prompts = page.locator(".jp-CodeCell .jp-InputPrompt")
+                deadline, ran, before = time.monotonic() + STEP_TIMEOUT, -math.inf, None
                 while box.count() == 0:
                     choose = page.get_by_role("button", name="Select", exact=True)
                     if choose.count() and choose.first.is_visible():
                         choose.first.click()     # JupyterLab asks which kernel to start
-                    elif time.monotonic() - ran > 30:    # Run All before the kernel is up
+                    elif (kernel_idle(page, name) and time.monotonic() - ran > 20
+                          and (before is None or prompts.all_inner_texts() == before)):
+                        # the kernel is up and no prompt changed since the last Run All
+                        # (the stored notebook has its own execution counts): Run All
+                        before = prompts.all_inner_texts()
                         ran = time.monotonic()
                         try:
                             page.get_by_role("menuitem", name="Run", exact=True).click(
@@ -742,8 +757,11 @@ def browser_student(hub_url, name, notebook, ready, go, stop_at, result, shot=No
                         raise RuntimeError("no explorer after Run All")
                     page.wait_for_timeout(1000)
                 box.scroll_into_view_if_needed()
-                page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                                       timeout=STEP_TIMEOUT * 1000)
+                while not kernel_idle(page, name) or any(
+                        "*" in t for t in prompts.all_inner_texts()):
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("the notebook did not finish running")
+                    page.wait_for_timeout(500)
                 result["cells_ok"] = page.locator(".jp-OutputArea-output[data-mime-type="
                                                   "'application/vnd.jupyter.stderr']").count() == 0
                 handle = box.locator(".widget-slider .noUi-handle").first
