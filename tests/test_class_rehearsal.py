@@ -175,3 +175,10 @@ def test_make_class_link_prints_the_link_or_the_reason():
                          text=True, cwd=REPO)
     assert bad.returncode != 0
     assert "HUB must be the hub's web address" in bad.stderr
+
+
+def test_class_link_docstring_example_runs():
+    import doctest
+
+    result = doctest.testmod(class_link)
+    assert result.attempted >= 1 and result.failed == 0
