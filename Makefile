@@ -5,6 +5,8 @@
 #   make present NB=notebooks/00-start-here.ipynb   projector view (Voila: no code)
 #   make notebooks  re-run every notebook on a fresh kernel and store it normalized
 #   make editions   build/student (no solutions, PDF handouts) and build/teacher (answer keys)
+#   make class-link HUB=https://hub.example.edu [BRANCH=main]   nbgitpuller link for a class
+#   make class-rehearsal STUDENTS=5 [MINUTES=1]   a class on a real JupyterHub on this machine
 #
 # Needs Python 3.10+ (PYTHON=... to pick one) and, the first time, the package index.
 
@@ -23,6 +25,12 @@ NB ?= notebooks/00-start-here.ipynb
 COURSE_STAMP := $(VENV)/.installed-course
 TEST_STAMP := $(VENV)/.installed-test
 VOILA_STAMP := $(VENV)/.installed-voila
+CLASS_STAMP := $(VENV)/.installed-class
+CHP := $(VENV)/chp/node_modules/.bin/configurable-http-proxy
+BRANCH ?= main
+STUDENTS ?= 5
+MINUTES ?= 1
+HUB_PORT ?= 8123
 GOAL := $(or $(firstword $(MAKECMDGOALS)),lab)
 ANNOUNCEMENTS := @jupyterlab/apputils-extension:announcements
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
@@ -48,10 +56,10 @@ PY_INDEX_PROBE := import os, subprocess, sys, urllib.request; \
 PY_PORT_FREE := import socket, sys; s = socket.socket(); \
   s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((sys.argv[1], int(sys.argv[2])))
 
-.PHONY: help lab test present notebooks editions chromium clean distclean
+.PHONY: help lab test present notebooks editions chromium clean distclean class-link class-rehearsal
 
 help:
-	@sed -n '3,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- the virtualenv -------------------------------------------------------------------------
 
@@ -110,6 +118,20 @@ $(VOILA_STAMP): $(COURSE_STAMP)
 	@"$(BIN)/python" -m pip install --disable-pip-version-check -q "voila>=0.5.8"
 	@touch "$@"
 
+# JupyterHub (pip) and its proxy (npm, into $(VENV)/chp) for the class rehearsal.
+$(CLASS_STAMP): requirements-class.txt $(COURSE_STAMP)
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "error: the class rehearsal needs npm (Node.js) for JupyterHub's proxy," \
+	       "configurable-http-proxy. Install it (Debian/Ubuntu: apt-get install nodejs npm)" \
+	       "and run make again." >&2; exit 1; }
+	@$(call pip_install,requirements-class.txt)
+	@echo "==> installing configurable-http-proxy into $(VENV)/chp (npm)"
+	@npm install --prefix "$(VENV)/chp" --no-audit --no-fund --loglevel=error \
+	  "configurable-http-proxy@^5.3" || { \
+	  echo "error: npm could not install configurable-http-proxy (see npm's message above)" >&2; \
+	  exit 1; }
+	@touch "$@"
+
 # --- the course -------------------------------------------------------------------------------
 
 # Opens $(NB) if it exists (else the file browser), on 127.0.0.1 with a fresh token.
@@ -148,6 +170,16 @@ editions: $(TEST_STAMP) chromium
 	@echo "==> building the student and teacher editions into build/"
 	"$(BIN)/python" tools/editions.py
 
+# --- a class on a JupyterHub ---------------------------------------------------------------------
+
+class-link:
+	@"$(PYTHON)" tools/class_link.py --hub "$(HUB)" --branch "$(BRANCH)" $(if $(REPO),--repo "$(REPO)",)
+
+# STUDENTS=5 or a list (STUDENTS=1,5,10,20: a fresh hub for each); writes build/class-rehearsal/.
+class-rehearsal: $(CLASS_STAMP)
+	"$(BIN)/python" tools/class_rehearsal.py --students "$(STUDENTS)" --minutes "$(MINUTES)" \
+	  --port "$(HUB_PORT)" $(REHEARSAL_ARGS)
+
 # --- the tests --------------------------------------------------------------------------------
 
 # The browser tests need Chromium: install it (root + apt) or say what to install.
@@ -168,7 +200,7 @@ chromium:
 # Every test, in one pytest run: lrlab's tests, strict nbval on every notebook (and the
 # browser-test fixture), normalization, Binder and browser tests. ruff runs first; a ruff
 # failure still lets the tests run, and fails make test at the end.
-test: $(TEST_STAMP) chromium
+test: $(TEST_STAMP) $(CLASS_STAMP) chromium
 	@echo "==> ruff check"; \
 	ruff_status=0; "$(BIN)/ruff" check . || ruff_status=$$?; \
 	echo "==> pytest $(PYTEST_PATHS) (nbval on every notebook; browser tests in Chromium)"; \
