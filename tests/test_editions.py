@@ -101,6 +101,10 @@ def test_built_editions(built, prefix):
     html = (built / "student" / f"{name}.html").read_text(encoding="utf-8")
     assert '<details class="lrlab-solution"' not in html
     assert "Traceback" not in html
+    # maths typeset offline: MathJax from the edition's own folder, never a CDN (print_pdfs
+    # raises if MathJax did not finish, so a PDF below means the maths was typeset)
+    assert 'src="mathjax/MathJax.js?config=' in html and "cdnjs" not in html
+    assert (built / "student" / "mathjax" / "MathJax.js").is_file()
     pdf = (built / "student" / f"{name}.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and _pages(pdf) >= 1
     teacher_html = (built / "teacher" / f"{name}.html").read_text(encoding="utf-8")

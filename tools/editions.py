@@ -119,10 +119,23 @@ def notebook_title(nb, path: Path) -> str:
     return first.lstrip("# ").strip() or path.stem
 
 
+# MathJax for the HTML pages and PDFs, copied next to them from the jupyter_server_mathjax
+# package (MathJax 2.7), so the maths is typeset with no network and the folder stands alone.
+MATHJAX_DIR = "mathjax"
+MATHJAX_URL = f"{MATHJAX_DIR}/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe"
+
+
+def copy_mathjax(folder: Path) -> None:
+    import jupyter_server_mathjax
+
+    static = Path(jupyter_server_mathjax.__file__).parent / "static"
+    shutil.copytree(static, folder / MATHJAX_DIR, dirs_exist_ok=True)
+
+
 def to_html(nb) -> str:
     from nbconvert import HTMLExporter
 
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    body, _ = HTMLExporter(template_name="lab", mathjax_url=MATHJAX_URL).from_notebook_node(nb)
     return body
 
 
@@ -138,8 +151,9 @@ def print_pdfs(htmls: list[Path]) -> None:
             page = browser.new_page()
             for html in htmls:
                 page.goto(html.resolve().as_uri(), wait_until="load", timeout=120_000)
-                # MathJax (from its CDN, when online) typesets after the load event.
-                page.evaluate(MATHJAX_DONE)
+                # MathJax (copied beside the page) typesets after the load event.
+                if not page.evaluate(MATHJAX_DONE):
+                    raise RuntimeError(f"MathJax did not typeset {html.name} within 30 s")
                 page.emulate_media(media="print")
                 page.add_style_tag(content=PRINT_CSS)
                 page.pdf(path=str(html.with_suffix(".pdf")), format="A4", print_background=True,
@@ -151,8 +165,9 @@ def print_pdfs(htmls: list[Path]) -> None:
 
 def build(paths: list[Path], out: Path, pdf: bool = True, log=print) -> None:
     student_dir, teacher_dir = out / "student", out / "teacher"
-    student_dir.mkdir(parents=True, exist_ok=True)
-    teacher_dir.mkdir(parents=True, exist_ok=True)
+    for folder in (student_dir, teacher_dir):
+        folder.mkdir(parents=True, exist_ok=True)
+        copy_mathjax(folder)
     htmls = []
     for path in paths:
         nb = nbformat.read(path, as_version=4)
