@@ -27,6 +27,7 @@ from matplotlib.spines import Spine
 from ._agg_text import TextCachingRenderer
 from ._checks import check_int, check_number
 from .canvas import make_canvas
+from .page_style import style_widget
 from .plotting import COLORS
 from .summary import describe
 
@@ -228,7 +229,7 @@ class Explorer:
         widgets = list(self.controls.values())
         rows = [W.HBox(widgets[i:i + self.columns]) for i in range(0, len(widgets), self.columns)]
         head = [W.HTML(f"<b>{html.escape(title)}</b>")] if title else []
-        self.box = W.VBox([*head, *rows, self.canvas, self.readout])
+        self.box = W.VBox([*head, *rows, self.canvas, self.readout, style_widget()])
         self.box.add_class("lrlab-explorer")
         self.summary = None
         self.renders = {"full": 0, "panels": 0, "kept": 0, "blit": 0}
