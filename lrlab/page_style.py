@@ -25,8 +25,12 @@ __all__ = ["EXPLORER_CSS", "style_widget"]
 EXPLORER_CSS = """
 .lrlab-explorer .jupyter-matplotlib,
 .lrlab-explorer .jupyter-matplotlib-figure,
-.lrlab-explorer .jupyter-matplotlib-canvas-container { width: 100%; max-width: 100%; }
-.lrlab-explorer .jupyter-matplotlib-canvas-div { width: 100% !important; height: auto !important; }
+.lrlab-explorer .jupyter-matplotlib-canvas-container {
+  width: 100%; max-width: 100%; box-sizing: border-box; margin-left: 0; margin-right: 0;
+}
+.lrlab-explorer .jupyter-matplotlib-canvas-div {
+  width: 100% !important; height: auto !important; margin-left: 0; margin-right: 0;
+}
 .lrlab-explorer .jupyter-matplotlib-canvas-div canvas:first-child {
   position: relative !important; display: block; width: 100% !important; height: auto !important;
 }

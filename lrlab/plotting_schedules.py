@@ -173,11 +173,19 @@ def convention_panels(panels, figsize=None):
             for j, (label, (steps, rates)) in enumerate(spec.get("library", {}).items()):
                 ax.plot(steps, rates, ls="none", marker=MARKERS[(j + 3) % 8], ms=12,
                         mfc="none", mec=COLORS[(j + 3) % 8], mew=2, label=label, zorder=5)
-            for step, text in spec.get("marks", {}).items():
+            marks = sorted(spec.get("marks", {}).items())
+            span = float(t.max() - t.min()) or 1.0
+            for k, (step, text) in enumerate(marks):
                 ax.axvline(step, color=_GREY, ls=":", lw=1.3, zorder=0)
+                # two marks close together: the first label ends at its line, the second
+                # starts at its own, so the two never run into each other
+                near_next = k + 1 < len(marks) and marks[k + 1][0] - step < 0.15 * span
+                near_last = k > 0 and step - marks[k - 1][0] < 0.15 * span
+                ha = "right" if near_next else "left" if near_last else "center"
                 ax.annotate(text, (step, 1.0), xycoords=("data", "axes fraction"),
-                            xytext=(0, 2), textcoords="offset points", va="bottom",
-                            ha="center", fontsize=10, color=_GREY)
+                            xytext={"right": (-2, 2), "left": (2, 2)}.get(ha, (0, 2)),
+                            textcoords="offset points", va="bottom", ha=ha, fontsize=10,
+                            color=_GREY)
             if spec.get("log"):
                 ax.set_yscale("log")
             else:

@@ -113,19 +113,41 @@ def _noise_figures():
 
 
 def _convention_panels():
+    """Notebook 04's three panels, with the libraries' stored values."""
+    reference = conv.load_reference()
+
+    def stored(case, lo, hi):
+        steps = [s for s in case["steps"] if lo <= s <= hi]
+        return steps, [case["rates"][s] for s in steps]
+
+    def case(case_id, library):
+        return conv.reference_case(reference, case_id, library, "float64")
+
     same = dict(warmup_steps=10)
     return [
         {"title": "1 · boundaries [10, 20]", "steps": np.arange(0, 26),
          "schedules": {'lrlab switch="after" (Keras)':
-                       conv.keras_piecewise_constant([10, 20], [0.1, 0.05, 0.01])},
+                       conv.keras_piecewise_constant([10, 20], [0.1, 0.05, 0.01]),
+                       'lrlab switch="at" (optax, torch)':
+                       conv.optax_piecewise_constant(0.1, {10: 0.5, 20: 0.2})},
+         "library": {"Keras (stored)": stored(case("piecewise", "keras"), 0, 25),
+                     "optax (stored)": stored(case("piecewise", "optax"), 0, 25)},
          "marks": {10: "boundary 10", 20: "boundary 20"}},
         {"title": "2 · warmup 10, decay_steps 100", "steps": np.arange(0, 131),
          "schedules": {"lrlab, read as Keras: decay after warmup": conv.keras_cosine_decay(
-             0.0, 100, alpha=0.1, warmup_target=0.1, **same)},
+             0.0, 100, alpha=0.1, warmup_target=0.1, **same),
+             "lrlab, read as optax: warmup inside decay": conv.optax_warmup_cosine(
+             0.0, 0.1, decay_steps=100, end_value=0.01, **same)},
+         "library": {"Keras, decay_steps=100 (stored)": stored(case("warmup_cosine", "keras"),
+                                                                0, 130),
+                     "optax, decay_steps=110 (stored)": stored(case("warmup_cosine", "optax"),
+                                                                0, 130)},
          "marks": {100: "100", 110: "110"}},
         {"title": "3 · ExponentialLR(0.5), 10 batches/epoch", "steps": np.arange(0, 41),
          "schedules": {"step() per epoch": conv.epoch_stepped(exponential_decay(0.2, 1, 0.5), 10),
                        "step() per batch": exponential_decay(0.2, 1, 0.5)},
+         "library": {"Keras staircase, decay_steps=10 (stored)":
+                     stored(case("exponential_staircase", "keras"), 0, 40)},
          "marks": {10: "epoch 1", 20: "epoch 2", 30: "epoch 3"}, "log": True},
     ]
 
@@ -172,7 +194,8 @@ def _figures():
 
 #: Public names of the plotting modules that are not figure functions.
 NOT_FIGURES = {
-    "COLORS", "MARKERS", "STYLE", "WIDTH", "grid_columns", "PathPanel", "LossPanel", "RatePanel",
+    "COLORS", "MARKERS", "STYLE", "PRESENT_SCALE", "WIDTH", "grid_columns", "PathPanel",
+    "LossPanel", "RatePanel",
     "rate_sweep", "mark_thresholds", "label_above", "RateAxisPanel", "OUTCOME_STYLE",
     "ContourPanel", "FactorPanel", "DirectionErrorPanel", "edge_exit", "SCHEDULE_COLORS",
     "MSEPanel", "restyle_legend", "band", "SeedLinesPanel", "HeldLossPanel", "panel_title",
@@ -265,7 +288,7 @@ def test_no_two_texts_overlap(figures):
             if _in_legend(a, fig) and _in_legend(b, fig):
                 continue
             inter = box_a.intersection(box_a, box_b)
-            if inter is not None and inter.width > 1 and inter.height > 1:
+            if inter is not None and inter.width > 0 and inter.height > 1:
                 clashes.append(f"{name}: {a.get_text()!r} and {b.get_text()!r}")
     assert not clashes, "overlapping texts:\n" + "\n".join(clashes)
 
