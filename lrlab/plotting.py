@@ -921,16 +921,18 @@ def staircase_vs_continuous(problem, w0, initial_lr, decay_rate, decay_steps=(1,
             err = np.abs(np.asarray(run.w, dtype=np.float64) - center)
             axes[1, j].semilogy(t, np.where(err > 0, err, np.nan), color=color, marker=marker,
                                 ms=4, markevery=max(steps // 12, 1), lw=2.5 - i,
-                                label=f"{name}: {err[-1]:.2g} after {steps}")
+                                label=f"{name}: {err[-1]:.2g}")
         runs[k] = tuple(pair)
         axes[0, j].set_title(f"decay_steps = {k}")
         axes[0, j].set_ylabel("learning rate")
         axes[0, j].set_ylim(0, 1.08 * initial_lr)
-        axes[0, j].legend(loc="upper right")
+        # the rates fall from the top left and stay above half the first rate for
+        # decay_steps 10: the lower left is empty; the distances fall, so the upper right is
+        axes[0, j].legend(loc="lower left")
         axes[1, j].set_ylabel("|w - w*|")
         axes[1, j].set_xlabel("step")
         axes[1, j].set_xlim(0, steps)
-        axes[1, j].legend(loc="lower left")
+        axes[1, j].legend(loc="upper right", title=f"after {steps} steps", title_fontsize=10)
     return fig, axes, runs
 
 
@@ -1135,7 +1137,9 @@ def float32_limits(problem, w0, schedule32, steps=2000, figsize=(WIDTH, 7.6)):
     ax_w.set_ylabel("size of the update |Δw|")
     ax_w.set_xlim(0, steps)
     ax_w.set_ylim(floor, 10)
-    ax_w.legend(loc="upper right", fontsize=10)
+    # right, halfway down: the update sizes fall from the top left, the dotted line crosses
+    # high up
+    ax_w.legend(loc="center right", fontsize=10)
     for value, text in ((float(f32.tiny), "smallest normal float32"),
                         (float(f32.smallest_subnormal), "smallest subnormal float32")):
         ax_lr.axhline(value, color="black", ls=":", lw=1.5)

@@ -117,7 +117,8 @@ def steps_and_epochs(schedules, batches_per_epoch, epochs, labels=None, figsize=
     ax.set_ylim(bottom=0)
     ax.set_xlabel(f"update number (grey lines: a new epoch every {batches_per_epoch} updates)")
     ax.set_ylabel("learning rate")
-    ax.legend(loc="upper right")
+    # above the axes: inside, the legend would cover the epoch lines or a schedule
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
     return fig, ax
 
 
@@ -514,7 +515,7 @@ def training_grid(results, titles=None, ncols=3, ylim=(0.05, 3.0), figsize=None)
         fig, axes, _ = _panel_grid(n, ncols, (4.6, 3.5), figsize, what="results", sharey=True)
         for i, (ax, result) in enumerate(zip(axes[:n], results, strict=True)):
             # the legend where the first row ends (the last panel, for one row)
-            panel = HeldLossPanel(ax, ylim=ylim, legend=(i == min(ncols, n) - 1))
+            panel = HeldLossPanel(ax, ylim=ylim)
             panel.exact_label.set_text("")          # the legend names the dotted line
             panel.set_steps(result.steps)
             panel.update(result)
@@ -527,4 +528,7 @@ def training_grid(results, titles=None, ncols=3, ylim=(0.05, 3.0), figsize=None)
             ax.set_xlabel("")
         # one axis label for the figure: a panel's own would be wider than the panel
         fig.supxlabel(xlabel, fontsize=STYLE["axes.labelsize"])
+        # one legend, above the panels: in a panel it would cover the epoch lines or a band
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper center", ncols=4,
+                   fontsize=10, frameon=False)
     return fig, axes[:n]

@@ -350,3 +350,32 @@ def test_no_label_inside_an_axes_lies_on_a_line(figures):
                                        f"({line.get_label()!r}, {len(xy)} points from "
                                        f"{np.round(line.get_xydata()[0], 3).tolist()})")
     assert not covered, "labels over lines:\n" + "\n".join(covered)
+
+
+def test_no_legend_inside_an_axes_covers_a_line(figures):
+    """A legend drawn inside an axes lies where none of the axes' lines passes."""
+    covered = []
+    for name, fig in figures.items():
+        fig.canvas.draw()
+        renderer = fig.canvas.get_renderer()
+        for ax in fig.axes:
+            legend = ax.get_legend()
+            if not ax.get_visible() or legend is None or not legend.get_visible():
+                continue
+            box = legend.get_window_extent(renderer).intersection(
+                legend.get_window_extent(renderer), ax.bbox)
+            if box is None or box.width < 0.9 * legend.get_window_extent(renderer).width:
+                continue                  # beside the axes, not over them
+            for line in ax.get_lines():
+                if not line.get_visible():
+                    continue
+                xy = line.get_transform().transform(
+                    np.column_stack(line.get_data(orig=False)).astype(float))
+                if line.get_linestyle() in ("None", "none", ""):
+                    hit = bool(((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1)
+                                & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)).any())
+                else:
+                    hit = _segments_hit(box, xy)
+                if hit:
+                    covered.append(f"{name}: legend over {line.get_label()!r}")
+    assert not covered, "legends over lines:\n" + "\n".join(covered)
