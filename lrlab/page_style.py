@@ -41,5 +41,10 @@ EXPLORER_CSS = """
 
 
 def style_widget():
-    """A hidden widget holding :data:`EXPLORER_CSS` (put it in the explorer's box)."""
+    """A hidden widget holding :data:`EXPLORER_CSS` (put it in the explorer's box).
+
+    >>> widget = style_widget()
+    >>> widget.layout.display, widget.value.startswith("<style>")
+    ('none', True)
+    """
     return W.HTML(f"<style>{EXPLORER_CSS}</style>", layout=W.Layout(display="none"))

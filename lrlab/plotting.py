@@ -341,6 +341,7 @@ def grid_columns(n, ncols=None):
     """
     if ncols is not None:
         return check_int("ncols", ncols, lo=1)
+    n = max(int(n), 1)       # no panels: the caller says what is missing
     most = max(1, int(WIDTH // MIN_PANEL_WIDTH))
     rows = -(-n // most)
     return -(-n // rows)

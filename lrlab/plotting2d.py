@@ -43,6 +43,7 @@ from .plotting import (
     _set_line_data,
     _set_text_position,
     grid_columns,
+    label_above,
 )
 from .problems import Quadratic
 
@@ -364,9 +365,11 @@ class FactorPanel:
         self._marks = _RateMarks(ax, "best", at=(0, 0), lw=1.6, fontsize=11)
         self.best_line, self.crit_line = self._marks.lines
         self.best_text, self.crit_text = self._marks.texts
-        # above the panel, where a long list of factors has the panel's whole width
-        self.label = ax.text(0.0, 1.03, "", transform=ax.transAxes, ha="left", va="bottom",
-                             fontsize=11, fontweight="bold", color=COLORS[4], zorder=6)
+        # above the panel, a row above the thresholds' labels: a long list of factors has the
+        # panel's whole width there
+        left = self.grid[0] if lr_range[0] > 0 else 0.0
+        self.label = label_above(ax, left, "", color=COLORS[4], ha="left", fontsize=11, row=1,
+                                 fontweight="bold", zorder=6)
         for artist in (*self.dots, *self.names):
             artist.set_in_layout(False)
         ax.set_xlim(self.grid[0] if lr_range[0] > 0 else 0.0, self.grid[-1])
@@ -391,11 +394,13 @@ class FactorPanel:
             if 0 < low == at:
                 # a V: the name stands inside it, clear of both arms
                 _set_text_position(name, self.grid[at], factors[at, i] + 0.2)
-                name.set_horizontalalignment("center")
+                ha = "center"
             else:
                 _set_text_position(name, self.grid[at] + (0.012 if i % 2 else -0.012) * (hi - lo),
                                    factors[at, i] + 0.02)
-                name.set_horizontalalignment("left" if i % 2 else "right")
+                ha = "left" if i % 2 else "right"
+            if name.get_horizontalalignment() != ha:    # left clean when it stays
+                name.set_horizontalalignment(ha)
             name.set_text(_name(i, d))
         _set_line_data(self.worst, self.grid, theory.contraction(problem, self.grid))
         self._marks.move(theory.optimal_lr(problem), theory.critical_lr(problem))
