@@ -230,7 +230,7 @@ def test_presenter_mode_fills_a_projector(presenter, page):
     sizes = page.evaluate(PRESENT_SIZES_JS)
     print(f"\npresenter mode at 1920x1080: {sizes}")
     assert sizes["canvas_shown"] >= PRESENT_CANVAS_PX, sizes
-    # drawn with the pixels it is shown with (not a small picture stretched 1.8 times)
+    # drawn with about the pixels it is shown with (not a small picture stretched 1.6 times)
     assert sizes["canvas_pixels"] >= PRESENT_CANVAS_PX, sizes
     assert sizes["prose"] >= PRESENT_PROSE_PX, sizes
     assert sizes["readout"] >= PRESENT_PROSE_PX, sizes
@@ -238,7 +238,7 @@ def test_presenter_mode_fills_a_projector(presenter, page):
     stored = stored_png_widths(PRESENT_NOTEBOOK)
     natural = [i["natural"] for i in sizes["images"]]
     assert len(natural) == len(stored) and all(
-        n >= 1.7 * s for n, s in zip(natural, stored, strict=True)), (
+        n >= 1.5 * s for n, s in zip(natural, stored, strict=True)), (
         f"static figures not drawn larger for the projector: {natural} vs stored {stored}"
     )
     assert all(i["shown"] >= 0.9 * i["natural"] for i in sizes["images"]), sizes["images"]
