@@ -21,7 +21,9 @@ import ipywidgets as W
 __all__ = ["EXPLORER_CSS", "style_widget"]
 
 #: Canvas rules: the first canvas (the figure) flows at the column's width with its aspect
-#: ratio; the second (ipympl's zoom rectangle) lies over it at the same size.
+#: ratio, but no taller than the window less room for the controls (the picture is then
+#: fitted into that height, at the left); the second (ipympl's zoom rectangle) lies over it
+#: at the same size.
 EXPLORER_CSS = """
 .lrlab-explorer .jupyter-matplotlib,
 .lrlab-explorer .jupyter-matplotlib-figure,
@@ -33,6 +35,7 @@ EXPLORER_CSS = """
 }
 .lrlab-explorer .jupyter-matplotlib-canvas-div canvas:first-child {
   position: relative !important; display: block; width: 100% !important; height: auto !important;
+  max-height: calc(100vh - 160px); object-fit: contain; object-position: left top;
 }
 .lrlab-explorer .jupyter-matplotlib-canvas-div canvas + canvas {
   width: 100% !important; height: 100% !important;

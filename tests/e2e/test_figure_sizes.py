@@ -205,8 +205,11 @@ PRESENT_SIZES_JS = """
   const prose = Array.from(document.querySelectorAll('.jp-RenderedMarkdown p'));
   const readout = box.querySelector('.lrlab-readout .widget-html-content')
                   || box.querySelector('.lrlab-readout');
+  const r = canvas.getBoundingClientRect();
   return {
-    canvas_shown: canvas.getBoundingClientRect().width, canvas_pixels: canvas.width,
+    // the picture is fitted into the canvas's box (object-fit: contain): its shown width
+    canvas_shown: Math.min(r.width, r.height * canvas.width / canvas.height),
+    canvas_pixels: canvas.width,
     prose: prose.length ? Math.min(...prose.map(px)) : 0,
     readout: px(readout),
     labels: Array.from(box.querySelectorAll('.widget-label')).map(px),
