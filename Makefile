@@ -4,6 +4,9 @@
 #   make test       install the test tools into .venv and run every test (what CI runs)
 #   make present NB=notebooks/00-start-here.ipynb   projector view (Voila: no code)
 #   make notebooks  re-run every notebook on a fresh kernel and store it normalized
+#   make editions   build/student (no solutions, PDF handouts) and build/teacher (answer keys)
+#   make class-link HUB=https://hub.example.edu [BRANCH=main]   nbgitpuller link for a class
+#   make class-rehearsal STUDENTS=5 [MINUTES=1]   a class on a real JupyterHub on this machine
 #
 # Needs Python 3.10+ (PYTHON=... to pick one) and, the first time, the package index.
 
@@ -22,9 +25,22 @@ NB ?= notebooks/00-start-here.ipynb
 COURSE_STAMP := $(VENV)/.installed-course
 TEST_STAMP := $(VENV)/.installed-test
 VOILA_STAMP := $(VENV)/.installed-voila
+CLASS_STAMP := $(VENV)/.installed-class
+CHP := $(VENV)/chp/node_modules/.bin/configurable-http-proxy
+BRANCH ?= main
+STUDENTS ?= 5
+MINUTES ?= 1
+HUB_PORT ?= 8123
 GOAL := $(or $(firstword $(MAKECMDGOALS)),lab)
 ANNOUNCEMENTS := @jupyterlab/apputils-extension:announcements
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+# Every notebook JupyterLab saves is stored in the repository's normal form: opened, run
+# and saved without an edit, a notebook stays byte for byte as it was (git status clean).
+SAVE_HOOK := lrlab._notebook_form.pre_save_hook
+# `make present` runs Voila on its own. Voila also registers an extension of JupyterLab's
+# server, which turns traitlets' DeprecationWarnings on (and JupyterLab then prints one at
+# every start): JupyterLab started by `make lab` leaves that extension off.
+NO_VOILA_IN_LAB := --ServerApp.jpserver_extensions=voila.server_extension=False
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.cfg
 # notebooks/ only once it exists (git keeps no empty folder).
 PYTEST_PATHS := $(wildcard notebooks) tests
@@ -40,10 +56,10 @@ PY_INDEX_PROBE := import os, subprocess, sys, urllib.request; \
 PY_PORT_FREE := import socket, sys; s = socket.socket(); \
   s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((sys.argv[1], int(sys.argv[2])))
 
-.PHONY: help lab test present notebooks chromium clean distclean
+.PHONY: help lab test present notebooks editions chromium clean distclean class-link class-rehearsal
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- the virtualenv -------------------------------------------------------------------------
 
@@ -102,6 +118,20 @@ $(VOILA_STAMP): $(COURSE_STAMP)
 	@"$(BIN)/python" -m pip install --disable-pip-version-check -q "voila>=0.5.8"
 	@touch "$@"
 
+# JupyterHub (pip) and its proxy (npm, into $(VENV)/chp) for the class rehearsal.
+$(CLASS_STAMP): requirements-class.txt $(COURSE_STAMP)
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "error: the class rehearsal needs npm (Node.js) for JupyterHub's proxy," \
+	       "configurable-http-proxy. Install it (Debian/Ubuntu: apt-get install nodejs npm)" \
+	       "and run make again." >&2; exit 1; }
+	@$(call pip_install,requirements-class.txt)
+	@echo "==> installing configurable-http-proxy into $(VENV)/chp (npm)"
+	@npm install --prefix "$(VENV)/chp" --no-audit --no-fund --loglevel=error \
+	  "configurable-http-proxy@^5.3" || { \
+	  echo "error: npm could not install configurable-http-proxy (see npm's message above)" >&2; \
+	  exit 1; }
+	@touch "$@"
+
 # --- the course -------------------------------------------------------------------------------
 
 # Opens $(NB) if it exists (else the file browser), on 127.0.0.1 with a fresh token.
@@ -114,7 +144,8 @@ lab: $(COURSE_STAMP)
 	echo "==> starting JupyterLab (Ctrl-C twice to stop). Open:"; \
 	echo ""; echo "    http://$(HOST):$(PORT)/$$page?token=$$token"; echo ""; \
 	exec "$(BIN)/jupyter" lab --ip=$(HOST) --port=$(PORT) --ServerApp.port_retries=0 \
-	  --IdentityProvider.token="$$token" --ServerApp.default_url="/$$page" $(ROOT_FLAG)
+	  --IdentityProvider.token="$$token" --ServerApp.default_url="/$$page" $(ROOT_FLAG) \
+	  --ContentsManager.pre_save_hook=$(SAVE_HOOK) $(NO_VOILA_IN_LAB)
 
 present: $(VOILA_STAMP)
 	@[ -f "$(NB)" ] || { echo "error: no notebook $(NB) (make present NB=notebooks/NAME.ipynb)" >&2; exit 1; }
@@ -126,11 +157,29 @@ present: $(VOILA_STAMP)
 	echo ""; echo "    http://$(HOST):$(VOILA_PORT)/?token=$$token"; echo ""; \
 	LRLAB_PRESENT=1 JUPYTER_PATH="$(CURDIR)/present$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
 	exec "$(BIN)/voila" "$(NB)" --Voila.ip=$(HOST) --port=$(VOILA_PORT) --Voila.port_retries=0 \
-	  --token="$$token" --theme=light --strip_sources=True --template=lrlab-present
+	  --token="$$token" --theme=light --strip_sources=True --template=lrlab-present \
+	  --Voila.config_file_paths="$(CURDIR)/present"
 
 notebooks: $(COURSE_STAMP)
 	@echo "==> re-executing every notebook on a fresh kernel, storing it normalized"
 	"$(BIN)/python" tools/normalize_notebooks.py --execute
+
+# Student edition: notebooks without solution/scaffolding cells, executed, with HTML and a
+# PDF handout each (printed by the system's Chromium); teacher edition: solutions open and
+# an answer key per notebook. Into build/ (not committed).
+editions: $(TEST_STAMP) chromium
+	@echo "==> building the student and teacher editions into build/"
+	"$(BIN)/python" tools/editions.py
+
+# --- a class on a JupyterHub ---------------------------------------------------------------------
+
+class-link:
+	@"$(PYTHON)" tools/class_link.py --hub "$(HUB)" --branch "$(BRANCH)" $(if $(REPO),--repo "$(REPO)",)
+
+# STUDENTS=5 or a list (STUDENTS=1,5,10,20: a fresh hub for each); writes build/class-rehearsal/.
+class-rehearsal: $(CLASS_STAMP)
+	"$(BIN)/python" tools/class_rehearsal.py --students "$(STUDENTS)" --minutes "$(MINUTES)" \
+	  --port "$(HUB_PORT)" $(REHEARSAL_ARGS)
 
 # --- the tests --------------------------------------------------------------------------------
 
@@ -152,7 +201,7 @@ chromium:
 # Every test, in one pytest run: lrlab's tests, strict nbval on every notebook (and the
 # browser-test fixture), normalization, Binder and browser tests. ruff runs first; a ruff
 # failure still lets the tests run, and fails make test at the end.
-test: $(TEST_STAMP) chromium
+test: $(TEST_STAMP) $(CLASS_STAMP) chromium
 	@echo "==> ruff check"; \
 	ruff_status=0; "$(BIN)/ruff" check . || ruff_status=$$?; \
 	echo "==> pytest $(PYTEST_PATHS) (nbval on every notebook; browser tests in Chromium)"; \

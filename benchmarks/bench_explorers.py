@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import math
 import os
 import pickle
 import random
@@ -122,15 +121,15 @@ def random_move(control, rng, max_steps=4):
     kind = type(control).__name__
     if kind == "Checkbox":
         return not control.value
+    if kind == "LadderSlider":      # a slider over a list of numbers: a few positions away
+        k = rng.choice([-1, 1]) * rng.randint(1, max_steps)
+        positions = control.positions
+        return positions[min(max(control.index + k, 0), len(positions) - 1)]
     if hasattr(control, "options"):
         options = [o[1] if isinstance(o, tuple) else o for o in control.options]
         others = [o for o in options if o != control.value] or options
         return rng.choice(others)
     k = rng.choice([-1, 1]) * rng.randint(1, max_steps)
-    if kind == "FloatLogSlider":
-        exp = math.log(control.value, control.base) + k * control.step
-        exp = min(max(exp, control.min), control.max)
-        return control.base ** exp
     value = control.value + k * control.step
     value = min(max(value, control.min), control.max)
     return type(control.value)(value)

@@ -17,7 +17,7 @@ lrlab`` needs numpy alone.
 [5.0, 2.6, 1.16]
 """
 
-from .descent import Trajectory, gradient_descent
+from .descent import Trajectory, adam, gradient_descent
 from .problems import (
     LeastSquares,
     NoisyGradient,
@@ -47,6 +47,7 @@ __version__ = "0.1.0"
 __all__ = [
     "Trajectory",
     "gradient_descent",
+    "adam",
     "Problem",
     "Quadratic",
     "TwoBasins",

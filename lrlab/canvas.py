@@ -104,12 +104,30 @@ def _deflate(data, level):
 
 _CANVAS_CLASS = None
 
+NO_IPYMPL = (
+    "lrlab's live explorers draw into ipympl's figure widget, and ipympl is not installed "
+    "in this kernel's Python. Install it there: `pip install ipympl` (or `pip install -r "
+    "requirements.txt` from the course folder; `make lab` does it), then restart the kernel "
+    "and reload the page. Meanwhile the static figures before each explorer need only "
+    "matplotlib and make the same point."
+)
+
+
+def _require_ipympl():
+    """Fail with :data:`NO_IPYMPL` (what to install, and that the static figures teach) if
+    ipympl cannot be imported."""
+    try:
+        import ipympl  # noqa: F401
+    except ImportError as err:
+        raise ModuleNotFoundError(NO_IPYMPL, name="ipympl") from err
+
 
 def _canvas_class():
     """ipympl's canvas, sending its frames with :func:`png_rgba` (made once, on first use)."""
     global _CANVAS_CLASS
     if _CANVAS_CLASS is not None:
         return _CANVAS_CLASS
+    _require_ipympl()
     from ipympl.backend_nbagg import Canvas
 
     class FastCanvas(Canvas):
@@ -220,6 +238,7 @@ def make_canvas(fig):
     """Wrap a matplotlib ``Figure`` in an ipympl canvas widget (no pyplot, no global state)."""
     # ipympl's toolbar passes an argument traitlets deprecates; the warning is
     # about ipympl's code, not ours, and would show in every notebook.
+    _require_ipympl()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         from ipympl.backend_nbagg import FigureManager

@@ -24,7 +24,7 @@ make "the same" schedule give different rates at the same step:
 schedule from its ``.params`` (the mappings of the docstrings in
 :mod:`lrlab.schedules`), and :func:`gallery` builds the notebook's example of
 every schedule. :func:`load_reference` reads the rates the real libraries
-produced (``tests/reference/schedules.json``).
+produced (``lrlab/reference/schedules.json``, installed with the package).
 
 >>> keras = keras_piecewise_constant([50], [0.1, 0.01])
 >>> optax = optax_piecewise_constant(0.1, {50: 0.1})
@@ -42,7 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from . import schedules as S
-from ._checks import check_choice, check_int, check_number, renamed
+from ._checks import check_choice, check_dtype, check_int, check_number, renamed
 
 __all__ = [
     "GALLERY",
@@ -365,11 +365,16 @@ def _calls_multistep(p):
 
 def _calls_cosine(p):
     lr0, k, alpha, e = p["initial_lr"], p["decay_steps"], p["alpha"], p["exponent"]
+    periodic = p.get("periodic", False)
+    torch_ok = e == 1 and float(k).is_integer()
     out = {"keras": (_call(_K + "CosineDecay", lr0, _Code(_steps(k)), alpha=alpha)
-                     if e == 1 else None),
+                     if e == 1 and not periodic else None),
            "pytorch": (f"{_T}CosineAnnealingLR(opt, T_max={_steps(k)}, eta_min={_fmt(alpha * lr0)})"
-                       f"  # opt: lr={_fmt(lr0)}; up to step T_max"
-                       if e == 1 and float(k).is_integer() else None)}
+                       f"  # opt: lr={_fmt(lr0)}" + ("" if periodic else "; up to step T_max")
+                       if torch_ok else None)}
+    if periodic:  # Keras and optax stay at the minimum after decay_steps
+        out["optax"] = None
+        return out
     extra = {"alpha": alpha}
     if e != 1:
         extra["exponent"] = e
@@ -433,10 +438,23 @@ def _calls_one_cycle(p):
     if p["anneal"] != "cos":
         extra["anneal_strategy"] = p["anneal"]
     extra_text = "".join(f", {k}={_fmt(v)}" for k, v in extra.items())
-    return {"keras": None,
-            "pytorch": (f"{_T}OneCycleLR(opt, max_lr={_fmt(p['max_lr'])}, "
-                        f"total_steps={p['total_steps']}{extra_text})"),
-            "optax": None}
+    # OneCycleLR's default cycle_momentum=True overwrites the optimizer's momentum
+    # (SGD's 0 becomes 0.95 -> 0.85 -> 0.95): False leaves the optimizer as it was
+    out = {"keras": None,
+           "pytorch": (f"{_T}OneCycleLR(opt, max_lr={_fmt(p['max_lr'])}, "
+                       f"total_steps={p['total_steps']}{extra_text}, cycle_momentum=False)"),
+           "optax": None}
+    if p["anneal"] == "cos" and not p["three_phase"]:
+        # optax's own one-cycle is the nearest call, not an equal one: it peaks at
+        # int(pct_start * T) and reaches its minimum at T, PyTorch one step earlier
+        optax_extra = {k: v for k, v in extra.items() if k != "anneal_strategy"}
+        peak_step = int(p["pct_start"] * p["total_steps"])
+        out["optax"] = (f"optax.cosine_onecycle_schedule({p['total_steps']}, "
+                        f"{_fmt(p['max_lr'])}"
+                        + "".join(f", {k}={_fmt(v)}" for k, v in optax_extra.items())
+                        + f")  # nearest, not equal: peak at step {peak_step} "
+                          f"(PyTorch: {p['pct_start'] * p['total_steps'] - 1:g})")
+    return out
 
 
 def _calls_join(p):
@@ -480,9 +498,12 @@ def equivalent_calls(schedule):
     """The Keras, PyTorch and optax calls that give ``schedule``'s rates, from its ``.params``.
 
     Each entry is a string of code, or ``None`` when the library has no
-    built-in equivalent for these settings. PyTorch calls are schedulers
-    attached to an optimizer ``opt`` whose ``lr`` is given in a comment; their
-    rate at step ``t`` is the one after ``t`` calls of ``scheduler.step()``.
+    built-in equivalent for these settings. Where a library's nearest built-in
+    follows a different convention (optax's one-cycle peaks one step later than
+    PyTorch's), the call ends with a comment ``# nearest, not equal: ...``.
+    PyTorch calls are schedulers attached to an optimizer ``opt`` whose ``lr``
+    is given in a comment; their rate at step ``t`` is the one after ``t``
+    calls of ``scheduler.step()``.
 
     Parameters
     ----------
@@ -591,8 +612,13 @@ def torch_multistep(lr, milestones, gamma=0.1):
 
 
 def keras_cosine_decay(initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None,
-                       warmup_steps=0):
+                       warmup_steps=0, dtype=np.float64):
     """Keras ``CosineDecay``: the warmup comes first, then ``decay_steps`` of cosine.
+
+    ``dtype=np.float32`` gives the rates Keras computes from a Python float (its
+    default, ``keras.config.floatx()``); ``np.float64`` those from a float64
+    ``initial_learning_rate``, except that Keras rounds ``alpha`` and
+    ``warmup_target`` through float32 first (pass them rounded to match it bit for bit).
 
     .. math::
 
@@ -609,17 +635,29 @@ def keras_cosine_decay(initial_learning_rate, decay_steps, alpha=0.0, warmup_tar
     110
     """
     if warmup_target is None or not warmup_steps:
-        return renamed(lambda: S.cosine_decay(initial_learning_rate, decay_steps, alpha=alpha),
+        return renamed(lambda: S.cosine_decay(initial_learning_rate, decay_steps, alpha=alpha,
+                                              dtype=dtype),
                        {"initial_lr": "initial_learning_rate"})
-    inner = renamed(lambda: S.cosine_decay(warmup_target, decay_steps, alpha=alpha),
+    inner = renamed(lambda: S.cosine_decay(warmup_target, decay_steps, alpha=alpha, dtype=dtype),
                     {"initial_lr": "warmup_target"})
-    return renamed(lambda: S.linear_warmup(inner, warmup_steps, start_lr=initial_learning_rate),
+    return renamed(lambda: S.linear_warmup(inner, warmup_steps, start_lr=initial_learning_rate,
+                                           dtype=dtype),
                    {"start_lr": "initial_learning_rate"})
 
 
 def optax_warmup_cosine(init_value, peak_value, warmup_steps, decay_steps, end_value=0.0,
-                        exponent=1.0):
+                        exponent=1.0, dtype=np.float64):
     """optax ``warmup_cosine_decay_schedule``: the warmup counts *inside* ``decay_steps``.
+
+    ``dtype=np.float64`` gives optax's rates with ``jax_enable_x64`` on;
+    ``np.float32`` those of optax's default (float32), bit for bit: optax's own
+    order of float32 operations (below), which differs from Keras' order
+    that lrlab's float32 cosine follows by up to a few units in the last place.
+
+    In float32, optax computes the warmup as ``(init - peak) * (1 - t / W) + peak``
+    and the decay at ``c = min(t - W, D - W)`` as ``peak * ((1 - alpha) *
+    (0.5 * (1 + cos(pi * c / (D - W)))) ** exponent + alpha)``, each operation
+    rounded to float32 (the cosine correctly rounded).
 
     It is ``linear_warmup(cosine_decay(peak, decay_steps - warmup_steps,
     alpha=end_value / peak, exponent), warmup_steps, init_value)``: the decay
@@ -633,10 +671,40 @@ def optax_warmup_cosine(init_value, peak_value, warmup_steps, decay_steps, end_v
     warmup_steps = check_number("warmup_steps", warmup_steps, lo=0.0, lo_open=True)
     decay_steps = check_number("decay_steps", decay_steps, lo=warmup_steps, lo_open=True)
     end_value = check_number("end_value", end_value, lo=0.0, hi=peak_value)
+    if check_dtype("dtype", dtype) == np.float32:
+        init_value = check_number("init_value", init_value, lo=0.0)
+        exponent = check_number("exponent", exponent, lo=0.0, lo_open=True)
+        return _optax_warmup_cosine_float32(init_value, peak_value, warmup_steps, decay_steps,
+                                            end_value, exponent)
     inner = S.cosine_decay(peak_value, decay_steps - warmup_steps, alpha=end_value / peak_value,
                            exponent=exponent)
     return renamed(lambda: S.linear_warmup(inner, warmup_steps, start_lr=init_value),
                    {"start_lr": "init_value"})
+
+
+def _optax_warmup_cosine_float32(init, peak, warmup, decay, end, exponent):
+    f = np.float32
+    alpha, e = f(end / peak), f(exponent)  # end / peak in Python floats, as optax does
+    init, peak, w, k = f(init), f(peak), f(warmup), f(decay - warmup)
+
+    def schedule(step):
+        t = np.asarray(step, dtype=np.float64)
+        if not np.all(np.isfinite(t)) or np.any(t < 0):
+            raise ValueError(f"step must be finite and >= 0, got {step!r}")
+        t = t.astype(f)
+        warm = (init - peak) * (f(1) - np.clip(t, f(0), w) / w) + peak
+        count = np.minimum(np.maximum(t - w, f(0)), k)
+        angle = (f(math.pi) * count / k).astype(np.float64)
+        half_cosine = f(0.5) * (f(1) + np.cos(angle).astype(f))
+        decayed = peak * ((f(1) - alpha) * half_cosine ** e + alpha)
+        rates = np.where(t < w, warm, decayed).astype(f)
+        return rates[()] if rates.ndim == 0 else rates
+
+    schedule.name = "optax_warmup_cosine"
+    schedule.params = {"init_value": init, "peak_value": peak, "warmup_steps": warmup,
+                       "decay_steps": decay, "end_value": end, "exponent": exponent,
+                       "dtype": np.float32}
+    return schedule
 
 
 def epoch_stepped(schedule, batches_per_epoch):
@@ -724,12 +792,12 @@ def settle_step(schedule, stop):
 
 
 # ---------------------------------------------------------------------------
-# The libraries' own values (tests/reference/schedules.json)
+# The libraries' own values (lrlab/reference/schedules.json, package data)
 # ---------------------------------------------------------------------------
 
 
-#: The repository's stored library values (lrlab is installed from the repository, editable).
-REFERENCE_FILE = Path(__file__).resolve().parents[1] / "tests" / "reference" / "schedules.json"
+#: The libraries' stored values, shipped inside the package (any install, any folder).
+REFERENCE_FILE = Path(__file__).resolve().parent / "reference" / "schedules.json"
 
 
 def load_reference(path=None):
@@ -738,8 +806,8 @@ def load_reference(path=None):
     Parameters
     ----------
     path : str or Path, optional
-        By default the repository's ``tests/reference/schedules.json``, found
-        next to the ``lrlab`` package (so it works from any folder).
+        By default ``lrlab/reference/schedules.json``, package data installed
+        with lrlab (so it works from any folder and any kind of install).
 
     Returns
     -------
@@ -748,9 +816,8 @@ def load_reference(path=None):
     """
     path = Path(REFERENCE_FILE if path is None else path)
     if not path.is_file():
-        raise FileNotFoundError(f"no reference file at {path}: it is the lrlab repository's "
-                                "tests/reference/schedules.json (install lrlab from the "
-                                "repository: pip install -e .)")
+        raise FileNotFoundError(f"no reference file at {path}; lrlab's own is "
+                                f"{REFERENCE_FILE}")
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -785,3 +852,73 @@ def build_from_spec(spec):
     if "dtype" in kwargs:
         kwargs["dtype"] = np.dtype(kwargs["dtype"])
     return getattr(S, spec["factory"])(**kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Momentum: where the rate sits (notebook 07, momentum and Adam)
+# ---------------------------------------------------------------------------
+
+#: The momentum row of the conventions table: the same ``SGD(momentum=beta)`` in each library.
+MOMENTUM_ROW = {
+    "lrlab": "gradient_descent(problem, w0, lr, steps, momentum=beta)",
+    "keras": "keras.optimizers.SGD(lr, momentum=beta): v = beta v - lr_t g; w += v",
+    "pytorch": "torch.optim.SGD(params, lr, momentum=beta): buf = beta buf + g; w -= lr_t buf",
+    "optax": "optax.sgd(lr, momentum=beta): buf = beta buf + g; w -= lr_t buf",
+}
+
+
+def keras_momentum_path(problem, w0, lr, steps, momentum):
+    """The path of Keras' ``SGD(momentum=beta)``: the rate goes *into* the memory.
+
+    ``v = beta * v - lr[t] * g; w = w + v``, with ``v`` starting at 0. Each past
+    gradient keeps the rate of its own step. PyTorch and optax
+    (:func:`lrlab.gradient_descent` with ``momentum``) keep the gradients in the
+    memory and multiply the whole memory by the *current* rate. With a constant
+    rate the two are the same (``v = -lr * buf``); under a decaying schedule the
+    Keras steps are larger, since old gradients keep their old, larger rates.
+
+    Returns an array of shape ``(steps + 1, *problem.shape)`` (float64).
+
+    >>> from lrlab import seed_problem
+    >>> keras_momentum_path(seed_problem(), 5.0, 0.1, 2, 0.9).round(12).tolist()
+    [5.0, 3.8, 1.76]
+    """
+    from .descent import _rates
+    from .problems import Problem
+
+    if not isinstance(problem, Problem):
+        raise TypeError(f"problem must be an lrlab Problem, got {type(problem).__name__}")
+    steps = check_int("steps", steps, lo=1)
+    beta = check_number("momentum", momentum, lo=0, hi=1, hi_open=True)
+    w0 = np.asarray(w0, dtype=np.float64)
+    if w0.shape != problem.shape:
+        raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
+    rates = _rates(lr, steps, np.dtype(np.float64))
+    path = [w0]
+    w, v = w0, np.zeros_like(w0)
+    for t in range(steps):
+        v = beta * v - rates[t] * problem.grad(w)
+        w = w + v
+        path.append(w)
+    return np.array(path)
+
+
+def momentum_convention_gap(problem, w0, schedule, steps, momentum):
+    """How far Keras' momentum path is from PyTorch's and optax's under a schedule.
+
+    Returns a dict: ``keras`` and ``pytorch`` (the two paths, shape
+    ``(steps + 1, *problem.shape)``), ``gap`` (their largest distance over all
+    steps) and ``gap_step`` (where it is largest).
+
+    >>> from lrlab import seed_problem
+    >>> g = momentum_convention_gap(seed_problem(), 5.0, 0.1, 50, 0.9)   # a constant rate
+    >>> bool(g["gap"] < 1e-12)
+    True
+    """
+    from .descent import gradient_descent
+
+    keras = keras_momentum_path(problem, w0, schedule, steps, momentum)
+    torch = gradient_descent(problem, w0, schedule, steps, momentum=momentum).w
+    diff = np.abs(keras - torch).reshape(steps + 1, -1).max(axis=1)
+    at = int(np.argmax(diff))
+    return {"keras": keras, "pytorch": torch, "gap": float(diff[at]), "gap_step": at}

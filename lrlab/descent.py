@@ -22,10 +22,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _tf32
-from ._checks import check_array, check_dtype, check_int, check_number
+from ._checks import check_array, check_bool, check_dtype, check_int, check_number
 from .problems import Problem
 
-__all__ = ["Trajectory", "gradient_descent", "STATUSES"]
+__all__ = ["Trajectory", "gradient_descent", "adam", "STATUSES"]
 
 #: What can happen to a run, in the order they are checked.
 STATUSES = ("diverged", "stalled", "converged", "running")
@@ -137,10 +137,12 @@ def _update_float32(w, lr, g):
     return _tf32.flush_subnormals(w - step)
 
 
-def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_loss=None):
+def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_loss=None,
+                     momentum=0.0, nesterov=False):
     """Run gradient descent and record its whole trajectory.
 
-    ``w[t + 1] = w[t] - lr[t] * grad(w[t])`` for ``t = 0 .. steps - 1``.
+    ``w[t + 1] = w[t] - lr[t] * grad(w[t])`` for ``t = 0 .. steps - 1``; with
+    ``momentum`` the heavy ball (or Nesterov), see :func:`_descend_momentum`.
 
     Parameters
     ----------
@@ -164,6 +166,13 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
     max_loss : float, optional
         A run has diverged once its loss exceeds this; by default a million
         times its starting loss (at least 1e6).
+    momentum : float or array_like, default 0.0
+        The heavy ball's ``beta`` in ``[0, 1)``, PyTorch's and optax's
+        convention: ``buf = beta * buf + g; w -= lr[t] * buf``. An array runs
+        one momentum per run, broadcast with the rates and start points (a
+        column of rates and a row of momenta run a whole grid at once).
+    nesterov : bool, default False
+        Nesterov's variant: ``w -= lr[t] * (g + beta * buf)``.
 
     Returns
     -------
@@ -176,6 +185,11 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
     >>> runs = gradient_descent(seed, 5.0, lr=[0.2, 0.5, 1.0, 1.1], steps=60)
     >>> runs.status.tolist()
     ['converged', 'converged', 'running', 'diverged']
+
+    With momentum 0.5 the rate 1.1 comes back inside the limit ``2 (1 + 0.5) / 2``:
+
+    >>> gradient_descent(seed, 5.0, lr=1.1, steps=100, momentum=0.5).status.item()
+    'converged'
     """
     if not isinstance(problem, Problem):
         raise TypeError(f"problem must be an lrlab Problem, got {type(problem).__name__}")
@@ -187,6 +201,8 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
     if w0.ndim < len(shape) or w0.shape[w0.ndim - len(shape):] != shape:
         raise ValueError(f"w0 must have shape batch + {shape} for {problem!r}, got {w0.shape}")
     rates = _rates(lr, steps, dt)
+    beta = check_array("momentum", momentum, lo=0, hi=1, hi_open=True)
+    nesterov = check_bool("nesterov", nesterov)
     try:
         batch = np.broadcast_shapes(w0.shape[: w0.ndim - len(shape)], rates.shape[1:])
     except ValueError:
@@ -194,6 +210,11 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
             f"the batch of start points {w0.shape[: w0.ndim - len(shape)]} and the batch of "
             f"rates {rates.shape[1:]} must broadcast together"
         ) from None
+    try:
+        batch = np.broadcast_shapes(batch, beta.shape)
+    except ValueError:
+        raise ValueError(f"the batch of momenta {beta.shape} must broadcast with the batch of "
+                         f"rates and start points {batch}") from None
     if max_loss is not None:
         max_loss = check_number("max_loss", max_loss, lo=0, lo_open=True)
     lead = (1,) * (len(batch) - (rates.ndim - 1))
@@ -208,7 +229,10 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
     with np.errstate(all="ignore"):
         # The loop does nothing but the update: every check below looks at
         # the whole recorded trajectory at once, after the loop.
-        if (problem._grad_floats is not None and dt == np.float64 and batch == ()
+        if beta.any():
+            beta = np.broadcast_to(beta.astype(dt), batch).reshape(batch + (1,) * len(shape))
+            _descend_momentum(problem, w, grad, per_point, beta, nesterov, update)
+        elif (problem._grad_floats is not None and dt == np.float64 and batch == ()
                 and shape == (2,)):
             _descend_floats(problem, w, grad, rates.reshape(steps).tolist())
         else:
@@ -227,6 +251,26 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
         w=w, loss=loss, lr=lr_used, grad=grad, status=status, status_step=status_step,
         problem=problem,
     )
+
+
+def _descend_momentum(problem, w, grad, rates, beta, nesterov, update):
+    """The update loop with momentum, as PyTorch's ``SGD`` and optax's ``sgd`` write it.
+
+    ``buf`` remembers past gradients, each step weighing the old ones by ``beta``::
+
+        buf = beta * buf + g
+        w   = w - lr[t] * buf                  # heavy ball
+        w   = w - lr[t] * (g + beta * buf)     # Nesterov
+
+    The first step moves by ``lr[0] * g`` (heavy ball; ``buf`` starts at 0).
+    """
+    buf = np.zeros_like(w[0])
+    for t in range(len(rates)):
+        g = problem._grad(w[t], t)
+        grad[t] = g
+        buf *= beta                            # buf = beta * buf + g, in place
+        buf += g
+        w[t + 1] = update(w[t], rates[t], g + beta * buf if nesterov else buf)
 
 
 def _descend_floats(problem, w, grad, rates):
@@ -313,3 +357,92 @@ def _blank_after_divergence(status, status_step, w, loss, grad, lr):
         loss[(slice(k + 1, None), *run)] = np.nan
         grad[(slice(k, None), *run)] = np.nan
         lr[(slice(k, None), *run)] = np.nan
+
+
+def adam(problem, w0, lr, steps, b1=0.9, b2=0.999, eps=1e-8, dtype=np.float64, tol=1e-8,
+         max_loss=None):
+    """Run Adam and record its whole trajectory (the same :class:`Trajectory`).
+
+    PyTorch's ``torch.optim.Adam`` and optax's ``adam``: two running averages,
+    corrected for starting at zero, and ``eps`` outside the square root::
+
+        m = b1 * m + (1 - b1) * g              # average gradient
+        v = b2 * v + (1 - b2) * g * g          # average squared gradient
+        m_hat = m / (1 - b1 ** (t + 1))
+        v_hat = v / (1 - b2 ** (t + 1))
+        w = w - lr[t] * m_hat / (sqrt(v_hat) + eps)
+
+    Each coordinate moves by about ``lr`` per step, whatever the size of its
+    gradient: the first step is exactly ``lr * g / (|g| + eps)``.
+
+    Parameters
+    ----------
+    problem, w0, steps, dtype, tol, max_loss
+        As for :func:`gradient_descent` (``dtype=np.float32`` is plain IEEE float32).
+    lr : float, array_like or schedule
+        As for :func:`gradient_descent`: one run per rate of an array.
+    b1, b2 : float, default 0.9 and 0.999
+        Decay of the two averages, in ``[0, 1)``.
+    eps : float, default 1e-8
+        Added to ``sqrt(v_hat)``, >= 0.
+
+    Examples
+    --------
+    From ``w = 5`` on ``(w + 1)^2`` the gradient is 12, and the first step is 0.1:
+
+    >>> from lrlab import seed_problem
+    >>> adam(seed_problem(), 5.0, lr=0.1, steps=2).w.round(6).tolist()
+    [5.0, 4.9, 4.800047]
+    """
+    if not isinstance(problem, Problem):
+        raise TypeError(f"problem must be an lrlab Problem, got {type(problem).__name__}")
+    steps = check_int("steps", steps, lo=1, hi=10_000_000)
+    dt = check_dtype("dtype", dtype)
+    tol = check_number("tol", tol, lo=0)
+    b1 = check_number("b1", b1, lo=0, hi=1, hi_open=True)
+    b2 = check_number("b2", b2, lo=0, hi=1, hi_open=True)
+    eps = check_number("eps", eps, lo=0)
+    if max_loss is not None:
+        max_loss = check_number("max_loss", max_loss, lo=0, lo_open=True)
+    shape = problem.shape
+    w0 = check_array("w0", w0)
+    if w0.ndim < len(shape) or w0.shape[w0.ndim - len(shape):] != shape:
+        raise ValueError(f"w0 must have shape batch + {shape} for {problem!r}, got {w0.shape}")
+    rates = _rates(lr, steps, dt)
+    try:
+        batch = np.broadcast_shapes(w0.shape[: w0.ndim - len(shape)], rates.shape[1:])
+    except ValueError:
+        raise ValueError(
+            f"the batch of start points {w0.shape[: w0.ndim - len(shape)]} and the batch of "
+            f"rates {rates.shape[1:]} must broadcast together"
+        ) from None
+    lead = (1,) * (len(batch) - (rates.ndim - 1))
+    rates = np.broadcast_to(rates.reshape((steps, *lead, *rates.shape[1:])), (steps, *batch))
+    per_point = rates.reshape(rates.shape + (1,) * len(shape))
+
+    w = np.empty((steps + 1, *batch, *shape), dtype=dt)
+    grad = np.empty((steps, *batch, *shape), dtype=dt)
+    w[0] = np.broadcast_to(w0.astype(dt), (*batch, *shape))
+    b1, b2, eps = dt.type(b1), dt.type(b2), dt.type(eps)
+    with np.errstate(all="ignore"):
+        m = np.zeros_like(w[0])
+        v = np.zeros_like(w[0])
+        for t in range(steps):
+            g = problem._grad(w[t], t)
+            grad[t] = g
+            m = b1 * m + (1 - b1) * g
+            v = b2 * v + (1 - b2) * g * g
+            m_hat = m / (1 - b1 ** (t + 1))
+            v_hat = v / (1 - b2 ** (t + 1))
+            w[t + 1] = w[t] - per_point[t] * m_hat / (np.sqrt(v_hat) + eps)
+        loss = _losses(problem, w)
+        g_last = problem._grad(w[steps], steps)
+        status, status_step = _statuses(w, loss, grad, g_last, shape, tol, max_loss)
+    lr_used = rates
+    if (status == "diverged").any():
+        lr_used = np.array(rates, dtype=dt)
+        _blank_after_divergence(status, status_step, w, loss, grad, lr_used)
+    return Trajectory(
+        w=w, loss=loss, lr=lr_used, grad=grad, status=status, status_step=status_step,
+        problem=problem,
+    )

@@ -5,17 +5,22 @@ builds the figure and the controls and implements ``redraw(values)``, which
 moves the figure's artists and returns a summary for the readout; this class
 reruns it on every change of a control and draws the new frame, redrawing
 only what changed (see its docstring and DESIGN.md, "Render path").
-:func:`log_slider` and :func:`octave_slider` are the sliders the explorers
-use for rates. The canvas and its frames are :mod:`lrlab.canvas`'s.
+:class:`LadderSlider` is the slider of every number an explorer shows (the
+page sends its position, an index, so no value is ever rounded or echoed);
+:func:`log_slider` makes one for rates. The canvas and its frames are
+:mod:`lrlab.canvas`'s.
 """
 
 from __future__ import annotations
 
 import asyncio
+import bisect
 import collections
+import decimal
 import html
 import logging
 import math
+import re
 
 import ipywidgets as W
 import numpy as np
@@ -23,6 +28,7 @@ from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.colors import to_rgba
 from matplotlib.spines import Spine
+from traitlets import TraitError, validate
 
 from ._agg_text import TextCachingRenderer
 from ._checks import check_int, check_number
@@ -31,7 +37,8 @@ from .page_style import style_widget
 from .plotting import COLORS
 from .summary import describe
 
-__all__ = ["Explorer", "log_slider", "octave_slider"]
+__all__ = ["Explorer", "LadderSlider", "linear_values", "log_slider", "nice_values",
+           "octave_slider"]
 
 _STATUS_COLORS = {"diverged": COLORS[3], "stalled": COLORS[4], "converged": COLORS[2]}
 
@@ -44,22 +51,160 @@ def _slider_range(description, value, lo, hi, positive=False):
     return check_number(description, value, lo=lo, hi=hi), lo, hi
 
 
-def log_slider(description, value, lo, hi, fmt=".3g"):
-    """A slider on a log scale from ``lo`` to ``hi`` (for rates: equal steps per decade).
+# The mantissas of the "nice" numbers, in hundredths: 1.00-1.99 by 0.01, 2.00-4.95 by
+# 0.05, 5.0-9.9 by 0.1. Neighbours differ by 0.5 % to 2.5 %, about 210 a decade.
+_NICE_MANTISSAS = (*range(100, 200), *range(200, 500, 5), *range(500, 1000, 10))
 
-    The browser snaps the slider to ``min + n * step`` in exponent, so ``min`` is
-    shifted by less than half a step to put the starting ``value`` on that grid:
-    the page then shows (and sends back) exactly ``value``, not a neighbour.
+
+def nice_values(lo, hi):
+    """The nice numbers from ``lo`` to ``hi``: a mantissa of :data:`_NICE_MANTISSAS` times 10^k.
+
+    Each is the float nearest its decimal (``float("0.19") == 0.19``), so a
+    value typed in code, such as 0.2, 1.2 or 6, is one of them exactly.
+
+    Examples
+    --------
+    >>> v = nice_values(0.1, 10.0)
+    >>> 0.2 in v and 1.05 in v and 1.2 in v and 6.0 in v, 0.1234 in v, len(v)
+    (True, False, 421)
+    """
+    out = []
+    for e in range(math.floor(math.log10(lo)) - 1, math.ceil(math.log10(hi)) + 1):
+        for m in _NICE_MANTISSAS:
+            v = float(f"{m}e{e - 2}")
+            if lo <= v <= hi:
+                out.append(v)
+    return out
+
+
+def linear_values(lo, hi, step):
+    """``lo, lo + step, ...`` up to ``hi``, each the float nearest its decimal.
+
+    Computed in decimal, so 0.5 + 60 * 0.005 is 0.8 and not 0.8000000000000002.
+
+    Examples
+    --------
+    >>> v = linear_values(0.5, 1.0, 0.005)
+    >>> 0.8 in v, 0.97 in v, 0.825 in v, v[0], v[-1], len(v)
+    (True, True, True, 0.5, 1.0, 101)
+    """
+    d_lo, d_step = decimal.Decimal(repr(float(lo))), decimal.Decimal(repr(float(step)))
+    n = math.floor((hi - lo) / step + 1e-9)
+    return [float(d_lo + k * d_step) for k in range(n + 1)]
+
+
+class NotAPosition(TraitError, ValueError):
+    """A value set on a :class:`LadderSlider` that is not one of its positions."""
+
+
+class LadderSlider(W.SelectionSlider):
+    """A slider over a fixed, sorted list of numbers (its positions).
+
+    The page holds the slider's position as an index and sends an index, so a
+    value set from code is exactly what the slider shows and what the
+    explorer draws: the page never rounds it to its own grid and never sends
+    back a neighbour (FloatSlider and FloatLogSlider views do both, and a
+    late echo overwrote values set from code). Setting a value that is not a
+    position raises an error naming the nearest positions; :meth:`nearest`
+    rounds a number to a position (a click on a figure, say).
+
+    Parameters
+    ----------
+    description : str
+    values : sequence of float
+        The positions, increasing. A starting ``value`` between two of them is
+        added as a position of its own (so it is shown exactly).
+    value : float
+        The starting value (a position, or added as one).
+    fmt : str
+        Format of the readout (a ``format`` spec); more digits where two
+        positions would read the same.
+    """
+
+    def __init__(self, description, values, value, fmt=".3g"):
+        values = sorted(float(v) for v in values)
+        if not values:
+            raise ValueError(f"{description}: the slider needs at least one position")
+        value = check_number(description, value)   # the factories check its range
+        if value not in values:
+            values = sorted([*values, value])
+        labels = [format(v, fmt) for v in values]
+        if len(set(labels)) < len(labels):
+            labels = [format(v, ".6g") for v in values]
+        self._ladder = list(zip(labels, values, strict=True))
+        super().__init__(options=self._ladder, value=value,
+                         description=description, continuous_update=True,
+                         style={"description_width": "9em"}, layout=W.Layout(width="32em"))
+        # (at the first position ipywidgets leaves the label unset: the index did not change)
+        self.label = self._options_labels[self.index]
+
+    @property
+    def min(self):
+        """The first position."""
+        return self._options_values[0]
+
+    @property
+    def max(self):
+        """The last position."""
+        return self._options_values[-1]
+
+    @property
+    def positions(self):
+        """Every position, increasing."""
+        return list(self._options_values)
+
+    def limit(self, hi):
+        """Offer only the positions up to ``hi`` (of those it was built with); all if ``None``.
+
+        A value above ``hi`` moves down to the last position offered.
+        """
+        options = [(label, v) for label, v in self._ladder if hi is None or v <= hi]
+        if tuple(v for _, v in options) == tuple(self._options_values):
+            return
+        value = self.value if hi is None or self.value <= hi else options[-1][1]
+        self.options = options
+        self.value = value
+
+    def nearest(self, x):
+        """The position nearest ``x`` (the end for ``x`` beyond it)."""
+        values = self._options_values
+        i = bisect.bisect_left(values, float(x))
+        near = values[max(i - 1, 0):i + 1]
+        return min(near, key=lambda v: abs(v - x))
+
+    @validate("value")
+    def _validate_value(self, proposal):
+        value = proposal.value
+        values = self._options_values
+        if not values:                        # options not set yet (while building)
+            return value
+        try:
+            i = values.index(value)
+        except (ValueError, TypeError):
+            pass
+        else:
+            return values[i]
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            x = math.nan
+        i = bisect.bisect_left(values, x) if math.isfinite(x) else 0
+        near = " and ".join(format(v, "g") for v in values[max(i - 1, 0):i + 1])
+        raise NotAPosition(
+            f"{self.description} must be one of the slider's positions, from "
+            f"{values[0]:g} to {values[-1]:g}; got {value!r}"
+            + (f" (the nearest are {near})" if math.isfinite(x) else ""))
+
+
+def log_slider(description, value, lo, hi, fmt=".3g"):
+    """A slider for rates on a log-like scale: the nice numbers from ``lo`` to ``hi``.
+
+    Its positions are :func:`nice_values` (2 or 3 significant digits, 0.5 %
+    to 2.5 % apart), so every rate a lesson names (0.2, 0.5, 1, 1.2, 0.19,
+    1e-3, ...) is a position, reached exactly by code, mouse or arrow keys.
     """
     value, lo, hi = _slider_range(description, value, lo, hi, positive=True)
-    step = 0.005
-    lo_exp, v_exp = math.log10(lo), math.log10(value)
-    lo_exp = v_exp - step * round((v_exp - lo_exp) / step)
-    return W.FloatLogSlider(
-        value=value, base=10, min=lo_exp, max=math.log10(hi), step=step,
-        description=description, readout_format=fmt, continuous_update=True,
-        style={"description_width": "9em"}, layout=W.Layout(width="32em"),
-    )
+    return LadderSlider(description, nice_values(lo, hi), value, fmt=fmt)
 
 
 def octave_slider(description, value, lo, hi, per_octave=60, fmt=".3g"):
@@ -67,31 +212,37 @@ def octave_slider(description, value, lo, hi, per_octave=60, fmt=".3g"):
 
     Every power of 2, 1 included, is a position of the slider, so rates such
     as ``1 / (2a)`` and ``1 / a`` (for ``a`` on a slider of the same kind)
-    can be reached exactly, one arrow-key press at a time. A browser snaps a
-    slider's value to its positions; with :func:`log_slider` the one-step rate
-    0.5 would snap to 0.501 and never read "one step". The ends ``lo`` and
-    ``hi`` are moved out to the nearest positions.
+    can be reached exactly. The ends ``lo`` and ``hi`` are moved out to the
+    nearest positions. (The explorers use :func:`log_slider`, whose positions
+    are the numbers a lesson names.)
 
     Examples
     --------
     >>> s = octave_slider("learning rate", 0.5, 1e-3, 2.0)
-    >>> round(10 ** (s.min + 598 * s.step), 12), round(10 ** (s.max), 12)   # 1 and 2
-    (1.0, 2.0)
+    >>> 0.25 in s.positions, 1.0 in s.positions, s.max
+    (True, True, 2.0)
     """
     value, lo, hi = _slider_range(description, value, lo, hi, positive=True)
-    step = math.log10(2.0) / check_int("per_octave", per_octave, lo=1)
-    k_lo = math.floor(math.log10(lo) / step + 1e-9)
-    k_hi = math.ceil(math.log10(hi) / step - 1e-9)
-    return W.FloatLogSlider(
-        value=value, base=10, min=k_lo * step, max=k_hi * step, step=step,
-        description=description, readout_format=fmt, continuous_update=True,
-        style={"description_width": "9em"}, layout=W.Layout(width="32em"),
-    )
+    n = check_int("per_octave", per_octave, lo=1)
+    k_lo = math.floor(math.log2(lo) * n + 1e-9)
+    k_hi = math.ceil(math.log2(hi) * n - 1e-9)
+    return LadderSlider(description, [2.0 ** (k / n) for k in range(k_lo, k_hi + 1)], value,
+                        fmt=fmt)
 
 
 def _slider(cls, description, **kw):
+    """An ``IntSlider`` (or other widget) with the explorers' style; a ``FloatSlider`` is a ladder.
+
+    A ``FloatSlider``'s page view rounds the value to its own grid and may
+    send the rounded value back: a float slider is a :class:`LadderSlider`
+    over ``min, min + step, ..., max`` instead (same ends, same step).
+    """
     if "value" in kw and "min" in kw and "max" in kw:
         _slider_range(description, kw["value"], kw["min"], kw["max"])
+    if cls is W.FloatSlider:
+        values = linear_values(kw["min"], kw["max"], kw.get("step", 0.1))
+        return LadderSlider(description, values, kw["value"],
+                            fmt=kw.get("readout_format", ".2f"))
     return cls(description=description, continuous_update=True,
                style={"description_width": "9em"}, layout=W.Layout(width="32em"), **kw)
 
@@ -127,6 +278,56 @@ def _extent(artist, renderer):
         return artist.get_window_extent(renderer)
     except Exception:  # some artists need more than a renderer to know theirs
         return None
+
+
+_FRACTIONS = {1e-3: "a thousandth", 1e-6: "a millionth", 1e-9: "a billionth"}
+# a number in e-notation: 9.8e-31, -5.7e-05, 4.9e+07 (not part of a word or a longer number)
+_E_NUMBER = re.compile(r"(?<![\w.])(-?)(\d+(?:\.\d+)?)e([+-]\d+)(?![\w.])")
+# a point: "(-0.0243, 9.8e-31)"
+_POINT = re.compile(r"\(-?[\d.]+(?:e[+-]\d+)?(?:, -?[\d.]+(?:e[+-]\d+)?)+\)")
+#: Below this a coordinate in a readout is 0 to a reader.
+PEOPLE_ZERO = 1e-12
+
+
+def for_people(text):
+    """An explorer's readout as a student reads it at a glance (the page shows this).
+
+    ``explorer.text`` (what cells print, exact for the lesson's checks) is
+    kept; the page's readout rounds it for people: a coordinate of a point
+    below :data:`PEOPLE_ZERO` in size is written 0, and the readout then says
+    so once (a loss keeps its digits: its log axis shows how small it is);
+    ``"error x1e-06"`` (the error down to that fraction of the start's) reads
+    "error down to a millionth"; ``" | "`` ends a sentence.
+
+    Examples
+    --------
+    >>> for_people("w = (-0.0243, 9.8e-31); error x1e-06 in 224 steps")
+    'w = (-0.0243, 0); error down to a millionth in 224 steps (0 means below 1e-12)'
+    >>> for_people("loss 4.9e+07 | each step multiplies the error by -1.4")
+    'loss 4.9e+07. Each step multiplies the error by -1.4'
+    >>> for_people("w = (-1.16, 1.3e-18), loss 8.3e-30")
+    'w = (-1.16, 0), loss 8.3e-30 (0 means below 1e-12)'
+    """
+    zeroed = []
+
+    def number(match):
+        value = float(match.group(0))
+        if value != 0 and abs(value) < PEOPLE_ZERO:
+            zeroed.append(value)
+            return "0"
+        return match.group(0)
+
+    def fraction(match):
+        name = _FRACTIONS.get(float(match.group(2)))
+        return f"error down to {name}" if name else match.group(0)
+
+    out = re.sub(r"error ([x×])(\S+)", fraction, text)
+    # a point's coordinates: a tiny one is 0 (a loss keeps its size: the log axis shows it)
+    out = _POINT.sub(lambda m: _E_NUMBER.sub(number, m.group(0)), out)
+    out = re.sub(r" \| (\w)", lambda m: ". " + m.group(1).upper(), out)
+    if zeroed:
+        out += f" (0 means below {PEOPLE_ZERO:g})"
+    return out
 
 
 class _Layer:
@@ -232,6 +433,7 @@ class Explorer:
         self.box = W.VBox([*head, *rows, self.canvas, self.readout, style_widget()])
         self.box.add_class("lrlab-explorer")
         self.summary = None
+        self.shown_values = None     # the controls' values when first displayed
         self.renders = {"full": 0, "panels": 0, "kept": 0, "blit": 0}
         self._pending = False        # a deferred render is scheduled
         self._background = None      # the figure without its moving artists
@@ -258,6 +460,14 @@ class Explorer:
         """The readout as plain text."""
         return describe(self.summary)
 
+    @property
+    def readout_text(self):
+        """What the page's readout says: :attr:`text` rounded for people (:func:`for_people`).
+
+        A subclass may say it in fewer words (one or two short sentences).
+        """
+        return for_people(self.text)
+
     def _on_change(self, change):
         self.refresh()
 
@@ -267,8 +477,10 @@ class Explorer:
             self.summary = self.redraw(self.values)
             status = self.summary["status"]
             color = _STATUS_COLORS.get(status, "inherit")
+            # text-wrap: pretty keeps a last line from holding a lone "4)"
             self.readout.value = (
-                f'<span style="font-size:1.15em;color:{color}">{html.escape(self.text)}</span>'
+                f'<span style="font-size:1.15em;color:{color};text-wrap:pretty">'
+                f'{html.escape(self.readout_text)}</span>'
             )
             self.request_render()
 
@@ -595,4 +807,6 @@ class Explorer:
                         a.draw(renderer)
 
     def _repr_mimebundle_(self, **kwargs):
+        if self.shown_values is None:
+            self.shown_values = self.values      # the state it opened on, for the tests
         return self.box._repr_mimebundle_(**kwargs)

@@ -206,9 +206,20 @@ class PathPanel:
         self.ax.set_ylim(*self.ylim)
 
     def update(self, run):
-        """Show ``run`` (a single 1-D run)."""
-        w = np.asarray(run.w, dtype=np.float64)[: self.max_points + 1]
-        loss = np.asarray(run.loss, dtype=np.float64)[: self.max_points + 1]
+        """Show ``run`` (a single 1-D run).
+
+        A run that leaves the window and comes back (a large first rate that
+        decays) is drawn whole, the lines cut at the frame, with its end
+        star, and the note says when it was out.
+        """
+        w_all = np.asarray(run.w, dtype=np.float64)
+        loss_all = np.asarray(run.loss, dtype=np.float64)
+        outside = (~np.isfinite(w_all) | (w_all < self.xlim[0]) | (w_all > self.xlim[1])
+                   | ~(loss_all <= self.ylim[1]))
+        if outside.any() and not outside[-1]:
+            return self._left_and_came_back(w_all, loss_all, outside)
+        w = w_all[: self.max_points + 1]
+        loss = loss_all[: self.max_points + 1]
         out = _first_outside(w, *self.xlim)
         if out is None:
             out = _first_outside(loss, -np.inf, self.ylim[1])
@@ -229,6 +240,18 @@ class PathPanel:
             self.end.set_data([], [])
             self.exit.set_data([edge_x], [edge_y])
             self.exit_text.set_text(f"left the plot at step {out}")
+        return self
+
+    def _left_and_came_back(self, w, loss, outside):
+        out, back = int(np.argmax(outside)), int(np.flatnonzero(outside)[-1]) + 1
+        shown = slice(0, self.max_points + 1)
+        self.path.set_data(w[shown], loss[shown])     # finite throughout: it came back
+        self.start.set_data(w[:1], loss[:1])
+        self.end.set_data(w[-1:], loss[-1:])
+        edge_x = float(np.clip(w[out], *self.xlim))
+        edge_y = self.ylim[1] - 0.02 * (self.ylim[1] - self.ylim[0])
+        self.exit.set_data([edge_x], [edge_y])
+        self.exit_text.set_text(f"left the plot at step {out},\nback at step {back}")
         return self
 
 
@@ -297,9 +320,16 @@ class LossPanel:
             out = _first_outside(loss, -np.inf, self.ylim[1])
             if run.status == "diverged":
                 out = int(run.status_step) if out is None else min(out, int(run.status_step))
-            if out is None:
+            back = None
+            if out is not None and run.status != "diverged" and np.isfinite(loss[-1]) \
+                    and loss[-1] <= self.ylim[1]:
+                # off the scale and back (a decaying rate): the whole run, cut at the frame
+                back = int(np.flatnonzero(~(loss <= self.ylim[1]))[-1]) + 1
+            if out is None or back is not None:
                 line.set_data(t, loss)
                 cross.set_data([], [])
+                if back is not None:
+                    notes.append(f"off the scale\nfrom step {out} to {back - 1}")
             else:
                 at = int(run.status_step) if run.status == "diverged" else out
                 line.set_data(t[:out], loss[:out])

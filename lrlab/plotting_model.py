@@ -1,4 +1,4 @@
-"""Figures for notebook 07: a real data set, the range test and schedules on held-out data.
+"""Figures for notebook 08: a real data set, the range test and schedules on held-out data.
 
 Built like :mod:`lrlab.plotting` (an explicit ``Figure``, no pyplot) with its
 colours, markers and sizes. Two panels own one ``Axes`` each, draw what never
@@ -33,6 +33,7 @@ from .plotting import (
     WIDTH,
     _panel_grid,
     _style,
+    grid_columns,
     label_above,
     round_up_limit,
 )
@@ -479,7 +480,7 @@ class HeldLossPanel:
         return self
 
 
-def training_grid(results, titles=None, ncols=3, ylim=(0.05, 3.0), figsize=None):
+def training_grid(results, titles=None, ncols=None, ylim=(0.05, 3.0), figsize=None):
     """Small multiples: held-out loss against the update for several settings, one per panel.
 
     Each panel is a :class:`HeldLossPanel` (median and band over the seeds,
@@ -490,7 +491,8 @@ def training_grid(results, titles=None, ncols=3, ylim=(0.05, 3.0), figsize=None)
     results : list of lrlab.training.SeedRuns
     titles : list of str, optional
         One per panel (default: schedule, peak and batch size).
-    ncols : int
+    ncols : int, optional
+        Panels per row (default: as many as fit a notebook column, at most 3).
     ylim : (float, float)
     figsize : (float, float), optional
 
@@ -510,7 +512,7 @@ def training_grid(results, titles=None, ncols=3, ylim=(0.05, 3.0), figsize=None)
     '4 of 4 seeds diverged (x)'
     """
     n = len(results)
-    ncols = min(check_int("ncols", ncols, lo=1), max(n, 1))
+    ncols = min(grid_columns(n, ncols), max(n, 1))
     with _style():
         fig, axes, _ = _panel_grid(n, ncols, (4.6, 3.5), figsize, what="results", sharey=True)
         for i, (ax, result) in enumerate(zip(axes[:n], results, strict=True)):

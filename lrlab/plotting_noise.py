@@ -121,6 +121,9 @@ def restyle_legend(ax, lines):
         handle.set_color(line.get_color())
         handle.set_marker(line.get_marker())
         legend.get_texts()[i].set_text(line.get_label())
+    # its entries are not the axes' children: say the legend itself changed, or a live
+    # figure that redraws only what changed keeps showing the old one
+    legend.stale = True
 
 
 def noise_ball_figure(problem, rates, noises, steps=2000, runs=200, seed=0, figsize=(7.5, 4.2)):

@@ -403,7 +403,18 @@ def exponential_decay(initial_lr, decay_steps, decay_rate, staircase=False, tran
       ``tf.compat.v1.train.exponential_decay``). Keras has no
       ``transition_begin`` or ``end_value``. It computes in float32 unless
       ``initial_lr`` is a float64 array or tensor: use ``dtype=np.float32``
-      here to get its float32 values.
+      here to get its float32 values. Even in float64 it rounds a Python-float
+      ``decay_rate`` through float32 first (``tf.cast`` of a Python float
+      makes a float32 tensor, then casts it), so its float64 rates are those
+      of ``exponential_decay(..., float(np.float32(decay_rate)))``. For 0.96
+      the gap grows by about 2.2e-8 (relative) per decay period: 6.7e-7 after
+      30 periods.
+
+      >>> tf_rate = float(np.float32(0.96))
+      >>> gap = exponential_decay(0.1, 1, tf_rate)(30) / exponential_decay(0.1, 1, 0.96)(30) - 1
+      >>> f"{gap:.2g}"
+      '-6.7e-07'
+
     - PyTorch: ``torch.optim.lr_scheduler.ExponentialLR(optimizer,
       gamma=decay_rate)`` multiplies once per ``scheduler.step()``, so it is
       ``decay_steps=1`` (whether a step is a batch or an epoch is up to the
@@ -799,7 +810,8 @@ def _cosine_factor(fraction, alpha, exponent, dt):
     return dt.type(1.0 - alpha) * half_cosine + dt.type(alpha)
 
 
-def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, dtype=np.float64):
+def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, periodic=False,
+                 dtype=np.float64):
     r"""Half a cosine wave from ``initial_lr`` down to ``alpha * initial_lr``, then flat.
 
     .. math::
@@ -810,7 +822,11 @@ def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, dtype=np.floa
         \quad D = \mathrm{decay\_steps}
 
     The rate starts flat, falls fastest half way, and flattens again at
-    ``alpha * initial_lr``, where it stays after ``decay_steps``.
+    ``alpha * initial_lr``, where it stays after ``decay_steps``. With
+    ``periodic=True`` the cosine goes on instead (:math:`t` in place of
+    :math:`\min(t, D)`): the rate climbs back to ``initial_lr`` at ``2 D`` and
+    repeats with period ``2 D``, as PyTorch's ``CosineAnnealingLR`` does.
+    Taught in notebook 04 (the schedule gallery).
 
     Parameters
     ----------
@@ -822,6 +838,9 @@ def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, dtype=np.floa
         Final rate as a fraction of ``initial_lr``, >= 0.
     exponent : float, default 1.0
         Power applied to the cosine factor (optax), > 0.
+    periodic : bool, default False
+        Keep following the cosine after ``decay_steps`` (PyTorch) instead of
+        staying at the minimum (Keras, optax).
     dtype : np.float64 or np.float32
 
     Returns
@@ -835,6 +854,9 @@ def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, dtype=np.floa
     0.11000000000000001
     >>> sched(100), sched(500)
     (0.020000000000000004, 0.020000000000000004)
+    >>> wave = cosine_decay(0.2, 100, alpha=0.1, periodic=True)
+    >>> wave(100), wave(150), wave(200)   # back up after the minimum: period 200
+    (0.020000000000000004, 0.10999999999999999, 0.2)
 
     Equivalents
     -----------
@@ -842,9 +864,9 @@ def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, dtype=np.floa
       decay_steps, alpha=alpha)`` (``exponent=1`` only; float32 by default).
     - PyTorch: ``CosineAnnealingLR(optimizer, T_max=decay_steps,
       eta_min=alpha * initial_lr)`` with ``lr=initial_lr``, for
-      ``exponent=1`` and steps up to ``T_max``. After ``T_max`` PyTorch keeps
-      following the cosine back *up* (period ``2 T_max``), while Keras, optax
-      and this function stay at the minimum.
+      ``exponent=1`` and ``periodic=True`` (PyTorch keeps following the
+      cosine back *up* after ``T_max``, period ``2 T_max``); with the default
+      ``periodic=False`` the two agree only up to ``T_max``.
     - optax: ``optax.cosine_decay_schedule(init_value=initial_lr,
       decay_steps=decay_steps, alpha=alpha, exponent=exponent)``.
     """
@@ -853,12 +875,13 @@ def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, dtype=np.floa
     decay_steps = _length("decay_steps", decay_steps, dt)
     alpha = _number("alpha", alpha, lo=0.0, hi=_big(dt))
     exponent = _positive("exponent", exponent)
+    periodic = check_bool("periodic", periodic)
     params = {"initial_lr": initial_lr, "decay_steps": decay_steps, "alpha": alpha,
-              "exponent": exponent, "dtype": dt.type}
+              "exponent": exponent, "periodic": periodic, "dtype": dt.type}
     lr0, k = dt.type(initial_lr), dt.type(decay_steps)
 
     def core(s):
-        fraction = np.minimum(s, k) / k
+        fraction = (s if periodic else np.minimum(s, k)) / k
         return _saturate(lr0 * _cosine_factor(fraction, alpha, exponent, dt), dt)
 
     return _make_schedule("cosine_decay", params, dt, core)

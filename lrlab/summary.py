@@ -53,7 +53,8 @@ def summarize(run, lr=None, eps=1e-6):
         ``final_loss``, ``w0``, ``diverged_at`` (step or None), ``stalled_at``.
         For a quadratic: ``critical_lr``, ``one_step_lr``; with a constant
         ``lr``: ``regime``, ``contraction``, ``steps_to_tolerance``; with an
-        exponential decay: ``total_lr``, ``freeze_point`` and ``outcome``
+        exponential decay: ``total_lr``, ``freeze_point``, ``freeze_error``
+        (its distance from the minimum) and ``outcome``
         (:func:`lrlab.theory.decay_outcome`: "converges", "freezes short" or
         "diverges", for ever).
     """
@@ -87,6 +88,7 @@ def summarize(run, lr=None, eps=1e-6):
             out["total_lr"] = theory.total_lr(lr)
             if math.isfinite(out["total_lr"]) and problem.shape == ():
                 out["freeze_point"] = theory.freeze_point(problem, run.w[0].astype(float), lr)
+                out["freeze_error"] = abs(out["freeze_point"] - float(problem.minimum))
             p = lr.params
             if (p["decay_rate"] < 1 and not p.get("transition_begin") and p.get("end_value") is None
                     and float(p["decay_steps"]).is_integer() and p["initial_lr"] > 0):
@@ -139,9 +141,16 @@ def describe(summary):
         when = "never" if math.isinf(n) else f"in {int(n)} steps"
         text += f"; error x{s['eps']:g} {when}"
     if "freeze_point" in s:
-        where = "reaches" if s.get("outcome") == "converges" else "freezes at"
-        text += (f"; for ever it {where} w = {_num(s['freeze_point'], 6)} "
-                 f"(total of all rates {_num(s['total_lr'])})")
+        # A finite total of rates never reaches the minimum: "converges" only means the
+        # error freezes within 1e-6 of its start (theory.decay_outcome's tolerance).
+        close = s.get("outcome") == "converges"
+        if close and "freeze_error" in s:
+            gap = (f"{_num(s['freeze_error'], 2)} from the minimum" if s["freeze_error"] > 0
+                   else "closer to the minimum than float64 can show")
+            where = f"{gap}, within 1e-06 of the start's error"
+        else:
+            where = f"at w = {_num(s['freeze_point'], 6)}"
+        text += f"; for ever it freezes {where} (total of all rates {_num(s['total_lr'])})"
     return text
 
 

@@ -49,6 +49,18 @@ __all__ = [
     "DECAY_OUTCOMES",
     "decay_outcome",
     "underflow_step",
+    "MOMENTUM_REGIMES",
+    "momentum_matrix",
+    "momentum_roots",
+    "momentum_contraction",
+    "momentum_critical_lr",
+    "effective_lr",
+    "momentum_regime",
+    "optimal_momentum",
+    "optimal_momentum_contraction",
+    "momentum_path",
+    "steps_to_stay_within",
+    "adam_first_step",
 ]
 
 #: Regime labels returned by :func:`regime`, from the smallest rate to the largest.
@@ -782,3 +794,267 @@ def local_critical_lr(problem, w, h=1e-5):
     return 2.0 / top if top > 0 else math.inf
 
 
+
+
+# --- Momentum and Adam (notebook 07, momentum and Adam) ---------------------------------------
+# The heavy ball on a quadratic: each direction's error obeys a two-term recursion, i.e. a
+# 2x2 matrix; its eigenvalues play the part of the factor 1 - L lr.
+
+#: Labels returned by :func:`momentum_regime`, from the smallest rate to the largest.
+MOMENTUM_REGIMES = ("overdamped", "critically damped", "underdamped", "flipping", "on the edge",
+                    "divergent")
+
+
+def _momenta(momentum):
+    if np.ndim(momentum) == 0:
+        return check_number("momentum", momentum, lo=0, hi=1, hi_open=True)
+    return check_array("momentum", momentum, lo=0, hi=1, hi_open=True)
+
+
+def momentum_matrix(problem, lr, momentum):
+    """The heavy ball's error recursion as a 2x2 matrix, one per direction.
+
+    With ``buf = beta buf + g`` and ``w -= lr buf`` (:func:`~lrlab.gradient_descent`
+    with ``momentum=beta``), ``lr buf[t] = e[t - 1] - e[t]``, so each direction's
+    error obeys ``e[t + 1] = (1 + beta - L lr) e[t] - beta e[t - 1]``::
+
+        (e[t + 1], e[t]) = M (e[t], e[t - 1]),   M = [[1 + beta - L lr, -beta],
+                                                      [1,                0    ]]
+
+    starting from ``e[-1] = e[0]`` (the memory starts empty). ``lr`` and
+    ``momentum`` broadcast; the result has shape ``(*batch, d, 2, 2)``.
+
+    >>> from lrlab import seed_problem
+    >>> momentum_matrix(seed_problem(), 0.5, 0.9).round(12).tolist()
+    [[[0.9, -0.9], [1.0, 0.0]]]
+    """
+    L = curvatures(problem)
+    lr, beta = np.broadcast_arrays(np.asarray(_rates(lr)), np.asarray(_momenta(momentum)))
+    x = np.multiply.outer(lr, L)
+    b = np.broadcast_to(beta[..., None], x.shape)
+    M = np.empty(x.shape + (2, 2))
+    M[..., 0, 0] = 1.0 + b - x
+    M[..., 0, 1] = -b
+    M[..., 1, 0] = 1.0
+    M[..., 1, 1] = 0.0
+    return M
+
+
+def momentum_roots(problem, lr, momentum):
+    """The eigenvalues of :func:`momentum_matrix`: roots of ``z^2 - (1 + beta - L lr) z + beta``.
+
+    Complex when the direction rings. Shape ``(*batch, d, 2)``; with ``momentum=0``
+    one root is ``1 - L lr`` (plain descent's factor) and the other 0.
+
+    >>> from lrlab import seed_problem
+    >>> momentum_roots(seed_problem(), 0.2, 0.0).round(12).tolist()
+    [[(0.6+0j), 0j]]
+    """
+    M = momentum_matrix(problem, lr, momentum)
+    s, beta = M[..., 0, 0], -M[..., 0, 1]
+    root = np.sqrt((s * s - 4 * beta).astype(complex))
+    big = np.where(s.real >= 0, (s + root) / 2, (s - root) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        other = np.where(big == 0, 0, beta / np.where(big == 0, 1, big))
+    return np.stack([big, other], axis=-1)
+
+
+def momentum_contraction(problem, lr, momentum):
+    """Factor by which the heavy ball's error shrinks per step in the long run, worst direction.
+
+    The largest ``|root|`` of :func:`momentum_roots` over all directions (the
+    spectral radius). Below 1 the run converges; when a direction rings
+    (complex roots) its factor is exactly ``sqrt(beta)``.
+
+    >>> from lrlab import seed_problem
+    >>> round(momentum_contraction(seed_problem(), 0.5, 0.81), 12)    # rings: sqrt(0.81)
+    0.9
+    """
+    rho = np.abs(momentum_roots(problem, lr, momentum)).max(axis=(-1, -2))
+    return float(rho) if rho.ndim == 0 else rho
+
+
+def momentum_critical_lr(problem, momentum):
+    """The heavy ball's largest stable rate: ``2 (1 + beta) / L_max``.
+
+    The roots stay inside the unit circle iff ``0 < L lr < 2 (1 + beta)``:
+    momentum moves plain descent's limit ``2 / L_max`` out by the factor ``1 + beta``.
+
+    >>> from lrlab import seed_problem
+    >>> momentum_critical_lr(seed_problem(), 0.9)
+    1.9
+    """
+    beta = np.asarray(_momenta(momentum), dtype=np.float64)
+    lim = 2.0 * (1.0 + beta) / curvatures(problem).max()
+    return float(lim) if lim.ndim == 0 else lim
+
+
+def effective_lr(lr, momentum):
+    """The rate momentum amounts to while the gradient hardly changes: ``lr / (1 - beta)``.
+
+    With a constant gradient ``g``, ``buf = g (1 + beta + beta^2 + ...)`` tends
+    to ``g / (1 - beta)``, so the step tends to ``lr g / (1 - beta)``.
+
+    >>> round(effective_lr(0.01, 0.9), 12)
+    0.1
+    """
+    lr = np.asarray(_rates(lr), dtype=np.float64)
+    out = lr / (1.0 - np.asarray(_momenta(momentum), dtype=np.float64))
+    return float(out) if out.ndim == 0 else out
+
+
+def momentum_regime(problem, lr, momentum):
+    """Name what the heavy ball does on the stiffest direction (in 1-D: on the problem).
+
+    With ``x = L_max lr`` and ``beta = momentum``:
+
+    ===================  ====================================  ===============================
+    label                when                                  the error ``e[t]``
+    ===================  ====================================  ===============================
+    "overdamped"         ``x < (1 - sqrt(beta))^2``            two real positive roots: slides
+                                                               in without crossing (for a start
+                                                               at rest), slowly
+    "critically damped"  ``x == (1 - sqrt(beta))^2``           double root ``sqrt(beta)``
+    "underdamped"        ``(1 - sqrt b)^2 < x < (1 + sqrt b)^2``  complex roots: rings, its
+                                                               swing shrinking by ``sqrt(beta)``
+    "flipping"           ``(1 + sqrt b)^2 <= x < 2 (1 + b)``   a negative real root: changes
+                                                               sign every step
+    "on the edge"        ``x == 2 (1 + beta)``                 a root at -1: never shrinks
+    "divergent"          ``x > 2 (1 + beta)``                  grows
+    ===================  ====================================  ===============================
+
+    With ``beta = 0`` these are plain descent's monotone, one-step and
+    oscillating regimes (the underdamped band is empty). Equalities are
+    checked with a relative tolerance of 1e-9.
+
+    >>> from lrlab import seed_problem
+    >>> [momentum_regime(seed_problem(), r, 0.25) for r in (0.05, 0.125, 0.5, 1.2, 1.25, 1.3)]
+    ['overdamped', 'critically damped', 'underdamped', 'flipping', 'on the edge', 'divergent']
+    """
+    lr, beta = np.broadcast_arrays(np.asarray(_rates(lr)), np.asarray(_momenta(momentum)))
+    x = lr * curvatures(problem).max()
+    sb = np.sqrt(beta)
+    low, high, edge = (1 - sb) ** 2, (1 + sb) ** 2, 2 * (1 + beta)
+    labels = np.select(
+        [
+            np.isclose(x, low, rtol=_EDGE_RTOL, atol=0),
+            np.isclose(x, edge, rtol=_EDGE_RTOL, atol=0),
+            x < low,
+            x < high,
+            x < edge,
+        ],
+        ["critically damped", "on the edge", "overdamped", "underdamped", "flipping"],
+        default="divergent",
+    )
+    return str(labels) if labels.ndim == 0 else labels
+
+
+def optimal_momentum(problem):
+    """The best constant ``(lr, beta)`` for the heavy ball on a bowl.
+
+    ``lr = 4 / (sqrt(L_max) + sqrt(L_min))^2`` and
+    ``beta = ((sqrt(k) - 1) / (sqrt(k) + 1))^2`` with ``k = L_max / L_min``: both
+    extreme directions then sit on the edge of ringing, and every direction's
+    error shrinks by ``sqrt(beta) = (sqrt(k) - 1) / (sqrt(k) + 1)`` per step in the
+    long run (:func:`optimal_momentum_contraction`), against plain descent's
+    ``(k - 1) / (k + 1)`` (Polyak 1964; Goh, Distill 2017).
+
+    >>> from lrlab import Quadratic
+    >>> lr, beta = optimal_momentum(Quadratic([0.5, 50.0]))     # L = 1, 100
+    >>> round(lr, 12), round(beta, 12)
+    (0.03305785124, 0.669421487603)
+    """
+    L = curvatures(problem)
+    lo, hi = math.sqrt(L.min()), math.sqrt(L.max())
+    return 4.0 / (hi + lo) ** 2, ((hi - lo) / (hi + lo)) ** 2
+
+
+def optimal_momentum_contraction(problem):
+    """The heavy ball's factor per step at its best pair: ``(sqrt(k) - 1) / (sqrt(k) + 1)``.
+
+    >>> from lrlab import Quadratic
+    >>> round(optimal_momentum_contraction(Quadratic([0.5, 50.0])), 12)     # k = 100: 9/11
+    0.818181818182
+    """
+    sk = math.sqrt(condition_number(problem))
+    return (sk - 1.0) / (sk + 1.0)
+
+
+def momentum_path(problem, w0, lr, momentum, steps):
+    """The heavy ball's path from the matrix powers: ``(e[t], e[t-1]) = M^t (e0, e0)``.
+
+    An independent computation of :func:`~lrlab.gradient_descent` with
+    ``momentum``, for a :class:`~lrlab.problems.Quadratic` and a constant rate.
+    Returns an array of shape ``(steps + 1, *problem.shape)``.
+
+    >>> from lrlab import seed_problem
+    >>> momentum_path(seed_problem(), 5.0, 0.2, 0.5, 3).round(12).tolist()
+    [5.0, 2.6, -0.04, -1.744]
+    """
+    if not hasattr(problem, "center"):
+        raise TypeError(f"problem must be a Quadratic, got {type(problem).__name__}")
+    steps = check_int("steps", steps, lo=1)
+    w0 = check_array("w0", w0)
+    if w0.shape != problem.shape:
+        raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
+    M = momentum_matrix(problem, check_number("lr", lr, lo=0, lo_open=True),
+                        check_number("momentum", momentum, lo=0, hi=1, hi_open=True))
+    e0 = np.atleast_1d(w0 - problem.center)
+    state = np.stack([e0, e0], axis=-1)                   # (d, 2): (e[t], e[t - 1])
+    errors = [e0]
+    power = np.broadcast_to(np.eye(2), M.shape).copy()
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(steps):
+            power = M @ power
+            errors.append((power @ state[..., None])[..., 0, 0])
+    return problem.center + np.array(errors).reshape((steps + 1, *problem.shape))
+
+
+def steps_to_stay_within(errors, eps):
+    """First step from which every later error norm is at most ``eps`` times the first.
+
+    ``errors`` has shape ``(steps + 1, ...)`` (the error ``w - w*`` of a run, any
+    coordinates after the first axis). ``inf`` if the last one is still above.
+    With momentum the error is not monotone, so "reached" means "stays".
+
+    >>> steps_to_stay_within([1.0, 0.5, -0.1, 0.05, 0.01], 0.06)
+    3
+    """
+    try:
+        e = np.asarray(errors, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"errors must be an array of numbers, got {errors!r}") from None
+    if e.ndim < 1 or e.shape[0] < 1 or e.size == 0:
+        raise ValueError(f"errors must hold one error per step (shape (steps + 1, ...)), "
+                         f"got shape {e.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        norms = np.sqrt((e.reshape(e.shape[0], -1) ** 2).sum(axis=1))
+    eps = check_number("eps", eps, lo=0, lo_open=True)
+    above = np.nonzero(~(norms <= eps * norms[0]))[0]
+    if above.size == 0:
+        return 0
+    if above[-1] == len(norms) - 1:
+        return math.inf
+    return int(above[-1] + 1)
+
+
+def adam_first_step(problem, w0, lr, eps=1e-8):
+    """Where Adam's first step lands: ``w0 - lr g / (|g| + eps)`` with ``g = grad(w0)``.
+
+    At step 1 the bias-corrected averages are ``g`` and ``g^2`` exactly, whatever
+    ``b1`` and ``b2``, so each coordinate moves by ``lr |g| / (|g| + eps)``: about
+    ``lr`` for any gradient much larger than ``eps``. Adam's rate is a step
+    length, not a multiplier of the gradient.
+
+    >>> from lrlab import seed_problem
+    >>> seed = seed_problem()
+    >>> round(adam_first_step(seed, 5.0, 0.1), 9), round(adam_first_step(seed, 500.0, 0.1), 9)
+    (4.9, 499.9)
+    """
+    if not hasattr(problem, "grad"):
+        raise TypeError(f"problem must be an lrlab Problem, got {type(problem).__name__}")
+    w0 = check_array("w0", w0)
+    g = problem.grad(w0)
+    lr = check_number("lr", lr, lo=0, lo_open=True)
+    eps = check_number("eps", eps, lo=0)
+    return _as_result(w0 - lr * g / (np.abs(g) + eps))

@@ -1,15 +1,16 @@
-"""Training the line of notebook 07: its three schedules, and what many seeds did.
+"""Training the line of notebook 08: its three schedules, and what many seeds did.
 
-Notebook 07 trains a straight line on Engel's data (:mod:`lrlab.data`) by
+Notebook 08 trains a straight line on Engel's data (:mod:`lrlab.data`) by
 mini-batch SGD for a number of epochs, with one of three schedules counted in
 updates (:data:`SCHEDULE_KINDS`, built by :func:`epoch_schedule`), for many
 shuffling seeds at once (:func:`train_seeds`, which calls
 :func:`lrlab.data.held_out_runs`). :func:`seed_quantiles` reads the median
 and a band across the seeds, counting a diverged seed as worse than any
 finite loss, and :func:`summarize_seeds` / :func:`describe_seeds` turn a run
-into the numbers and the line of text a readout quotes. Numpy only: the
-figures are in :mod:`lrlab.plotting_model`, the explorer in
-:mod:`lrlab.widgets_model`.
+into the numbers and the line of text a readout quotes. :func:`read_loss_curve`
+names the shape of one loss curve (a rate too small, spikes, too large,
+diverged). Numpy only: the figures are in :mod:`lrlab.plotting_model`, the
+explorer in :mod:`lrlab.widgets_model`.
 
 >>> from lrlab.data import engel
 >>> result = train_seeds(engel(), "exponential", peak=0.05, epochs=5, batch_size=16,
@@ -40,9 +41,11 @@ __all__ = [
     "train_seeds",
     "summarize_seeds",
     "describe_seeds",
+    "CURVE_READINGS",
+    "read_loss_curve",
 ]
 
-#: The schedules notebook 07 compares, in the order it shows them.
+#: The schedules notebook 08 compares, in the order it shows them.
 SCHEDULE_KINDS = ("constant", "exponential", "cosine + warmup")
 
 
@@ -64,7 +67,7 @@ def warmup_steps(batches_per_epoch, epochs, warmup_epochs=2):
 
 
 def epoch_schedule(kind, peak, batches_per_epoch, epochs, decay_rate=0.8, warmup_epochs=2):
-    """One of notebook 07's schedules, counted in updates, for a run of ``epochs`` epochs.
+    """One of notebook 08's schedules, counted in updates, for a run of ``epochs`` epochs.
 
     =================  ===========================================================
     ``kind``           the schedule (``E`` = ``batches_per_epoch``, ``T`` = ``E * epochs``)
@@ -349,3 +352,64 @@ def describe_seeds(summary):
                  f"{_loss(s['final_lo'])} to {_loss(s['final_hi'])}); "
                  f"exact least-squares line {s['exact']:.3g}")
     return "; ".join(parts)
+
+
+#: The four names :func:`read_loss_curve` gives a loss curve.
+CURVE_READINGS = ("too small", "too large", "spikes", "diverged")
+
+
+def read_loss_curve(loss, floor, near=1.3, typical=1.5):
+    """Name the shape of one loss curve, as notebook 07's diagnosis exercise reads it.
+
+    The rules, in this order:
+
+    - ``"diverged"``: some loss is not finite (lrlab records NaN after the
+      update where a run diverged);
+    - ``"too small"``: the curve never comes within ``near`` times the floor
+      (slow progress that has not arrived);
+    - ``"spikes"``: its median over the second half of the updates is below
+      ``typical`` times the floor (mostly at the floor, with short jumps);
+    - ``"too large"``: otherwise (mostly far above the floor).
+
+    Parameters
+    ----------
+    loss : array_like, shape (n,)
+        One run's loss after each update, n >= 2.
+    floor : float
+        The lowest loss the model can reach on these rows, > 0 (for example
+        :attr:`SeedRuns.exact`, the held-out loss of the least-squares line).
+    near, typical : float, default 1.3 and 1.5
+        The two thresholds, as multiples of the floor, each >= 1.
+
+    Returns
+    -------
+    str
+        One of :data:`CURVE_READINGS`.
+
+    Examples
+    --------
+    >>> read_loss_curve([1.0, 0.5, 0.4, 0.3], floor=0.1)
+    'too small'
+    >>> read_loss_curve([1.0, 0.1, 0.1, 5.0, 0.1, 0.1], floor=0.1)
+    'spikes'
+    >>> read_loss_curve([1.0, 0.1, 3.0, 2.0, 4.0, 0.1], floor=0.1)
+    'too large'
+    >>> read_loss_curve([1.0, 30.0, float("nan")], floor=0.1)
+    'diverged'
+    """
+    try:
+        curve = np.asarray(loss, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"loss must be a 1-D array of losses, got {loss!r}") from None
+    if curve.ndim != 1 or curve.size < 2:
+        raise ValueError(f"loss must be a 1-D array of at least 2 losses, got shape {curve.shape}")
+    floor = check_number("floor", floor, lo=0, lo_open=True)
+    near = check_number("near", near, lo=1)
+    typical = check_number("typical", typical, lo=1)
+    if not np.isfinite(curve).all():
+        return "diverged"
+    curve = check_array("loss", curve, lo=0)
+    if curve.min() > near * floor:
+        return "too small"
+    late = float(np.median(curve[curve.size // 2:]))
+    return "spikes" if late < typical * floor else "too large"

@@ -219,8 +219,9 @@ class RegimeExplorer(Explorer):
     """The regimes of a constant rate on ``a (w - w*)^2``, with the rate axis under the run.
 
     Top: the path of ``w`` on the loss curve and the loss against the step
-    (log scale). The rate and ``a`` sliders are :func:`octave_slider`, so the
-    one-step rate and the limit are positions a student can land on.
+    (log scale). The rate and ``a`` sliders are :func:`log_slider`: every rate
+    and curvature a lesson names is a position, and so are the one-step rate
+    and the limit whenever they are nice numbers (a = 1, 2, 2.5, 4, 5, ...).
     Bottom: the rate axis (:class:`lrlab.plotting.RateAxisPanel`):
     the factor ``1 - 2 a lr`` that multiplies the error each step
     (:func:`lrlab.theory.error_factor`), the regime bands, the one-step and
@@ -253,9 +254,9 @@ class RegimeExplorer(Explorer):
         self.center = float(center)
         self.defaults = dict(lr=lr, w0=w0, steps=steps, a=a)
         make = {
-            "lr": lambda: octave_slider("learning rate", lr, *lr_range),
+            "lr": lambda: log_slider("learning rate", lr, *lr_range),
             "steps": lambda: _slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
-            "a": lambda: octave_slider("curvature a", a, *a_range),
+            "a": lambda: log_slider("curvature a", a, *a_range),
             "w0": lambda: _slider(W.FloatSlider, "start w0", value=w0, min=w0_range[0],
                                   max=w0_range[1], step=0.1),
         }

@@ -32,7 +32,7 @@ from matplotlib.figure import Figure
 from . import theory
 from ._checks import check_number
 from .descent import gradient_descent
-from .explorer import Explorer, _slider, log_slider
+from .explorer import Explorer, _slider, for_people, log_slider
 from .plotting import LossPanel, _style, round_up_limit
 from .plotting2d import ContourPanel, DirectionErrorPanel, FactorPanel
 from .problems import stretched_bowl
@@ -89,7 +89,8 @@ class Explorer2D(Explorer):
         try:
             for name, value in new.items():
                 if name in self.controls:
-                    self.controls[name].value = value
+                    # a slider's nearest position: what it shows is what is drawn
+                    self.controls[name].value = self.controls[name].nearest(value)
                 else:
                     self.defaults[name] = value
         finally:
@@ -263,6 +264,36 @@ class BowlExplorer(Explorer2D):
         return (f"{head}: {facts} per step, {s['slowest']} converges last; "
                 f"error ×{s['eps']:g} {when} (best rate {_num(s['optimal_lr'])}: {best} steps); "
                 f"{start}, after {s['steps']} steps w = {_pt(s['final_w'])}")
+
+
+    @property
+    def readout_text(self):
+        """The page's readout: two short sentences (the figure shows the rest)."""
+        s = self.summary
+        facts = ", ".join(f"{n} ×{_num(f)}" for n, f in zip(_NAMES, s["factors"], strict=True))
+        head = f"lr {_num(s['lr0'])}, k = {_num(s['condition'])}"
+        where = f"From {_pt(s['w0'])}, after {s['steps']} steps w = {_pt(s['final_w'])}."
+        if s["status"] == "diverged":
+            text = (f"{head}: {facts} per step, so the error grows: diverged at step "
+                    f"{s['diverged_at']}. It converges only below lr = {_num(s['critical_lr'])}.")
+        elif s.get("growing"):
+            text = (f"{head}: {facts} per step, so the error grows. It converges only below "
+                    f"lr = {_num(s['critical_lr'])}. {where}")
+        elif s.get("contraction", 0) > 1:
+            idle = " and ".join(n for n, f in zip(_NAMES, s["factors"], strict=True)
+                                if abs(f) > 1)
+            text = (f"{head}: {facts} per step; {idle} would blow up, but the start has no "
+                    f"error in {idle}. {where}")
+        elif "freeze" in s:
+            text = (f"{head}, decay ×{_num(s['decay_rate'], 4)} per step: w freezes at "
+                    f"{_pt(s['freeze'])} for ever (total of all rates {_num(s['total_lr'])}). "
+                    f"{where}")
+        else:
+            n = s["steps_to_tolerance"]
+            when = "never" if math.isinf(n) else f"in {int(n)} steps"
+            text = (f"{head}: {facts} per step; error ×{s['eps']:g} {when} (best rate "
+                    f"{_num(s['optimal_lr'])}: {int(s['optimal_steps'])}). {where}")
+        return for_people(text)
 
 
 class LandscapeExplorer(Explorer2D):

@@ -1,4 +1,4 @@
-"""A live explorer for notebook 07: train the line on Engel's data, for 20 seeds at once.
+"""A live explorer for notebook 08: train the line on Engel's data, for 20 seeds at once.
 
 :class:`TrainingExplorer` trains the straight line of :mod:`lrlab.data` by
 mini-batch SGD on every change of its controls (a schedule, its peak rate,

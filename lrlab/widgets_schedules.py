@@ -212,7 +212,7 @@ class GalleryExplorer(Explorer):
         if name == "one_cycle":
             # three phases need pct_start <= 0.5: keep the slider inside what is allowed
             pct = self.controls["one_cycle.pct_start"]
-            pct.max = 0.5 if settings["three_phase"] else 0.95
+            pct.limit(0.5 if settings["three_phase"] else None)
             settings["pct_start"] = pct.value
         # the step axes end in 1-2-5 steps, so a steps slider seldom changes them
         self.rate_panel.ax.set_xlim(0, round_up_limit(steps))

@@ -82,6 +82,11 @@ CASES = [
      lambda: log_slider("learning rate", 0.1, 0.0, 2.0)),
     ("learning rate: the upper end must be a finite number > 2",
      lambda: log_slider("learning rate", 0.1, 2.0, 0.5)),
+    ("learning rate must be one of the slider's positions, from 0.001 to 2; got 0.1234 "
+     "(the nearest are 0.123 and 0.124)",
+     lambda: setattr(log_slider("learning rate", 0.1, 1e-3, 2.0), "value", 0.1234)),
+    ("start w0 must be one of the slider's positions, from -6 to 6; got 'left'",
+     lambda: setattr(DescentExplorer().controls["w0"], "value", "left")),
     ("per_octave must be an integer >= 1",
      lambda: octave_slider("learning rate", 0.5, 1e-3, 2.0, per_octave=0)),
     # a library's call table names the library's argument, not lrlab's

@@ -1,6 +1,6 @@
 """Tests of lrlab.conventions: library conventions against the stored library values.
 
-Expected values come from ``tests/reference/schedules.json`` (made by Keras,
+Expected values come from ``lrlab/reference/schedules.json`` (made by Keras,
 PyTorch and optax themselves) or from closed forms worked out by hand; none is
 copied from the code's output.
 """
@@ -8,6 +8,7 @@ copied from the code's output.
 from __future__ import annotations
 
 import doctest
+import json
 import math
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import lrlab
 import lrlab.conventions as C
 import lrlab.schedules as S
 
-REFERENCE = C.load_reference(Path(__file__).parent / "reference" / "schedules.json")
+REFERENCE = C.load_reference()  # lrlab/reference/schedules.json
 
 
 def stored(case_id, library, dtype="float64"):
@@ -91,9 +92,10 @@ def test_build_from_spec_reproduces_every_stored_case():
     assert checked > 80
 
 
-def test_load_reference_default_is_the_repository_file(tmp_path):
-    assert C.load_reference()["versions"] == REFERENCE["versions"]
-    with pytest.raises(FileNotFoundError, match="pip install -e"):
+def test_load_reference_default_is_the_package_file(tmp_path):
+    assert C.REFERENCE_FILE == Path(lrlab.__file__).parent / "reference" / "schedules.json"
+    assert C.load_reference()["versions"]["torch"].startswith("2.13")
+    with pytest.raises(FileNotFoundError, match="no reference file at .*missing.json"):
         C.load_reference(tmp_path / "missing.json")
 
 
@@ -154,6 +156,54 @@ def test_optax_warmup_cosine_checks():
         C.optax_warmup_cosine(0.0, 0.1, warmup_steps=10, decay_steps=10)
     with pytest.raises(ValueError):
         C.optax_warmup_cosine(0.0, 0.0, warmup_steps=10, decay_steps=100)
+
+
+def test_keras_cosine_float32_gives_keras_float32_rates():
+    """Keras' default (a Python-float rate): float32, equal to the stored Keras values."""
+    steps, keras = stored("warmup_cosine", "keras", "float32")
+    ours = C.keras_cosine_decay(0.0, 100, alpha=0.1, warmup_target=0.1, warmup_steps=10,
+                                dtype=np.float32)(steps)
+    assert ours.dtype == np.float32
+    np.testing.assert_array_equal(ours, np.asarray(keras, dtype=np.float32))
+    steps, keras = stored("cosine", "keras", "float32")
+    ours = C.keras_cosine_decay(0.1, 100, alpha=0.01, dtype=np.float32)(steps)
+    np.testing.assert_array_equal(ours, np.asarray(keras, dtype=np.float32))
+
+
+OPTAX_FLOAT32 = json.loads((Path(__file__).parent / "reference" / "optax_float32.json")
+                           .read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize(("case_id", "args"), [
+    ("warmup_cosine", dict(init_value=0.0, peak_value=0.1, warmup_steps=10, decay_steps=110,
+                           end_value=0.01)),
+    ("warmup_cosine_from_start", dict(init_value=0.001, peak_value=0.5, warmup_steps=25,
+                                      decay_steps=100, end_value=0.0, exponent=2.0)),
+])
+def test_optax_warmup_cosine_float32_gives_optax_float32_rates(case_id, args):
+    (case,) = [c for c in OPTAX_FLOAT32["cases"] if c["id"] == case_id]
+    steps = np.asarray(case["steps"])
+    ours = C.optax_warmup_cosine(**args, dtype=np.float32)
+    got = ours(steps)
+    assert got.dtype == np.float32
+    np.testing.assert_array_equal(got, np.asarray(case["values"], dtype=np.float32))
+    assert ours(int(steps[7])) == got[7]  # a single step gives the same number
+    # the float64 version agrees to float32 rounding, except where optax's warmup form
+    # (init - peak) * (1 - t / W) + peak cancels: at step 0 it gives 0.000999987, not 0.001
+    exact = C.optax_warmup_cosine(**args)(steps)
+    late = steps >= args["warmup_steps"]
+    np.testing.assert_allclose(exact[late], got[late], rtol=2e-6, atol=1e-9)
+    np.testing.assert_allclose(exact, got, rtol=2e-6, atol=2e-8)
+    if args["init_value"] > 0:
+        assert got[0] != np.float32(args["init_value"])
+
+
+def test_optax_warmup_cosine_float32_checks():
+    sched = C.optax_warmup_cosine(0.0, 0.1, 10, 100, dtype=np.float32)
+    with pytest.raises(ValueError, match="step must be finite and >= 0"):
+        sched(-1)
+    with pytest.raises(ValueError, match="dtype must be np.float32 or np.float64"):
+        C.optax_warmup_cosine(0.0, 0.1, 10, 100, dtype=np.float16)
 
 
 def test_keras_cosine_without_warmup_is_plain_cosine():
@@ -276,3 +326,19 @@ def test_equivalents_table_and_markdown():
     assert all(line.count(" | ") == 3 for line in lines[2:])
     rows_list = C.equivalents_table([S.constant(0.1)])
     assert rows_list[0]["name"] == "constant" and math.isclose(0.1, 0.1)
+
+
+def test_one_cycle_calls_keep_sgd_momentum_and_flag_optax_peak():
+    calls = C.equivalent_calls(S.one_cycle(0.1, 100))
+    # OneCycleLR's default cycle_momentum=True overwrites the optimizer's momentum
+    # (checked with PyTorch 2.13: SGD's momentum 0 becomes 0.95, 0.85 at the peak)
+    assert calls["pytorch"].endswith("total_steps=100, cycle_momentum=False)")
+    assert calls["optax"] == ("optax.cosine_onecycle_schedule(100, 0.1)  "
+                              "# nearest, not equal: peak at step 30 (PyTorch: 29)")
+    # the stored library values put the peaks where the comment says
+    torch_steps, torch_rates = stored("one_cycle", "torch")
+    optax_steps, optax_rates = stored("optax_cosine_onecycle", "optax")
+    assert torch_steps[int(np.argmax(torch_rates))] == 29
+    assert optax_steps[int(np.argmax(optax_rates))] == 30
+    assert C.equivalent_calls(S.one_cycle(0.1, 100, three_phase=True))["optax"] is None
+    assert C.equivalent_calls(S.one_cycle(0.1, 100, anneal="linear"))["optax"] is None

@@ -142,8 +142,9 @@ def test_limits_seen_before_restore_their_kept_background_and_match_a_full_draw(
         explorer.controls["lr"].value = value
         assert explorer.renders["kept"] == before["kept"] + 1, explorer.renders
         assert_same_picture(frame(explorer), full_frame(explorer), f"lr={value}")
-        explorer.controls["lr"].value = value * 0.98    # a blit on the restored background
-        assert_same_picture(frame(explorer), full_frame(explorer), f"lr={value * 0.98}")
+        nearby = explorer.controls["lr"].nearest(value * 0.98)   # a position of the slider
+        explorer.controls["lr"].value = nearby          # a blit on the restored background
+        assert_same_picture(frame(explorer), full_frame(explorer), f"lr={nearby}")
 
 
 def test_kept_backgrounds_are_dropped_when_a_static_artist_changes():
@@ -223,7 +224,7 @@ def test_a_burst_in_one_loop_turn_renders_once_with_the_last_values():
 
     async def burst():
         for value in np.geomspace(0.01, 1.5, 12):
-            explorer.controls["lr"].value = float(value)
+            explorer.controls["lr"].value = explorer.controls["lr"].nearest(value)
         assert explorer.renders == {"full": 0, "panels": 0, "kept": 0, "blit": 0}  # nothing drawn
         await asyncio.sleep(0)
 
@@ -356,3 +357,22 @@ def test_the_ink_box_is_found_near_a_hint_and_everywhere_when_the_hint_falls_sho
     assert _ink_box(alpha, Bbox([[32, 82], [58, 88]]), pad=40) == (10, 52, 0, 200)
     assert _ink_box(np.zeros((5, 5), dtype=np.uint8)) is None
     assert _ink_box(alpha, Bbox([[np.nan, 0], [1, 1]])) == (10, 52, 0, 200)
+
+
+def test_without_ipympl_an_explorer_says_what_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "ipympl", None)              # import ipympl fails
+    monkeypatch.setitem(sys.modules, "ipympl.backend_nbagg", None)
+    monkeypatch.setattr(canvas_module, "_CANVAS_CLASS", None)
+    with pytest.raises(ModuleNotFoundError) as info:
+        DescentExplorer()
+    message = str(info.value)
+    assert "pip install ipympl" in message and "restart the kernel" in message
+    assert "static figures" in message
+
+
+def test_the_page_readout_is_written_for_people():
+    explorer = DescentExplorer()            # lr 0.2 on (w + 1)^2: 0.6^t <= 1e-6 from t = 28
+    assert "error x1e-06 in 28 steps" in explorer.text      # what cells print: exact
+    shown = explorer.readout.value
+    assert "error down to a millionth in 28 steps" in shown and "x1e-06" not in shown
+    assert "text-wrap:pretty" in shown     # no lone last word on a line of its own

@@ -10,7 +10,7 @@ all its controls. After each one:
 - every axis limit is finite and no line holds an infinite coordinate;
 - the readout agrees with lrlab: the status it shows is the status of an
   independent :func:`lrlab.gradient_descent` run where the explorer exposes
-  its settings, and a diverged run's readout names the step (for 07's
+  its settings, and a diverged run's readout names the step (for 08's
   explorer of many seeds: how many diverged, and the first update at which
   one did, from an independent :func:`lrlab.data.held_out_runs`).
 """
@@ -28,7 +28,7 @@ import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-# every notebook whose code makes an explorer (07's TrainingExplorer included)
+# every notebook whose code makes an explorer (08's TrainingExplorer included)
 NOTEBOOKS = [p for p in sorted((REPO / "notebooks").glob("*.ipynb"))
              if "Explorer(" in p.read_text(encoding="utf-8")]
 COMBINATIONS = 150       # random combinations per explorer
@@ -53,13 +53,11 @@ def random_value(control, rng):
     kind = type(control).__name__
     if kind == "Checkbox":
         return rng.random() < 0.5
-    if hasattr(control, "options"):
+    if hasattr(control, "options"):      # a dropdown, or a slider over a list of numbers
         options = [o[1] if isinstance(o, tuple) else o for o in control.options]
         return rng.choice(options)
     n = round((control.max - control.min) / control.step)
     value = control.min + rng.randint(0, n) * control.step
-    if kind == "FloatLogSlider":
-        return control.base ** value
     return type(control.value)(value)
 
 
@@ -67,10 +65,10 @@ def ends(control):
     kind = type(control).__name__
     if kind == "Checkbox":
         return [False, True]
+    if kind == "LadderSlider":            # a slider over a list of numbers: its two ends
+        return [control.min, control.max]
     if hasattr(control, "options"):
         return [o[1] if isinstance(o, tuple) else o for o in control.options]
-    if kind == "FloatLogSlider":
-        return [control.base ** control.min, control.base ** control.max]
     return [control.min, control.max]
 
 
@@ -101,11 +99,19 @@ def independent_status(explorer, values):
                                 v["steps"]).status
     if type(explorer).__name__ == "TrainingExplorer":
         return seed_runs(explorer, values)[0]
+    if type(explorer).__name__ == "HeavyBallExplorer":
+        # notebook 07 (momentum and Adam): the heavy ball from the explorer's start
+        return gradient_descent(explorer.problem, explorer.w0, values["lr"], explorer.steps,
+                                momentum=values["momentum"]).status
+    if type(explorer).__name__ == "RaceExplorer":
+        # its readout's status is plain descent's (the first of its three runs)
+        return gradient_descent(explorer.problem, explorer.w0, values["lr_sgd"],
+                                explorer.steps).status
     return None
 
 
 def seed_runs(explorer, values):
-    """For an explorer of many seeds (07's TrainingExplorer): ``(status, diverged, first)``
+    """For an explorer of many seeds (08's TrainingExplorer): ``(status, diverged, first)``
     from :func:`lrlab.data.held_out_runs` run here, with the schedule of
     :mod:`lrlab.schedules` its settings name."""
     from lrlab import constant, cosine_decay, exponential_decay, linear_warmup
@@ -206,3 +212,33 @@ def test_every_explorer_survives_its_controls(path):
                 check_readout(explorer, values, where)
                 if k % RENDER_EVERY == 0:
                     _guarded(where, render)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_after_every_control_change_the_frame_is_a_full_draw(path):
+    """What the page gets after a control moves (drawn fast: only what changed) shows what a
+    full draw of the figure shows: legends, notes and end markers included, never a stale
+    picture of an earlier run."""
+    from test_explorer_base import attached, frame, full_frame
+
+    for name, explorer in explorers(path):
+        attached(explorer)
+        rng = random.Random(f"frames:{path.stem}:{name}")
+        start = dict(explorer.values)
+        for _ in range(2):                     # twice: the second time every mover is known
+            for cname, control in explorer.controls.items():
+                if getattr(control, "disabled", False):
+                    continue
+                value = random_value(control, rng)
+                control.value = value
+                explorer.flush()
+                shown = frame(explorer)
+                diff = np.abs(shown.astype(int) - full_frame(explorer).astype(int)).max(axis=-1)
+                # Blending a translucent artist laid on as an image (07's 20 seed lines)
+                # may move a pixel by a few tens of 255; a stale text, swatch or marker
+                # differs by far more, over many pixels.
+                where = f"{path.stem}:{name} {cname}={value!r}"
+                assert diff.max() <= 48, f"{where}: pixels differ by up to {diff.max()}"
+                assert (diff > 0).mean() < 5e-3, f"{where}: {(diff > 0).mean():.2%} differ"
+        for cname, value in start.items():
+            explorer.controls[cname].value = value

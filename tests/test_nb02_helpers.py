@@ -182,8 +182,8 @@ def test_rate_axis_panel_marker_and_title():
 
 def test_rate_axis_figure_marks_every_rate():
     fig, ax = rate_axis(SEED, rates=[0.01, 0.5, 1.2])
-    assert [t.get_text() for t in ax.texts if t.get_text() in ("0.01", "0.5", "1.2")] == [
-        "0.01", "0.5", "1.2"]
+    # named in the legend beside the axes (a value written by its point sat on the curve)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["0.01", "0.5", "1.2"]
 
 
 def test_problems_grid_titles_name_the_regime():
@@ -240,9 +240,9 @@ def test_basins_explorer_readout_and_gap_panel():
 def test_octave_slider_has_the_thresholds_among_its_positions():
     from lrlab.widgets import octave_slider
 
-    s = octave_slider("learning rate", 0.2, 1e-3, 2.0)
-    positions = 10 ** (s.min + s.step * np.arange(round((s.max - s.min) / s.step) + 1))
+    s = octave_slider("learning rate", 0.5, 1e-3, 2.0)
+    positions = np.array(s.positions)
     for rate in (0.125, 0.25, 0.5, 1.0, 2.0):          # powers of 2: 1/(2a), 1/a for a = 1, 4
-        assert np.min(np.abs(positions / rate - 1)) < 1e-12
-    assert positions[0] <= 1e-3 and positions[-1] >= 2.0 - 1e-12
-    assert s.step == pytest.approx(np.log10(2) / 60)
+        assert rate in s.positions
+    assert positions[0] <= 1e-3 and positions[-1] == 2.0
+    assert np.allclose(np.diff(np.log2(positions)), 1 / 60)

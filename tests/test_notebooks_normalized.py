@@ -118,7 +118,10 @@ def test_normalize_removes_widgets_and_timing_keeps_other_outputs():
     nb = tool.normalize(_messy_notebook())
     assert "widgets" not in nb.metadata
     assert nb.metadata.kernelspec.name == "python3"
-    assert nb.metadata.language_info == {"name": "python"}
+    # ipykernel's own language_info, whose Python version is kept as stored (3.11.7 here)
+    from ipykernel.ipkernel import IPythonKernel
+
+    assert nb.metadata.language_info == {**IPythonKernel.language_info, "version": "3.11.7"}
     explorer, printed = nb.cells[1], nb.cells[2]
     assert [list(o.data) for o in explorer.outputs] == [["image/png", "text/plain"]]
     assert "execution" not in explorer.metadata and "ExecuteTime" not in explorer.metadata

@@ -1,6 +1,6 @@
 """Tests of lrlab.schedules: against the real libraries' values, and on their own.
 
-The library values live in ``tests/reference/schedules.json`` (made by
+The library values live in ``lrlab/reference/schedules.json`` (made by
 ``tests/reference/generate_schedules.py`` with TensorFlow/Keras, PyTorch and
 optax). These tests need only numpy and that file.
 """
@@ -10,15 +10,15 @@ from __future__ import annotations
 import doctest
 import json
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 
+import lrlab.conventions as C
 import lrlab.schedules as S
 from lrlab.conventions import build_from_spec as build  # a case's JSON spec -> lrlab schedule
 
-REFERENCE = json.loads((Path(__file__).parent / "reference" / "schedules.json").read_text())
+REFERENCE = json.loads(C.REFERENCE_FILE.read_text())
 CASES = REFERENCE["cases"]
 
 
@@ -186,6 +186,22 @@ def test_torch_cosine_climbs_back_after_t_max_lrlab_stays_at_minimum():
         assert value > 0.001 * (1 + 1e-9)
         # torch continues the cosine: step 100 + k mirrors step 100 - k
         assert value == pytest.approx(sched(200 - step), rel=1e-12)
+
+
+def test_periodic_cosine_follows_torch_cosine_annealing_before_and_after_t_max():
+    wave = S.cosine_decay(0.1, 100, alpha=0.01, periodic=True)
+    for case_id in ("cosine", "cosine_beyond_tmax"):
+        c = case(case_id, "torch", "float64")
+        np.testing.assert_allclose(wave(np.asarray(c["steps"])), c["values"], rtol=1e-12)
+    # a whole period later the wave is back where it started, by the closed form
+    assert wave(200) == pytest.approx(0.1, rel=1e-15)
+    assert wave(300) == pytest.approx(0.001, rel=1e-12)
+    assert S.cosine_decay(0.1, 100, alpha=0.01)(300) == pytest.approx(0.001, rel=1e-12)
+
+
+def test_periodic_must_be_a_bool():
+    with pytest.raises(TypeError, match="periodic must be True or False"):
+        S.cosine_decay(0.1, 100, periodic=1)
 
 
 def test_torch_one_cycle_extrapolates_one_step_too_far_lrlab_holds():

@@ -1,5 +1,8 @@
 """lrlab.widgets2d: the 2-D explorers, driven from code as the notebooks and a click do."""
 
+import html
+import math
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -202,3 +205,16 @@ def test_step_axes_end_at_1_2_or_5_times_a_power_of_ten():
     assert rosen.loss_panel.ax.get_xlim() == (0, 5000)
     rosen.controls["steps"].value = 1999
     assert rosen.loss_panel.ax.get_xlim() == (0, 2000)
+
+
+def test_the_page_readout_is_two_short_sentences():
+    e = BowlExplorer(lr=0.19, condition=10.0, steps=60)
+    # factors 1 - lr L for L = 1 and 10; the slower |0.9| needs ceil(ln 1e-3 / ln 0.9) = 66 steps
+    assert math.ceil(math.log(1e-3) / math.log(0.9)) == 66
+    page = e.readout_text
+    assert "x ×0.81, y ×-0.9 per step" in page and "error down to a thousandth in 66 steps" in page
+    for lr in (0.19, 0.21, 0.25):
+        e.controls["lr"].value = lr
+        page = e.readout_text
+        assert len(page) <= 170 and page.count(". ") <= 2, page
+    assert e.readout.value.count(html.escape(e.readout_text)) == 1

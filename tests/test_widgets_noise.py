@@ -128,3 +128,21 @@ def test_a_slider_the_schedule_does_not_use_reuses_the_runs(monkeypatch):
     assert calls == [1] and e.text != text
     e.controls["decay_rate"].value = 0.99     # back: the runs kept from before
     assert calls == [1] and e.text == text
+
+
+@pytest.mark.parametrize("kind", ["step", "1/t", "constant"])
+def test_the_legends_follow_the_schedule_on_the_page(kind):
+    """After another schedule is chosen the frame the page gets shows its legend (name and
+    colour) as a full redraw does: a legend restyled in place was kept in the cached
+    background, and the page showed the old schedule's name and colours."""
+    from test_explorer_base import assert_same_picture, attached, frame, full_frame
+
+    e = attached(NoiseScheduleExplorer(runs=20, steps=200))
+    for value in (kind, "exponential", kind):
+        e.controls["schedule"].value = value
+        shown = frame(e)
+        texts = [t.get_text() for t in e.ax_rate.get_legend().get_texts()]
+        assert texts[0] == value
+        swatch = e.ax_rate.get_legend().legend_handles[0].get_color()
+        assert swatch == e.rate_line.get_color()
+        assert_same_picture(shown, full_frame(e), f"schedule={value}")

@@ -12,6 +12,7 @@ pytest.importorskip("ipympl")
 
 import lrlab.widgets_schedules as WS  # noqa: E402
 from lrlab.conventions import GALLERY, GALLERY_DEFAULTS  # noqa: E402
+from lrlab.explorer import LadderSlider  # noqa: E402
 from lrlab.widgets_schedules import GalleryExplorer  # noqa: E402
 
 
@@ -24,7 +25,7 @@ def _sliders_on_page(box):
     found, todo = [], [box]
     while todo:
         w = todo.pop()
-        if isinstance(w, (W.IntSlider, W.FloatSlider, W.FloatLogSlider, W.Checkbox)):
+        if isinstance(w, (W.IntSlider, W.SelectionSlider, W.Checkbox)):
             found.append(w)
         todo.extend(getattr(w, "children", ()))
     return found
@@ -129,14 +130,21 @@ def test_artists_are_updated_in_place(explorer):
 
 def test_slider_for_kinds():
     rate = WS.slider_for("cosine_decay", "initial_lr", 0.1)
-    assert isinstance(rate, W.FloatSlider) and rate.step == 0.005
-    # the values the notebook sets are positions of the slider (multiples of the step)
+    assert isinstance(rate, LadderSlider) and (rate.min, rate.max) == (0.0, 1.5)
+    # the values the notebook sets are positions of the slider, exactly
     for v in (0.1, 0.5, 1.05, 1.4):
-        assert abs(v / rate.step - round(v / rate.step)) < 1e-9
+        rate.value = v
+        assert rate.value == v and rate.label == f"{v:.3f}"
+    assert np.allclose(np.diff(rate.positions), 0.005)
     assert isinstance(WS.slider_for("step_decay", "step_size", 25), W.IntSlider)
     assert isinstance(WS.slider_for("piecewise_constant", "switch", "after"), W.Dropdown)
     assert isinstance(WS.slider_for("exponential_decay", "staircase", False), W.Checkbox)
     assert WS.slider_for("inverse_time_decay", "decay_rate", 1.0).max == 5.0
+    pct = WS.slider_for("one_cycle", "pct_start", 0.7)
+    pct.limit(0.5)
+    assert (pct.max, pct.value) == (0.5, 0.5)
+    pct.limit(None)
+    assert (pct.max, pct.value) == (0.95, 0.5)
     with pytest.raises(ValueError):
         WS.slider_for("constant", "nonsense", 1)
 
@@ -145,3 +153,26 @@ def test_needs_a_1d_problem():
     from lrlab import Quadratic
     with pytest.raises(ValueError):
         GalleryExplorer(problem=Quadratic([1.0, 2.0]))
+
+
+def test_the_notebooks_suggested_settings_read_as_closed_forms_say(explorer):
+    # 04's "things to try", once driven by a cell of the notebook, checked here instead
+    explorer.controls["schedule"].value = "one_cycle"
+    explorer.controls["one_cycle.max_lr"].value = 1.4
+    # PyTorch's cosine 1cycle by hand: 1.4/25 -> 1.4 over steps 0..29, then -> 1.4/25/1e4 by 99
+    t = np.arange(100.0)
+    lo, top, end = 1.4 / 25, 1.4, 1.4 / 25 / 1e4
+    rise = top + (lo - top) / 2 * (np.cos(np.pi * t / 29) + 1)
+    fall = end + (top - end) / 2 * (np.cos(np.pi * (t - 29) / 70) + 1)
+    rates = np.where(t <= 29, rise, fall)
+    assert explorer.summary["steps_above_limit"] == int(np.sum(rates > 1)) == 36
+    assert "36 steps above the limit 1" in explorer.text
+    error = 6.0 * np.prod(1 - 2 * rates)                 # e_100 = e_0 prod (1 - 2a lr_t)
+    assert float(explorer.run.w[-1]) + 1 == pytest.approx(error, abs=1e-14)
+
+    explorer.controls["schedule"].value = "linear_warmup"
+    explorer.controls["linear_warmup.warmup_steps"].value = 60
+    # 60 warmup rates 0.1 t / 60, then cosine_decay(0.1, 80) over its steps 0..39
+    s = np.arange(40)
+    total = 0.1 * np.arange(60).sum() / 60 + np.sum(0.05 * (1 + np.cos(np.pi * s / 80)))
+    assert explorer.summary["total"] == pytest.approx(total, rel=1e-12)

@@ -5,11 +5,13 @@
     python tools/normalize_notebooks.py --check    # exit 1 listing notebooks not in normal form
     python tools/normalize_notebooks.py NB.ipynb   # the same, for the notebooks named
 
-Normal form: kernelspec ``python3``; no widget state (``metadata.widgets``); no
-output carrying a widget view or widget state (live widgets cannot be stored,
-and a stored view shows "Error displaying widget: model not found" before the
-notebook is run); no execution timing metadata; nbformat JSON with indent 1
-and a trailing newline. Other outputs (figures as PNG, text) are kept.
+Normal form (``lrlab/_notebook_form.py``, which a Jupyter server started by
+``make lab`` also applies to every save): kernelspec ``python3``;
+``language_info`` as ipykernel reports it (the Python version kept as stored),
+so JupyterLab does not mark a notebook modified when it opens; no widget state
+(``metadata.widgets``); no output carrying a widget view or widget state; no
+execution timing metadata; nbformat JSON with indent 1 and a trailing
+newline. Other outputs (figures as PNG, text) are kept.
 """
 
 from __future__ import annotations
@@ -22,36 +24,19 @@ from pathlib import Path
 import nbformat
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+from lrlab._notebook_form import normalize_in_place  # noqa: E402 - the repository's lrlab
+
 NOTEBOOK_DIR = REPO / "notebooks"
 
-WIDGET_MIME_TYPES = (
-    "application/vnd.jupyter.widget-view+json",
-    "application/vnd.jupyter.widget-state+json",
-)
-KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
-# Cell metadata keys that record when or how long a cell ran.
-TIMING_KEYS = ("execution", "ExecuteTime")
 DEFAULT_CELL_TIMEOUT = 300
-
-
-def _is_widget_output(output) -> bool:
-    data = output.get("data", {})
-    return any(mime in data for mime in WIDGET_MIME_TYPES)
 
 
 def normalize(nb):
     """Return a normalized copy of the notebook node ``nb``."""
     nb = copy.deepcopy(nb)
-    nb.metadata.pop("widgets", None)
-    nb.metadata["kernelspec"] = dict(KERNELSPEC)
-    # language_info carries the Python version of whoever ran it last.
-    nb.metadata["language_info"] = {"name": "python"}
-    for cell in nb.cells:
-        for key in TIMING_KEYS:
-            cell.metadata.pop(key, None)
-        if cell.cell_type == "code":
-            cell.outputs = [out for out in cell.outputs if not _is_widget_output(out)]
-    return nb
+    normalize_in_place(nb)
+    return nbformat.from_dict(nb)
 
 
 def dumps(nb) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from e2e_support import (
     CHROMIUM_FLAGS,
+    REPO,
     Server,
     find_chromium,
     free_port,
@@ -50,6 +51,8 @@ def lab(tmp_path_factory) -> Iterator[Server]:
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={root}",
+        # as `make lab` does: every save stored in the notebooks' normal form
+        "--ContentsManager.pre_save_hook=lrlab._notebook_form.pre_save_hook",
     ]  # fmt: skip
     if os.geteuid() == 0:
         cmd.append("--allow-root")
@@ -75,6 +78,7 @@ def voila_factory(tmp_path_factory):
             sys.executable, "-m", "voila", str(path),
             "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}", f"--token={token}",
             "--Voila.port_retries=0",
+            f"--Voila.config_file_paths={REPO / 'present'}",  # as make present: no solutions
         ]  # fmt: skip
         server = start_server(cmd, tmp, path.parent, port, token, "voila")
         servers.append(server)

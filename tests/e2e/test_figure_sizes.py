@@ -172,6 +172,8 @@ def present_command() -> tuple[list[str], dict[str, str]]:
         f"the Makefile's present target changed: {options}, {env}"
     )
     assert '$(CURDIR)/present' in present, "make present no longer puts present/ on JUPYTER_PATH"
+    if '--Voila.config_file_paths="$(CURDIR)/present"' in present:
+        options.append(f"--Voila.config_file_paths={REPO / 'present'}")
     return options, env
 
 

@@ -81,6 +81,16 @@ def test_notebook_runs_and_explorers_respond(lab, page, notebook):
         assert not errors, "\n".join(errors)
         print(f"ran all cells in {time.monotonic() - started:.1f} s")
 
+        # Run All shows no answer: every solution is a closed fold that opens when clicked.
+        folds = page.locator(f"{scope} details.lrlab-solution")
+        opened = folds.evaluate_all("els => els.filter(e => e.open).length")
+        assert opened == 0, f"{opened} solution(s) open after Run All"
+        if folds.count():
+            folds.first.scroll_into_view_if_needed()
+            folds.first.locator("summary").click()
+            assert folds.first.evaluate("e => e.open"), "a solution did not open when clicked"
+            folds.first.locator("summary").click()
+
         problems = check_explorers(page, scope, shots)
         assert not problems, "\n".join(problems)
         assert not page.js_errors, f"JavaScript errors: {page.js_errors}"

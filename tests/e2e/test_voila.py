@@ -55,8 +55,43 @@ def test_voila_shows_no_code_and_sliders_work(voila_factory, page, notebook):
     assert not leaked, f"code shown on the page: {leaked[:5]}"
     errors = visible_errors(page, "body")
     assert not errors, "\n".join(errors)
+    # present/voila.py drops solutions, checkers and scaffolding (make present uses it too)
+    assert page.locator(".lrlab-solution, details").count() == 0, "a solution is on the page"
+    for prompt in ("replace None", "Not answered yet", "Traceback"):
+        assert prompt not in text, f"{prompt!r} on the presented page"
+    if notebook != FIXTURE_NOTEBOOK:
+        assert "Exercise 1" in text, "the exercise questions (prose) should stay"
     explorers = page.locator(".lrlab-explorer")
     assert explorers.count() >= 1, "no .lrlab-explorer on the presented page"
     problems = check_explorers(page, "body", shots, prefix="voila-")
     assert not problems, "\n".join(problems)
     assert not page.js_errors, f"JavaScript errors: {page.js_errors}"
+
+
+def notebooks_with_solutions():
+    return [p for p in sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+            if '"solution"' in p.read_text(encoding="utf-8")]
+
+
+@pytest.mark.parametrize("notebook", notebooks_with_solutions(), ids=notebook_id)
+def test_static_html_shows_only_each_solutions_summary_until_opened(page, notebook, tmp_path):
+    """nbconvert's HTML (lab template, what nbviewer-like sites show): folded until clicked."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(notebook, as_version=4)
+    bodies = [c.outputs[0]["data"]["text/plain"].split("\n\n", 1)[1].strip()
+              for c in nb.cells if "solution" in c.metadata.get("tags", [])]
+    html, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+    path = tmp_path / f"{notebook.stem}.html"
+    path.write_text(html, encoding="utf-8")
+    page.goto(path.as_uri(), wait_until="load", timeout=120_000)
+    folds = page.locator("details.lrlab-solution")
+    assert folds.count() == len(bodies) > 0
+    for i in range(folds.count()):
+        fold = folds.nth(i)
+        summary = fold.locator("summary").inner_text().strip()
+        assert fold.inner_text().strip() == summary, f"solution {i} shows more than its summary"
+        fold.locator("summary").click()
+        assert fold.evaluate("e => e.open"), f"solution {i} did not open"
+        assert len(fold.inner_text().strip()) > len(summary) + 20, f"solution {i} opened empty"

@@ -49,7 +49,7 @@ import optax  # noqa: E402
 import tensorflow as tf  # noqa: E402
 import torch  # noqa: E402
 
-OUT = Path(__file__).with_name("schedules.json")
+OUT = Path(__file__).resolve().parents[2] / "lrlab" / "reference" / "schedules.json"
 KS = keras.optimizers.schedules
 TS = torch.optim.lr_scheduler
 
