@@ -155,8 +155,9 @@ present: $(VOILA_STAMP)
 	@token=$$("$(BIN)/python" -c "import secrets; print(secrets.token_hex(24))"); \
 	echo "==> presenting $(NB) with Voila (prose, figures and controls; no code). Open:"; \
 	echo ""; echo "    http://$(HOST):$(VOILA_PORT)/?token=$$token"; echo ""; \
+	LRLAB_PRESENT=1 JUPYTER_PATH="$(CURDIR)/present$${JUPYTER_PATH:+:$$JUPYTER_PATH}" \
 	exec "$(BIN)/voila" "$(NB)" --Voila.ip=$(HOST) --port=$(VOILA_PORT) --Voila.port_retries=0 \
-	  --token="$$token" --theme=light --strip_sources=True \
+	  --token="$$token" --theme=light --strip_sources=True --template=lrlab-present \
 	  --Voila.config_file_paths="$(CURDIR)/present"
 
 notebooks: $(COURSE_STAMP)

@@ -33,6 +33,7 @@ from traitlets import TraitError, validate
 from ._agg_text import TextCachingRenderer
 from ._checks import check_int, check_number
 from .canvas import make_canvas
+from .page_style import style_widget
 from .plotting import COLORS
 from .summary import describe
 
@@ -429,7 +430,7 @@ class Explorer:
         widgets = list(self.controls.values())
         rows = [W.HBox(widgets[i:i + self.columns]) for i in range(0, len(widgets), self.columns)]
         head = [W.HTML(f"<b>{html.escape(title)}</b>")] if title else []
-        self.box = W.VBox([*head, *rows, self.canvas, self.readout])
+        self.box = W.VBox([*head, *rows, self.canvas, self.readout, style_widget()])
         self.box.add_class("lrlab-explorer")
         self.summary = None
         self.shown_values = None     # the controls' values when first displayed

@@ -23,11 +23,13 @@ line also has its own marker.
 from __future__ import annotations
 
 import math
+import os
 
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.transforms import ScaledTranslation
 
 from . import theory
 from ._checks import check_int, check_number
@@ -37,6 +39,9 @@ __all__ = [
     "COLORS",
     "MARKERS",
     "STYLE",
+    "PRESENT_SCALE",
+    "WIDTH",
+    "grid_columns",
     "PathPanel",
     "LossPanel",
     "RatePanel",
@@ -44,6 +49,7 @@ __all__ = [
     "paths_grid",
     "rate_sweep",
     "mark_thresholds",
+    "label_above",
     "RateAxisPanel",
     "rate_axis",
     "problems_grid",
@@ -62,6 +68,11 @@ __all__ = [
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 #: One marker per colour, so lines differ without colour too.
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*"]
+#: How many more pixels every figure gets in presenter mode (``make present`` sets the
+#: environment variable ``LRLAB_PRESENT=1`` for Voila's kernel): a figure WIDTH wide is then
+#: 1328 px, two thirds of a 1920 px projector, text and lines scaled with it. (More pixels
+#: cost an explorer more time per frame: 2.6 times the pixels to encode at 1.6.)
+PRESENT_SCALE = 1.6 if os.environ.get("LRLAB_PRESENT", "") not in ("", "0") else 1.0
 #: Sizes that read on a projector; use with ``matplotlib.rc_context(STYLE)``.
 STYLE = {
     "font.size": 12,
@@ -72,8 +83,15 @@ STYLE = {
     "lines.markersize": 6,
     "axes.spines.top": False,
     "axes.spines.right": False,
-    "figure.dpi": 100,
+    "figure.dpi": 100 * PRESENT_SCALE,
 }
+#: The widest a static figure is drawn, in inches at STYLE's 100 dpi: 830 px, 841 px with the
+#: margins of the notebook's tight PNG. A notebook column in JupyterLab at 1280 px with the file
+#: browser open is 848 px wide, so a figure shows at its own size there, tick labels and all.
+WIDTH = 8.3
+#: The narrowest panel of small multiples (inches): more panels in a row of WIDTH would crowd
+#: their tick labels, so they wrap onto more rows instead (:func:`grid_columns`).
+MIN_PANEL_WIDTH = 2.7
 _GREY = "#999999"
 _FLOOR = 1e-32  # a loss of exactly 0 is drawn here on a log axis
 
@@ -213,9 +231,12 @@ class PathPanel:
             self.exit.set_data([], [])
             self.exit_text.set_text("")
         else:
-            # the point where the path leaves the window, pinned to the edge
-            edge_x = float(np.clip(np.nan_to_num(w[out], nan=self.xlim[1]), *self.xlim))
-            edge_y = self.ylim[1] - 0.02 * (self.ylim[1] - self.ylim[0])
+            # where the path leaves the window, pinned to the edge: a marker's width inside
+            # it, so the axes do not cut the marker in half
+            inset = 0.03 * (self.xlim[1] - self.xlim[0])
+            edge_x = float(np.clip(np.nan_to_num(w[out], nan=self.xlim[1]),
+                                   self.xlim[0] + inset, self.xlim[1] - inset))
+            edge_y = self.ylim[1] - 0.05 * (self.ylim[1] - self.ylim[0])
             self.end.set_data([], [])
             self.exit.set_data([edge_x], [edge_y])
             self.exit_text.set_text(f"left the plot at step {out}")
@@ -340,19 +361,38 @@ class RatePanel:
         return self
 
 
+def grid_columns(n, ncols=None):
+    """How many columns ``n`` small multiples take: ``ncols`` if given, else as many as fit.
+
+    At most ``WIDTH // MIN_PANEL_WIDTH`` (3) panels side by side; the panels
+    are spread evenly over the rows (4 panels take 2 rows of 2, not 3 and 1).
+
+    >>> [grid_columns(n) for n in (1, 2, 3, 4, 5, 6, 7)]
+    [1, 2, 3, 2, 3, 3, 3]
+    """
+    if ncols is not None:
+        return check_int("ncols", ncols, lo=1)
+    n = max(int(n), 1)       # no panels: the caller says what is missing
+    most = max(1, int(WIDTH // MIN_PANEL_WIDTH))
+    rows = -(-n // most)
+    return -(-n // rows)
+
+
 def _panel_grid(n, ncols, panel_size, figsize=None, what="panels", **share):
     """A figure for ``n`` small multiples in rows of ``ncols``; the spare cells are hidden.
 
-    ``figsize`` defaults to ``panel_size`` (width, height) per panel;
-    ``share`` (``sharex``, ``sharey``) goes to ``fig.subplots``. Returns
-    ``fig, axes, nrows`` with ``axes`` flat, spare cells included. ``what``
-    names the argument that gave the panels, for the error when there are none.
+    ``ncols`` None picks :func:`grid_columns`. ``figsize`` defaults to
+    ``panel_size`` (width, height) per panel, no wider in all than
+    :data:`WIDTH`; ``share`` (``sharex``, ``sharey``) goes to ``fig.subplots``.
+    Returns ``fig, axes, nrows`` with ``axes`` flat, spare cells included.
+    ``what`` names the argument that gave the panels, for the error when there
+    are none.
     """
     if n < 1:
         raise ValueError(f"{what} must hold at least one entry, got none")
-    ncols = check_int("ncols", ncols, lo=1)
+    ncols = grid_columns(n, ncols)
     nrows = -(-n // ncols)
-    fig = Figure(figsize=figsize or (panel_size[0] * ncols, panel_size[1] * nrows),
+    fig = Figure(figsize=figsize or (min(panel_size[0] * ncols, WIDTH), panel_size[1] * nrows),
                  layout="constrained")
     axes = np.atleast_1d(fig.subplots(nrows, ncols, **share)).ravel()
     for ax in axes[n:]:
@@ -360,7 +400,7 @@ def _panel_grid(n, ncols, panel_size, figsize=None, what="panels", **share):
     return fig, axes, nrows
 
 
-def path_and_loss(run, xlim=None, figsize=(10, 3.6), title=None):
+def path_and_loss(run, xlim=None, figsize=(WIDTH, 3.6), title=None):
     """A figure with the path on the loss curve (left) and the loss per step (right).
 
     Returns ``fig, (ax_path, ax_loss)``.
@@ -388,7 +428,7 @@ def paths_grid(problem, w0, rates, steps, xlim, ncols=None, figsize=None, titles
     (:func:`lrlab.theory.regime`). Returns ``fig, axes``.
     """
     rates = list(rates)
-    ncols = ncols or len(rates)
+    ncols = grid_columns(len(rates), ncols)
     fig, axes, _ = _panel_grid(len(rates), ncols, (3.2, 3.0), figsize, what="rates", sharey=True)
     runs = gradient_descent(problem, w0, lr=np.asarray(rates, dtype=float), steps=steps)
     for i, (ax, lr) in enumerate(zip(axes, rates, strict=False)):
@@ -430,28 +470,26 @@ class _RateMarks:
     """Two dashed vertical lines on a rate axis, each with its value written beside it.
 
     The first (green) marks a rate worth knowing, such as the one-step rate
-    ``1/L``, and is labelled ``"<name> <rate>"`` on its left; the second
-    (vermillion) marks the critical rate ``2/L``, labelled ``"limit <rate>"`` on
-    its right. ``move(rate, crit)`` puts both where a new problem has them.
+    ``1/L``, and is labelled ``"<name> <rate>"`` ending at it; the second
+    (vermillion) marks the critical rate ``2/L``, labelled ``"limit <rate>"``
+    starting at it. ``move(rate, crit)`` puts both where a new problem has them.
     Used by :func:`mark_thresholds`, :func:`u_curve`, :class:`RateAxisPanel` and
     :class:`lrlab.plotting2d.FactorPanel`.
 
-    ``at`` is where the lines start (before the first ``move``); the labels
-    stand at height ``y`` (a fraction of the axes), aligned by ``va``, on a
-    ``bbox`` if given; no labels with ``labels=False``.
+    The labels are written level, just above the top of the axes
+    (:func:`label_above`), where no data is drawn, so they never cover a
+    curve; no labels with ``labels=False``. ``at`` is where the lines start
+    (before the first ``move``).
     """
 
-    def __init__(self, ax, name, at=(1.0, 1.0), y=0.02, va="bottom", lw=1.5, fontsize=None,
-                 bbox=None, labels=True):
+    def __init__(self, ax, name, at=(1.0, 1.0), lw=1.5, fontsize=None, labels=True):
         self.name = name
         colors = (COLORS[2], COLORS[3])
         self.lines = [ax.axvline(x, color=color, ls="--", lw=lw, zorder=2)
                       for x, color in zip(at, colors, strict=True)]
         self.texts = []
         if labels:
-            trans = ax.get_xaxis_transform()
-            self.texts = [ax.text(x, y, "", transform=trans, ha=ha, va=va, color=color,
-                                  fontsize=fontsize, rotation=90, bbox=bbox)
+            self.texts = [label_above(ax, x, "", color=color, ha=ha, fontsize=fontsize)
                           for x, ha, color in zip(at, ("right", "left"), colors, strict=True)]
 
     def move(self, rate, crit):
@@ -464,6 +502,23 @@ class _RateMarks:
                 _set_text_position(text, x=x)
                 text.set_text(label)
         return self
+
+
+def label_above(ax, x, text, color="black", ha="center", fontsize=None, row=0, **kwargs):
+    """A level label just above the top of ``ax`` at the data position ``x``.
+
+    Nothing is drawn there (the top spine is hidden), so the label never
+    covers a line; ``ha`` puts it left of ``x`` (``"right"``), right of it
+    (``"left"``) or centred, and ``row`` 1 one line higher (for two labels
+    whose rates are close). Returns the ``Text`` (move it with
+    ``set_position((x, 1.0))``). The axes' title, if any, belongs on the
+    other side (``ax.set_title(..., loc="left")``).
+    """
+    size = matplotlib.font_manager.FontProperties(size=fontsize).get_size_in_points()
+    lift = (3 + 1.4 * size * row) / 72
+    trans = ax.get_xaxis_transform() + ScaledTranslation(0, lift, ax.figure.dpi_scale_trans)
+    return ax.text(x, 1.0, text, transform=trans, ha=ha, va="bottom", color=color,
+                   fontsize=fontsize, clip_on=False, **kwargs)
 
 
 def mark_thresholds(ax, problem, labels=True):
@@ -672,14 +727,15 @@ class RateAxisPanel:
         for y in (1.0, 0.0, -1.0):
             ax.axhline(y, color=_GREY, lw=0.8, ls=":", zorder=1)
         (self.curve,) = ax.plot([], [], color="black", lw=2, zorder=2)
-        self._marks = _RateMarks(ax, "one step", y=0.97, va="top", fontsize=11)
+        self._marks = _RateMarks(ax, "one step", fontsize=11)
         self.one_line, self.crit_line = self._marks.lines
         self.one_text, self.crit_text = self._marks.texts
         self.now_line = ax.axvline(1, color=COLORS[0], lw=2.5, zorder=3)
         (self.now_dot,) = ax.plot([], [], ls="none", marker="o", ms=11, color=COLORS[0],
                                   mec="black", zorder=4)
-        # the current rate and its regime are the panel's title
-        self.label = ax.set_title("", color=COLORS[0], fontweight="bold")
+        # the current rate and its regime are the panel's title, on the left: the
+        # thresholds' labels stand above the axes on the right
+        self.label = ax.set_title("", color=COLORS[0], fontweight="bold", loc="left")
         ax.set_xscale("log")
         ax.set_xlim(*self.lr_range)
         ax.set_ylim(*ylim)
@@ -722,12 +778,13 @@ class RateAxisPanel:
         return self
 
 
-def rate_axis(problem, rates=(), lr_range=(1e-3, 2.0), figsize=(10, 3.2)):
+def rate_axis(problem, rates=(), lr_range=(1e-3, 2.0), figsize=(WIDTH, 3.4)):
     """A figure of the rate axis (:class:`RateAxisPanel`) with a few rates marked on it.
 
     Each rate in ``rates`` is a point on the factor curve with its own colour
     and marker (the order of :data:`COLORS` and :data:`MARKERS`, as in
-    :func:`paths_grid`), labelled with its value. Returns ``fig, ax``.
+    :func:`paths_grid`), named with its value in a legend beside the axes.
+    Returns ``fig, ax``.
 
     Examples
     --------
@@ -746,9 +803,11 @@ def rate_axis(problem, rates=(), lr_range=(1e-3, 2.0), figsize=(10, 3.2)):
     for i, lr in enumerate(rates):
         f = min(max(theory.error_factor(problem, lr), lo), hi)
         ax.plot([lr], [f], ls="none", marker=MARKERS[i % 8], ms=11, color=COLORS[i % 8],
-                mec="black", zorder=4)
-        ax.annotate(f"{lr:g}", (lr, f), xytext=(0, 9), textcoords="offset points",
-                    ha="center", va="bottom", fontsize=11, color="black", zorder=5)
+                mec="black", zorder=4, label=f"{lr:g}")
+    if len(rates):
+        # beside the axes: a value written by its point would sit on the curve or a threshold
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), title="rate", fontsize=10,
+                  frameon=False, handletextpad=0.3)
     return fig, ax
 
 
@@ -768,7 +827,7 @@ def problems_grid(problems, w0, lr, steps, xlim, titles=None, ncols=None, figsiz
     ['a = 0.25: monotone', 'a = 4: divergent']
     """
     problems = list(problems)
-    ncols = ncols or len(problems)
+    ncols = grid_columns(len(problems), ncols)
     fig, axes, _ = _panel_grid(len(problems), ncols, (3.4, 3.0), figsize, what="problems")
     for i, (ax, problem) in enumerate(zip(axes, problems, strict=False)):
         run = gradient_descent(problem, w0, lr=lr, steps=steps)
@@ -782,7 +841,7 @@ def problems_grid(problems, w0, lr, steps, xlim, titles=None, ncols=None, figsiz
     return fig, axes
 
 
-def decay_grid(problem, w0, lr0, decay_rates, steps, xlim, figsize=None):
+def decay_grid(problem, w0, lr0, decay_rates, steps, xlim, ncols=None, figsize=None):
     """Small multiples: one panel per decay rate, the path of ``w`` with a decaying rate.
 
     Panel ``i`` runs :func:`~lrlab.gradient_descent` with
@@ -808,11 +867,11 @@ def decay_grid(problem, w0, lr0, decay_rates, steps, xlim, figsize=None):
     from .schedules import exponential_decay
 
     decay_rates = [float(r) for r in decay_rates]
-    n = len(decay_rates)
-    fig = Figure(figsize=figsize or (3.2 * n, 3.0), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(1, n, sharey=True)).ravel()
+    ncols = grid_columns(len(decay_rates), ncols)
+    fig, axes, _ = _panel_grid(len(decay_rates), ncols, (3.2, 3.0), figsize, "decay_rates",
+                               sharey=True)
     runs = []
-    for i, (ax, rate) in enumerate(zip(axes, decay_rates, strict=True)):
+    for i, (ax, rate) in enumerate(zip(axes, decay_rates, strict=False)):
         sched = exponential_decay(lr0, 1, rate)
         run = gradient_descent(problem, w0, lr=sched, steps=steps)
         runs.append(run)
@@ -829,9 +888,9 @@ def decay_grid(problem, w0, lr0, decay_rates, steps, xlim, figsize=None):
             ax.set_title(f"decay x{rate:g} per step\nw freezes at {frozen:.4g}")
         else:
             ax.set_title(f"decay x{rate:g} per step")
-        if i:
+        if i % ncols:
             ax.set_ylabel("")
-    return fig, axes, runs
+    return fig, axes[:len(decay_rates)], runs
 
 
 def _decay_runs(problem, w0, schedules, steps, dtype=np.float64):
@@ -874,7 +933,7 @@ def staircase_vs_continuous(problem, w0, initial_lr, decay_rate, decay_steps=(1,
 
     decay_steps = list(decay_steps)
     n = len(decay_steps)
-    fig = Figure(figsize=figsize or (5.2 * n, 6.4), layout="constrained")
+    fig = Figure(figsize=figsize or (min(5.2 * n, WIDTH), 6.4), layout="constrained")
     axes = np.asarray(fig.subplots(2, n, sharex=True, squeeze=False))
     center = float(problem.center)
     t = np.arange(steps + 1)
@@ -894,32 +953,36 @@ def staircase_vs_continuous(problem, w0, initial_lr, decay_rate, decay_steps=(1,
             err = np.abs(np.asarray(run.w, dtype=np.float64) - center)
             axes[1, j].semilogy(t, np.where(err > 0, err, np.nan), color=color, marker=marker,
                                 ms=4, markevery=max(steps // 12, 1), lw=2.5 - i,
-                                label=f"{name}: {err[-1]:.2g} after {steps}")
+                                label=f"{name}: {err[-1]:.2g}")
         runs[k] = tuple(pair)
         axes[0, j].set_title(f"decay_steps = {k}")
         axes[0, j].set_ylabel("learning rate")
         axes[0, j].set_ylim(0, 1.08 * initial_lr)
-        axes[0, j].legend(loc="upper right")
+        # the rates fall from the top left and stay above half the first rate for
+        # decay_steps 10: the lower left is empty; the distances fall, so the upper right is
+        axes[0, j].legend(loc="lower left")
         axes[1, j].set_ylabel("|w - w*|")
         axes[1, j].set_xlabel("step")
         axes[1, j].set_xlim(0, steps)
-        axes[1, j].legend(loc="lower left")
+        axes[1, j].legend(loc="upper right", title=f"after {steps} steps", title_fontsize=10)
     return fig, axes, runs
 
 
 def freeze_grid(problem, w0, initial_lr, decay_rates, steps, xlim, figsize=None):
-    """Small multiples: one decay rate per column, with the predicted freeze point.
+    """Small multiples: one decay rate per row, with the predicted freeze point.
 
-    Top row: the path of ``w`` on the loss curve (:class:`PathPanel`) and a
-    dashed line at :func:`lrlab.theory.freeze_point`. Bottom row: ``|w_t - w*|``
+    Left: the path of ``w`` on the loss curve (:class:`PathPanel`) and a
+    dashed line at :func:`lrlab.theory.freeze_point`. Right: ``|w_t - w*|``
     against the step (log scale) and a dashed line at the predicted final
-    distance. Each title gives the rate and the total of all the rates
-    (:func:`lrlab.theory.total_lr`).
+    distance. Each row's title gives the rate and the total of all the rates
+    (:func:`lrlab.theory.total_lr`). A row per rate keeps every panel half a
+    notebook column wide, however many rates there are.
 
     Returns
     -------
     fig, axes, runs
-        ``axes`` has shape ``(2, len(decay_rates))``; ``runs`` one run per rate.
+        ``axes`` has shape ``(2, len(decay_rates))``: ``axes[0, j]`` is rate
+        ``j``'s path, ``axes[1, j]`` its distance; ``runs`` one run per rate.
 
     Examples
     --------
@@ -928,14 +991,14 @@ def freeze_grid(problem, w0, initial_lr, decay_rates, steps, xlim, figsize=None)
     >>> from lrlab import seed_problem
     >>> fig, axes, runs = freeze_grid(seed_problem(), 5.0, 0.2, [0.5, 0.9], 40, (-3.0, 6.0))
     >>> axes.shape, axes[0, 0].get_title()
-    ((2, 2), 'rate 0.5: total 0.4\\nfreezes at 1.3413')
+    ((2, 2), 'rate 0.5: total 0.4, freezes at 1.3413')
     """
     from .schedules import exponential_decay
 
     rates = [float(r) for r in decay_rates]
     n = len(rates)
-    fig = Figure(figsize=figsize or (3.3 * n, 6.0), layout="constrained")
-    axes = np.asarray(fig.subplots(2, n, squeeze=False))
+    fig = Figure(figsize=figsize or (WIDTH, 2.3 * n + 0.3), layout="constrained")
+    axes = np.asarray(fig.subplots(n, 2, squeeze=False, sharex="col")).T
     center = float(problem.center)
     t = np.arange(steps + 1)
     runs = []
@@ -949,7 +1012,7 @@ def freeze_grid(problem, w0, initial_lr, decay_rates, steps, xlim, figsize=None)
         axes[0, j].axvline(frozen, color="black", ls="--", lw=1.5)
         verb = ("reaches" if theory.decay_outcome(problem, initial_lr, rate) == "converges"
                 else "freezes at")
-        axes[0, j].set_title(f"rate {rate:g}: total {theory.total_lr(sched):.3g}\n"
+        axes[0, j].set_title(f"rate {rate:g}: total {theory.total_lr(sched):.3g}, "
                              f"{verb} {frozen:.5g}")
         err = np.abs(np.asarray(run.w, dtype=np.float64) - center)
         ax = axes[1, j]
@@ -960,11 +1023,12 @@ def freeze_grid(problem, w0, initial_lr, decay_rates, steps, xlim, figsize=None)
             ax.axhline(gap, color="black", ls="--", lw=1.5)
         ax.set_xlim(0, steps)
         ax.set_ylim(1e-12, 2 * abs(w0 - center))
-        ax.set_xlabel("step")
-        if j == 0:
-            ax.set_ylabel("|w - w*| (dashed: for ever)")
+        ax.set_ylabel("|w - w*|")
+        if j == n - 1:
+            ax.set_xlabel("step (dashed: for ever)")
         else:
-            axes[0, j].set_ylabel("")
+            ax.set_xlabel("")
+            axes[0, j].set_xlabel("")
     return fig, axes, runs
 
 
@@ -974,7 +1038,7 @@ OUTCOME_STYLE = {"converges": ("#56B4E9", ""), "freezes short": ("#E69F00", ".")
 
 
 def outcome_map(problem, initial_lrs, decay_rates, decay_steps=1, staircase=False, points=(),
-                figsize=(8.5, 5.2)):
+                figsize=(WIDTH, 5.2)):
     """Map of what exponential decay does, over the first rate and the decay rate.
 
     Each cell is labelled by :func:`lrlab.theory.decay_outcome` (one
@@ -1042,13 +1106,13 @@ def outcome_map(problem, initial_lrs, decay_rates, decay_steps=1, staircase=Fals
     return fig, ax, labels
 
 
-def float32_limits(problem, w0, schedule32, steps=2000, figsize=(11, 4.2)):
+def float32_limits(problem, w0, schedule32, steps=2000, figsize=(WIDTH, 7.6)):
     """Where float32 stops a decaying run: the update size and the rate, against the step.
 
-    Left: the size of each update ``|w_{t+1} - w_t|`` in float64 and in
+    Top: the size of each update ``|w_{t+1} - w_t|`` in float64 and in
     float32 (TensorFlow's arithmetic), log scale, with half the float32
     spacing of ``w`` where it stalls (an update smaller than that is rounded
-    away) and the step where the float32 run stalled. Right: the rate in
+    away) and the step where the float32 run stalled. Below it: the rate in
     float64 and in float32, with the smallest normal and the smallest
     subnormal float32, and the steps where the float32 rate is 0
     (:func:`lrlab.theory.underflow_step`, flushed and IEEE).
@@ -1083,7 +1147,7 @@ def float32_limits(problem, w0, schedule32, steps=2000, figsize=(11, 4.2)):
     run64 = gradient_descent(problem, w0, sched64, steps)
     t = np.arange(steps)
     fig = Figure(figsize=figsize, layout="constrained")
-    ax_w, ax_lr = fig.subplots(1, 2, sharex=True)
+    ax_w, ax_lr = fig.subplots(2, 1, sharex=True)
     floor = 1e-50
     for run, name, i in ((run64, "float64", 0), (run32, "float32 (TensorFlow)", 3)):
         w = np.asarray(run.w, dtype=np.float64)
@@ -1103,15 +1167,17 @@ def float32_limits(problem, w0, schedule32, steps=2000, figsize=(11, 4.2)):
         ax_w.text(k, 0.02, f" float32 w stops\n changing: step {k}", color=COLORS[3],
                   transform=ax_w.get_xaxis_transform(), va="bottom", fontsize=11)
     ax_w.set_ylabel("size of the update |Δw|")
-    ax_w.set_xlabel("step")
     ax_w.set_xlim(0, steps)
     ax_w.set_ylim(floor, 10)
-    ax_w.legend(loc="upper right", fontsize=10)
+    # right, halfway down: the update sizes fall from the top left, the dotted line crosses
+    # high up
+    ax_w.legend(loc="center right", fontsize=10)
     for value, text in ((float(f32.tiny), "smallest normal float32"),
                         (float(f32.smallest_subnormal), "smallest subnormal float32")):
         ax_lr.axhline(value, color="black", ls=":", lw=1.5)
-        ax_lr.text(0.02, value, f"{text} ({value:.2g})", transform=ax_lr.get_yaxis_transform(),
-                   va="bottom", fontsize=10)
+        ax_lr.annotate(f"{text} ({value:.2g})", (0.02, value), xytext=(0, 2),
+                       xycoords=ax_lr.get_yaxis_transform(), textcoords="offset points",
+                       va="bottom", fontsize=10)
     args = (p["initial_lr"], p["decay_rate"], int(p["decay_steps"]), p["staircase"])
     for flush, ls, name, y in ((True, "--", "flush to zero", 0.97), (False, "-.", "IEEE", 0.72)):
         k = theory.underflow_step(*args, flush=flush)
@@ -1127,12 +1193,12 @@ def float32_limits(problem, w0, schedule32, steps=2000, figsize=(11, 4.2)):
     return fig, (ax_w, ax_lr), (run32, run64)
 
 
-def u_curve(problem, w0, rates, steps=(20, 200), figsize=(10, 4.4), ylim=(1e-34, 1e6)):
+def u_curve(problem, w0, rates, steps=(20, 200), figsize=(WIDTH, 4.4), ylim=(1e-34, 1e6)):
     """The loss after a fixed number of steps against the rate, for a few budgets.
 
     One :func:`rate_sweep` per entry of ``steps`` (each a single vectorized
     run over all the rates), the thresholds of a quadratic marked as by
-    :func:`mark_thresholds` (labelled halfway up), and one legend entry for
+    :func:`mark_thresholds` (labelled above the axes), and one legend entry for
     all the diverged runs. A loss of exactly 0 is drawn at 1e-32. Returns
     ``fig, ax, runs`` with ``runs`` a list of batch trajectories, one per
     budget.
@@ -1156,10 +1222,8 @@ def u_curve(problem, w0, rates, steps=(20, 200), figsize=(10, 4.4), ylim=(1e-34,
     for k, line in enumerate(curves):
         line.set_marker(MARKERS[k % 8])
     if hasattr(problem, "curvature"):
-        # labels halfway up, where the curves leave room (the floor is at the bottom)
-        box = dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85)
         one, crit = theory.one_step_lr(problem), theory.critical_lr(problem)
-        _RateMarks(ax, "one step", at=(one, crit), y=0.55, va="center", bbox=box).move(one, crit)
+        _RateMarks(ax, "one step", at=(one, crit)).move(one, crit)
     handles, labels = ax.get_legend_handles_labels()
     unique = dict(zip(labels, handles, strict=True))
     ax.legend(unique.values(), unique.keys(), loc="lower left")

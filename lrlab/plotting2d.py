@@ -37,10 +37,13 @@ from .descent import gradient_descent
 from .plotting import (
     COLORS,
     MARKERS,
+    WIDTH,
     _panel_grid,
     _RateMarks,
     _set_line_data,
     _set_text_position,
+    grid_columns,
+    label_above,
 )
 from .problems import Quadratic
 
@@ -304,6 +307,10 @@ class ContourPanel:
             self.end.set_data([], [])
             self.exit.set_data([edge[0]], [edge[1]])
             self.exit_text.set_text(f"left the plot at step {out}")
+            # the note stands on the side the path did not leave by
+            high = edge[1] > 0.5 * (self.ylim[0] + self.ylim[1])
+            _set_text_position(self.exit_text, y=0.03 if high else 0.97)
+            self.exit_text.set_verticalalignment("bottom" if high else "top")
         return self
 
 
@@ -355,13 +362,15 @@ class FactorPanel:
                              mec="black", zorder=5)[0] for i in range(d)]
         self.now_line = ax.axvline(0, color=COLORS[4], lw=2, zorder=4)
         self.now_line.set_visible(False)
-        self._marks = _RateMarks(ax, "best", at=(0, 0), y=0.03, lw=1.6, fontsize=11)
+        self._marks = _RateMarks(ax, "best", at=(0, 0), lw=1.6, fontsize=11)
         self.best_line, self.crit_line = self._marks.lines
         self.best_text, self.crit_text = self._marks.texts
-        # above the panel, where a long list of factors has the panel's whole width
-        self.label = ax.text(0.0, 1.03, "", transform=ax.transAxes, ha="left", va="bottom",
-                             fontsize=11, fontweight="bold", color=COLORS[4], zorder=6)
-        for artist in (*self.dots, *self.names, self.best_text, self.crit_text):
+        # above the panel, a row above the thresholds' labels: a long list of factors has the
+        # panel's whole width there
+        left = self.grid[0] if lr_range[0] > 0 else 0.0
+        self.label = label_above(ax, left, "", color=COLORS[4], ha="left", fontsize=11, row=1,
+                                 fontweight="bold", zorder=6)
+        for artist in (*self.dots, *self.names):
             artist.set_in_layout(False)
         ax.set_xlim(self.grid[0] if lr_range[0] > 0 else 0.0, self.grid[-1])
         ax.set_ylim(*ylim)
@@ -379,11 +388,19 @@ class FactorPanel:
         # only what changed is set: a line or label left as it was is not redrawn
         for i, curve in enumerate(self.curves):
             _set_line_data(curve, self.grid, factors[:, i])
-            at = int(np.argmin(factors[:, i]))  # the line's lowest point within the range
-            at = min(at, int(0.6 * (len(self.grid) - 1)))  # clear of the limit's labels
+            low = int(np.argmin(factors[:, i]))  # the line's lowest point within the range
+            at = min(low, int(0.6 * (len(self.grid) - 1)))  # clear of the limit's labels
             name = self.names[i]
-            _set_text_position(name, self.grid[at] + (0.012 if i % 2 else -0.012) * (hi - lo),
-                               factors[at, i] + 0.02)
+            if 0 < low == at:
+                # a V: the name stands inside it, clear of both arms
+                _set_text_position(name, self.grid[at], factors[at, i] + 0.2)
+                ha = "center"
+            else:
+                _set_text_position(name, self.grid[at] + (0.012 if i % 2 else -0.012) * (hi - lo),
+                                   factors[at, i] + 0.02)
+                ha = "left" if i % 2 else "right"
+            if name.get_horizontalalignment() != ha:    # left clean when it stays
+                name.set_horizontalalignment(ha)
             name.set_text(_name(i, d))
         _set_line_data(self.worst, self.grid, theory.contraction(problem, self.grid))
         self._marks.move(theory.optimal_lr(problem), theory.critical_lr(problem))
@@ -437,7 +454,9 @@ class DirectionErrorPanel:
         ax.set_xlim(0, steps)
         ax.set_xlabel("step")
         ax.set_ylabel("distance to minimum")
-        ax.legend(loc="lower left", framealpha=0.9)
+        # upper right: every error shrinks from the start or runs off the top (then it stops
+        # there, with a cross), so that corner stays empty; the bottom holds errors of 0
+        ax.legend(loc="upper right", framealpha=0.9)
 
     def set_steps(self, steps):
         self.ax.set_xlim(0, steps)
@@ -525,7 +544,7 @@ def contour_grid(problems, starts, rates, steps, xlim, ylim, titles=None, ncols=
     rates = _as_list(rates, n, single_rate)
     if not len(problems) == len(starts) == len(rates) == n:
         raise ValueError("problems, starts and rates given as lists must have the same length")
-    ncols = ncols or n
+    ncols = grid_columns(n, ncols)
     fig, axes, _ = _panel_grid(n, ncols, (3.3, 3.0), figsize, what="problems, starts or rates",
                                sharex=True, sharey=True)
     runs = []
@@ -566,8 +585,8 @@ def factor_plot(problem, rates=(), lr_range=None, figsize=(8, 3.6)):
         c = theory.contraction(problem, lr)
         ax.plot([lr], [min(c, ax.get_ylim()[1])], ls="none", marker="o", ms=10, mfc="white",
                 mec="black", mew=2, zorder=6)
-        ax.annotate(f"{lr:g}", (lr, c), xytext=(6, 6), textcoords="offset points", fontsize=11,
-                    zorder=6)
+        # written straight above its point, in the empty band above 1
+        ax.text(lr, 1.2, f"{lr:g}", ha="center", va="bottom", fontsize=11, zorder=6)
     return fig, ax
 
 
@@ -588,7 +607,7 @@ def direction_errors(problem, w0, rates, steps, figsize=None, ylim=(1e-10, 1e3))
     """
     rates = [float(r) for r in rates]
     n = len(rates)
-    fig = Figure(figsize=figsize or (4.2 * n, 3.2), layout="constrained")
+    fig = Figure(figsize=figsize or (min(4.2 * n, WIDTH), 3.2), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, n, sharey=True)).ravel()
     runs = []
     for i, (ax, lr) in enumerate(zip(axes, rates, strict=True)):

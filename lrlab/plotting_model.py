@@ -25,7 +25,18 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator, StrMethodFormatter
 
 from ._checks import check_choice, check_int
-from .plotting import COLORS, FINE_LADDER, MARKERS, STYLE, _panel_grid, _style, round_up_limit
+from .plotting import (
+    COLORS,
+    FINE_LADDER,
+    MARKERS,
+    STYLE,
+    WIDTH,
+    _panel_grid,
+    _style,
+    grid_columns,
+    label_above,
+    round_up_limit,
+)
 from .training import seed_quantiles
 
 __all__ = ["data_figure", "steps_and_epochs", "range_test_figure", "schedules_figure",
@@ -78,7 +89,7 @@ def data_figure(data, w=None, figsize=(7.5, 4.4)):
     return fig, ax
 
 
-def steps_and_epochs(schedules, batches_per_epoch, epochs, labels=None, figsize=(10, 3.8)):
+def steps_and_epochs(schedules, batches_per_epoch, epochs, labels=None, figsize=(WIDTH, 3.8)):
     """Schedules against the update number, with the epochs marked.
 
     Parameters
@@ -107,11 +118,12 @@ def steps_and_epochs(schedules, batches_per_epoch, epochs, labels=None, figsize=
     ax.set_ylim(bottom=0)
     ax.set_xlabel(f"update number (grey lines: a new epoch every {batches_per_epoch} updates)")
     ax.set_ylabel("learning rate")
-    ax.legend(loc="upper right")
+    # above the axes: inside, the legend would cover the epoch lines or a schedule
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
     return fig, ax
 
 
-def range_test_figure(test, critical=None, highlight=0, figsize=(10, 4.6)):
+def range_test_figure(test, critical=None, highlight=0, figsize=(WIDTH, 4.6)):
     """A range test's loss against the rate (log-log), one thin line per seed.
 
     Marks the median blow-up rate and the median suggested rate over the
@@ -142,16 +154,14 @@ def range_test_figure(test, critical=None, highlight=0, figsize=(10, 4.6)):
             label=f"seed {highlight}")
     explode = np.atleast_1d(test.lr_explode)
     suggested = np.atleast_1d(test.suggested_lr)
-    trans = ax.get_xaxis_transform()
-    marks = [(np.nanmedian(suggested), COLORS[2], "suggested (median)", "right")]
-    marks.append((np.nanmedian(explode), COLORS[3], "blows up (median)", "right"))
+    # the suggested rate is a tenth of the blow-up rate: their labels take two rows
+    marks = [(np.nanmedian(suggested), COLORS[2], "suggested (median)", "right", 0)]
+    marks.append((np.nanmedian(explode), COLORS[3], "blows up (median)", "right", 1))
     if critical is not None:
-        marks.append((critical, "black", "Hessian limit 2/L", "left"))
-    for x, color, text, side in marks:
+        marks.append((critical, "black", "Hessian limit 2/L", "left", 0))
+    for x, color, text, side, row in marks:
         ax.axvline(x, color=color, linestyle="--", linewidth=1.6)
-        ax.text(x, 0.97, f"{text}: {x:.3g} ", transform=trans, color=color, rotation=90,
-                ha=side, va="top",
-                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+        label_above(ax, x, f" {text}: {x:.3g} ", color=color, ha=side, row=row)
     ax.axhline(float(np.min(test.start_loss)), color=_GREY, linestyle=":", linewidth=1)
     ax.set_xscale("log")
     ax.set_yscale("log")
@@ -164,8 +174,9 @@ def range_test_figure(test, critical=None, highlight=0, figsize=(10, 4.6)):
     return fig, ax
 
 
-def schedules_figure(results, batches_per_epoch, best=None, figsize=(15, 4.6)):
-    """Three panels: the schedules, held-out loss by epoch, final held-out loss per seed.
+def schedules_figure(results, batches_per_epoch, best=None, figsize=(WIDTH, 7.8)):
+    """Three panels: the schedules and the final held-out loss per seed side by side, and
+    under them, the whole column wide, the held-out loss by epoch.
 
     Parameters
     ----------
@@ -182,7 +193,8 @@ def schedules_figure(results, batches_per_epoch, best=None, figsize=(15, 4.6)):
     fig, axes
     """
     fig = Figure(figsize=figsize, layout="constrained")
-    ax_lr, ax_loss, ax_end = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.3, 0.8]})
+    panels = fig.subplot_mosaic([["lr", "end"], ["loss", "loss"]], width_ratios=[1.2, 1])
+    ax_lr, ax_loss, ax_end = panels["lr"], panels["loss"], panels["end"]
     for i, (name, (sched, held_loss)) in enumerate(results.items()):
         color, marker = COLORS[i % 8], MARKERS[i % 8]
         steps = held_loss.shape[0] - 1
@@ -199,10 +211,10 @@ def schedules_figure(results, batches_per_epoch, best=None, figsize=(15, 4.6)):
         ax_end.scatter(i + jitter, final, color=color, marker=marker, s=26, alpha=0.85)
         ax_end.plot([i - 0.3, i + 0.3], [np.median(final)] * 2, color="black", linewidth=2)
     if best is not None:
+        # named in the legend: a label on the line would sit on the seeds' bands
         for ax in (ax_loss, ax_end):
-            ax.axhline(best, color="black", linestyle=":", linewidth=1.2)
-        ax_loss.text(0.98, best * 0.97, "exact least squares ", color="black",
-                     transform=ax_loss.get_yaxis_transform(), ha="right", va="top")
+            ax.axhline(best, color="black", linestyle=":", linewidth=1.2,
+                       label="exact least squares")
     ax_lr.set_xlabel("epoch")
     ax_lr.set_ylabel("learning rate")
     ax_lr.set_ylim(0, ax_lr.get_ylim()[1] * 1.4)
@@ -213,13 +225,13 @@ def schedules_figure(results, batches_per_epoch, best=None, figsize=(15, 4.6)):
     ax_loss.set_ylabel("held-out loss")
     ax_loss.set_title("held-out loss (band: 10%-90% of seeds)")
     ax_loss.legend(loc="upper right")
-    ax_end.set_xticks(range(len(results)), list(results), rotation=15)
+    ax_end.set_xticks(range(len(results)), [name.replace(" + ", " +\n") for name in results])
     ax_end.set_ylabel("held-out loss at the end")
     ax_end.set_title("one dot per seed")
     return fig, (ax_lr, ax_loss, ax_end)
 
 
-def peak_sweep_figure(peaks, finals, marks=(), best=None, figsize=(8.5, 4.6)):
+def peak_sweep_figure(peaks, finals, marks=(), best=None, figsize=(WIDTH, 4.6)):
     """Final held-out loss against the peak rate, one line (median, band) per schedule.
 
     Parameters
@@ -244,13 +256,10 @@ def peak_sweep_figure(peaks, finals, marks=(), best=None, figsize=(8.5, 4.6)):
         mid, lo, hi = band(values)
         ax.plot(peaks, mid, color=COLORS[i % 8], marker=MARKERS[i % 8], label=name)
         ax.fill_between(peaks, lo, hi, color=COLORS[i % 8], alpha=0.18, linewidth=0)
-    trans = ax.get_xaxis_transform()
     for k, (x, text) in enumerate(marks):
         color = COLORS[(k + 2) % 8] if k else COLORS[2]
         ax.axvline(x, color=color, linestyle="--", linewidth=1.4)
-        ax.text(x, 0.97, f" {text}", transform=trans, color=color, rotation=90,
-                ha="right", va="top",
-                bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+        label_above(ax, x, f"{text} ", color=color, ha="right")
     if best is not None:
         ax.axhline(best, color="black", linestyle=":", linewidth=1.2)
     ax.set_xscale("log")
@@ -393,9 +402,11 @@ class HeldLossPanel:
         # only the latter (the exact line is placed once, by the first update)
         self.exact = ax.axhline(np.nan, color="black", linestyle=":", linewidth=1.8, zorder=3.1,
                                 label="exact least squares")
-        self.exact_label = ax.text(0.99, np.nan, "" if legend else "exact least squares",
-                                   transform=ax.get_yaxis_transform(), ha="right", va="top",
-                                   fontsize=10, zorder=6)        # over the band
+        # named in a corner below the bands (or in the legend), not on the line: the band
+        # of the seeds' losses covers the line's whole length
+        self.exact_label = ax.text(0.98, 0.03, "" if legend else "dotted: exact least squares",
+                                   transform=ax.transAxes, ha="right", va="bottom",
+                                   fontsize=10, zorder=6)
         (self.epochs,) = ax.plot([], [], color=_GREY, linewidth=0.7,
                                  transform=ax.get_xaxis_transform(), zorder=3.3)
         self.band = PolyCollection([], facecolors=color, edgecolors="none", alpha=0.22,
@@ -459,7 +470,6 @@ class HeldLossPanel:
         exact = float(np.clip(result.exact, bottom, top))
         if self.exact.get_ydata()[0] != exact:          # moved only when it changes
             self.exact.set_ydata([exact, exact])
-            self.exact_label.set_y(exact / 1.03)
         # on an axis of updates, a grey line ends each epoch (the epoch axis counts them itself)
         x = np.arange(1, result.epochs + 1) * result.batches_per_epoch if scale == 1 else []
         self.epochs.set_data(np.repeat(x, 3), np.tile([0.0, 1.0, np.nan], len(x)))
@@ -470,7 +480,7 @@ class HeldLossPanel:
         return self
 
 
-def training_grid(results, titles=None, ncols=3, ylim=(0.05, 3.0), figsize=None):
+def training_grid(results, titles=None, ncols=None, ylim=(0.05, 3.0), figsize=None):
     """Small multiples: held-out loss against the update for several settings, one per panel.
 
     Each panel is a :class:`HeldLossPanel` (median and band over the seeds,
@@ -481,7 +491,8 @@ def training_grid(results, titles=None, ncols=3, ylim=(0.05, 3.0), figsize=None)
     results : list of lrlab.training.SeedRuns
     titles : list of str, optional
         One per panel (default: schedule, peak and batch size).
-    ncols : int
+    ncols : int, optional
+        Panels per row (default: as many as fit a notebook column, at most 3).
     ylim : (float, float)
     figsize : (float, float), optional
 
@@ -501,17 +512,25 @@ def training_grid(results, titles=None, ncols=3, ylim=(0.05, 3.0), figsize=None)
     '4 of 4 seeds diverged (x)'
     """
     n = len(results)
-    ncols = min(check_int("ncols", ncols, lo=1), max(n, 1))
+    ncols = min(grid_columns(n, ncols), max(n, 1))
     with _style():
         fig, axes, _ = _panel_grid(n, ncols, (4.6, 3.5), figsize, what="results", sharey=True)
         for i, (ax, result) in enumerate(zip(axes[:n], results, strict=True)):
             # the legend where the first row ends (the last panel, for one row)
-            panel = HeldLossPanel(ax, ylim=ylim, legend=(i == min(ncols, n) - 1))
+            panel = HeldLossPanel(ax, ylim=ylim)
+            panel.exact_label.set_text("")          # the legend names the dotted line
             panel.set_steps(result.steps)
             panel.update(result)
             batch = "full batch" if result.full_batch else f"batch {result.batch_size}"
-            ax.set_title(titles[i] if titles else f"{result.kind}, peak {result.peak:g}, {batch}",
+            ax.set_title(titles[i] if titles else f"{result.kind}\npeak {result.peak:g}, {batch}",
                          pad=9)
             if i % ncols:
                 ax.set_ylabel("")
+            xlabel = ax.get_xlabel()
+            ax.set_xlabel("")
+        # one axis label for the figure: a panel's own would be wider than the panel
+        fig.supxlabel(xlabel, fontsize=STYLE["axes.labelsize"])
+        # one legend, above the panels: in a panel it would cover the epoch lines or a band
+        fig.legend(*axes[0].get_legend_handles_labels(), loc="outside upper center", ncols=4,
+                   fontsize=10, frameon=False)
     return fig, axes[:n]

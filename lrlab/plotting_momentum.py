@@ -12,7 +12,16 @@ from matplotlib.colors import BoundaryNorm, ListedColormap, LogNorm
 from matplotlib.figure import Figure
 
 from . import theory
-from .plotting import _FLOOR, COLORS, MARKERS, _panel_grid, _set_line_data, _style
+from .plotting import (
+    _FLOOR,
+    COLORS,
+    MARKERS,
+    WIDTH,
+    _panel_grid,
+    _set_line_data,
+    _style,
+    grid_columns,
+)
 from .plotting2d import ContourPanel
 
 __all__ = ["distance", "ErrorPanel", "PathsPanel", "ringing_grid", "outcome_map", "paths_grid",
@@ -116,7 +125,7 @@ def ringing_grid(problem, w0, lr, momenta, steps, ncols=None, figsize=None):
 
     momenta = np.asarray(momenta, dtype=np.float64)
     runs = gradient_descent(problem, w0, lr, steps, momentum=momenta)
-    ncols = ncols or len(momenta)
+    ncols = grid_columns(len(momenta), ncols)
     with _style():
         fig, axes, _ = _panel_grid(len(momenta), ncols, (3.3, 3.0), figsize, what="momenta",
                                    sharey=True)
@@ -133,7 +142,7 @@ def ringing_grid(problem, w0, lr, momenta, steps, ncols=None, figsize=None):
     return fig, axes, runs
 
 
-def outcome_map(result, problem, figsize=(8.5, 4.6), points=()):
+def outcome_map(result, problem, figsize=(WIDTH, 4.6), points=()):
     """The ``(lr, momentum)`` map of :func:`lrlab.momentum.sweep_outcomes`.
 
     Colour: steps to stay within the tolerance (darker is faster); light grey
@@ -181,7 +190,7 @@ def paths_grid(problems, runs_per_panel, labels, titles, xlim, ylim, ncols=None,
     order of ``labels``. Returns ``fig, axes``.
     """
     n = len(problems)
-    ncols = ncols or n
+    ncols = grid_columns(n, ncols)
     with _style():
         fig, axes, _ = _panel_grid(n, ncols, (4.2, 3.4), figsize, what="problems")
         for i, (problem, runs) in enumerate(zip(problems, runs_per_panel, strict=True)):
@@ -191,7 +200,7 @@ def paths_grid(problems, runs_per_panel, labels, titles, xlim, ylim, ncols=None,
     return fig, axes
 
 
-def warmup_figure(runs, labels, limits, figsize=(11, 3.8)):
+def warmup_figure(runs, labels, limits, figsize=(WIDTH, 3.8)):
     """Left: the loss per step of each run; right: its rate per step, with the
     largest stable rate where that run stood (``limits``, e.g.
     :func:`lrlab.theory.critical_lr_at` along the path; dotted).
@@ -222,7 +231,7 @@ def warmup_figure(runs, labels, limits, figsize=(11, 3.8)):
     return fig, (ax_loss, ax_rate)
 
 
-def one_cycle_figure(rates, momenta, figsize=(10, 3.6)):
+def one_cycle_figure(rates, momenta, figsize=(WIDTH, 3.6)):
     """One-cycle's rate and momentum per step (left) and the effective rate
     ``lr / (1 - beta)`` (right). Returns ``fig, (ax_left, ax_right)``."""
     rates, momenta = np.asarray(rates), np.asarray(momenta)

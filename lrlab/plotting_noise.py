@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from . import noise as _noise
 from . import theory
-from .plotting import COLORS, MARKERS, _style
+from .plotting import COLORS, MARKERS, WIDTH, _style
 
 __all__ = ["SCHEDULE_COLORS", "MSEPanel", "restyle_legend", "noise_ball_figure",
            "schedules_grid", "long_run_figure"]
@@ -70,7 +70,9 @@ class MSEPanel:
         ax.set_xlabel("step")
         ax.set_ylabel("squared error (w - w*)²")
         if legend:
-            ax.legend(loc="lower left", fontsize=9, framealpha=0.9)
+            # every error falls from its start: the upper right stays empty (the lower
+            # left holds the band's low edge)
+            ax.legend(loc="upper right", fontsize=9, framealpha=0.9)
 
     def set_steps(self, steps):
         self.ax.set_xlim(1, steps)
@@ -192,7 +194,8 @@ def schedules_grid(results, titles=None, ball=None, ylim=(1e-5, 1e2), ncols=3, f
     nrows = -(-n // ncols)
     steps = len(results[names[0]]["mse"]) - 1
     with _style():
-        fig = Figure(figsize=figsize or (3.4 * ncols, 3.0 * nrows + 0.3), layout="constrained")
+        fig = Figure(figsize=figsize or (min(3.4 * ncols, WIDTH), 3.0 * nrows + 0.3),
+                     layout="constrained")
         grid = np.atleast_1d(fig.subplots(nrows, ncols, sharey=True)).ravel()
         axes = grid[:n]
         for i, (ax, name) in enumerate(zip(axes, names, strict=True)):
@@ -200,7 +203,7 @@ def schedules_grid(results, titles=None, ball=None, ylim=(1e-5, 1e2), ncols=3, f
             MSEPanel(ax, steps, ylim=ylim, color=color, marker=marker,
                      legend=False).update(results[name], ball=ball)
             final = float(results[name]["mse"][-1])
-            ax.set_title((titles or {}).get(name, f"{name}: {final:.2g} at the end"))
+            ax.set_title((titles or {}).get(name, f"{name}:\n{final:.2g} at the end"))
             if i % ncols:
                 ax.set_ylabel("")
             if i + ncols < n:      # another panel below this one
@@ -217,7 +220,7 @@ def schedules_grid(results, titles=None, ball=None, ylim=(1e-5, 1e2), ncols=3, f
     return fig, axes
 
 
-def long_run_figure(results, limit=None, figsize=(11, 4.4)):
+def long_run_figure(results, limit=None, figsize=(WIDTH, 4.4)):
     """Every schedule on one log-log plot for a long run, with its rate beside it.
 
     Left: the exact expected squared error of each schedule (lines) and the

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 
 from . import theory
 from .descent import gradient_descent
-from .plotting import COLORS, MARKERS, LossPanel, _panel_grid, _style
+from .plotting import COLORS, MARKERS, WIDTH, LossPanel, _panel_grid, _style, grid_columns
 
 __all__ = ["schedule_style", "draw_rates", "gallery_grid", "seed_runs_grid",
            "convention_panels"]
@@ -51,7 +51,7 @@ def draw_rates(ax, schedule, steps, color=COLORS[0], marker="o", label=None):
     return line
 
 
-def gallery_grid(schedules, steps=100, ncols=4, figsize=None, ylim=None):
+def gallery_grid(schedules, steps=100, ncols=None, figsize=None, ylim=None):
     """Small multiples: the learning rate against the step, one panel per schedule.
 
     Parameters
@@ -59,7 +59,9 @@ def gallery_grid(schedules, steps=100, ncols=4, figsize=None, ylim=None):
     schedules : dict name -> schedule
     steps : int
         Width of the step axis.
-    ncols : int
+    ncols : int, optional
+        Panels per row (default: as many as fit a notebook column,
+        :func:`lrlab.plotting.grid_columns`).
     figsize : (float, float), optional
     ylim : (float, float), optional
         Shared rate axis; by default from 0 to a little above the largest rate.
@@ -74,6 +76,7 @@ def gallery_grid(schedules, steps=100, ncols=4, figsize=None, ylim=None):
         raise ValueError("schedules must hold at least one entry, got none")
     t = np.arange(int(steps) + 1)
     top = max(float(np.max(schedules[n](t))) for n in names)
+    ncols = grid_columns(len(names), ncols)
     with _style():
         fig, axes, nrows = _panel_grid(len(names), ncols, (3.1, 2.35), figsize, "schedules",
                                        sharex=True,
@@ -92,7 +95,7 @@ def gallery_grid(schedules, steps=100, ncols=4, figsize=None, ylim=None):
     return fig, axes[:len(names)]
 
 
-def seed_runs_grid(schedules, problem, w0, steps=100, reference_lr=None, ncols=4, figsize=None,
+def seed_runs_grid(schedules, problem, w0, steps=100, reference_lr=None, ncols=None, figsize=None,
                    ylim=(1e-16, 1e3)):
     """Small multiples: the loss of gradient descent under each schedule, with its total of rates.
 
@@ -109,6 +112,7 @@ def seed_runs_grid(schedules, problem, w0, steps=100, reference_lr=None, ncols=4
     names = list(schedules)
     runs = {n: gradient_descent(problem, w0, schedules[n], steps) for n in names}
     ref = gradient_descent(problem, w0, reference_lr, steps) if reference_lr else None
+    ncols = grid_columns(len(names), ncols)
     with _style():
         fig, axes, nrows = _panel_grid(len(names), ncols, (3.1, 2.45), figsize, "schedules",
                                        sharex=True,
@@ -136,7 +140,7 @@ def seed_runs_grid(schedules, problem, w0, steps=100, reference_lr=None, ncols=4
 
 
 def convention_panels(panels, figsize=None):
-    """Side by side, how two conventions (and the real libraries) place the same change.
+    """One above the other, how two conventions (and the real libraries) place the same change.
 
     Parameters
     ----------
@@ -155,8 +159,9 @@ def convention_panels(panels, figsize=None):
     """
     with _style():
         n = len(panels)
-        fig = Figure(figsize=figsize or (4.6 * n, 5.0), layout="constrained")
-        axes = np.atleast_1d(fig.subplots(1, n)).ravel()
+        # one panel per row, its legend on its right: a notebook column holds both
+        fig = Figure(figsize=figsize or (WIDTH, 2.9 * n), layout="constrained")
+        axes = np.atleast_1d(fig.subplots(n, 1)).ravel()
         for ax, spec in zip(axes, panels, strict=True):
             t = np.asarray(spec["steps"])
             for i, (label, sched) in enumerate(spec["schedules"].items()):
@@ -168,11 +173,19 @@ def convention_panels(panels, figsize=None):
             for j, (label, (steps, rates)) in enumerate(spec.get("library", {}).items()):
                 ax.plot(steps, rates, ls="none", marker=MARKERS[(j + 3) % 8], ms=12,
                         mfc="none", mec=COLORS[(j + 3) % 8], mew=2, label=label, zorder=5)
-            for step, text in spec.get("marks", {}).items():
+            marks = sorted(spec.get("marks", {}).items())
+            span = float(t.max() - t.min()) or 1.0
+            for k, (step, text) in enumerate(marks):
                 ax.axvline(step, color=_GREY, ls=":", lw=1.3, zorder=0)
+                # two marks close together: the first label ends at its line, the second
+                # starts at its own, so the two never run into each other
+                near_next = k + 1 < len(marks) and marks[k + 1][0] - step < 0.15 * span
+                near_last = k > 0 and step - marks[k - 1][0] < 0.15 * span
+                ha = "right" if near_next else "left" if near_last else "center"
                 ax.annotate(text, (step, 1.0), xycoords=("data", "axes fraction"),
-                            xytext=(0, 2), textcoords="offset points", va="bottom",
-                            ha="center", fontsize=10, color=_GREY)
+                            xytext={"right": (-2, 2), "left": (2, 2)}.get(ha, (0, 2)),
+                            textcoords="offset points", va="bottom", ha=ha, fontsize=10,
+                            color=_GREY)
             if spec.get("log"):
                 ax.set_yscale("log")
             else:
@@ -181,7 +194,7 @@ def convention_panels(panels, figsize=None):
             ax.set_xlabel("step")
             ax.set_ylabel("learning rate")
             ax.grid(alpha=0.3)
-            # below the panel: the legend never hides a line or a mark
-            ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=10,
+            # beside the panel: the legend never hides a line or a mark
+            ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5), fontsize=10,
                       frameon=False)
     return fig, axes
