@@ -2,7 +2,7 @@
 
 Plain numpy float32 and TensorFlow float32 agree on ``+``, ``-``, ``*``, ``/``
 and ``floor`` for normal numbers: both round every result to the nearest
-float32 (IEEE 754). The seed's program (``loss = (w + 1)^2`` with
+float32 (IEEE 754). The blog post's program (``loss = (w + 1)^2`` with
 ``exponential_decay(0.2, step, 1, 0.95, staircase=True)``) still comes out
 different in plain numpy, for two reasons, both checked bit for bit against
 tensorflow-cpu 2.21 over 2000 steps:
@@ -13,7 +13,7 @@ tensorflow-cpu 2.21 over 2000 steps:
    (``np.finfo(np.float32).tiny``, about 1.18e-38) becomes 0, and such a
    number given as input counts as 0. In TensorFlow ``1.1754944e-38 * 0.5``
    is ``0.0``; in numpy it is ``5.877472e-39``, a *subnormal* number (IEEE
-   "gradual underflow"). That is why the seed's learning rate is exactly 0
+   "gradual underflow"). That is why the blog post's learning rate is exactly 0
    from global step 1672 in TensorFlow, but only from step 1996 in numpy.
    :func:`flush_subnormals` does the flushing.
 
@@ -28,10 +28,10 @@ tensorflow-cpu 2.21 over 2000 steps:
    different rate at 19 of the first 2000 steps. A numpy float32 *scalar*
    ``x ** y`` calls ``powf``: :func:`powf` uses that, one element at a time.
 
-Everything else in the seed's graph is plain float32: the gradient is
+Everything else in the blog post's graph is plain float32: the gradient is
 ``(w + 1) * 2`` times an upstream ``1.0`` (both products exact), and the
 update is ``w - (lr * g)`` with two roundings, not a fused multiply-add.
-In the seed's run the product ``lr * g`` itself turns subnormal from step
+In the blog post's run the product ``lr * g`` itself turns subnormal from step
 1544 and is flushed to 0, which changes nothing there: ``w`` has not moved
 since update 180, when ``lr * g`` fell below half the float32 spacing of ``w``.
 """
@@ -109,7 +109,7 @@ def powf(base, exponent):
     The result is what this machine's C library gives, like TensorFlow's own
     result on this machine. (Given a tensor of *many* float32 numbers,
     TensorFlow's ``Pow`` uses Eigen's vectorized power instead, which differs
-    from ``powf`` in the last bit for about a quarter of the seed's rates; a
+    from ``powf`` in the last bit for about a quarter of the blog post's rates; a
     learning rate is a single number, so ``powf`` is the one that matters.)
     Subnormal results are *not* flushed here; use :func:`tf_pow` for
     TensorFlow's arithmetic.

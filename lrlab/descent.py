@@ -159,7 +159,7 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
         Number of updates, 1 to 10,000,000.
     dtype : np.float64 or np.float32
         Arithmetic precision. ``np.float32`` computes as TensorFlow's CPU
-        kernels do (subnormals flushed to zero), so the seed's TensorFlow 1
+        kernels do (subnormals flushed to zero), so the blog post's TensorFlow 1
         program is reproduced bit for bit.
     tol : float, default 1e-8
         A run has converged once its gradient norm is at most ``tol``.

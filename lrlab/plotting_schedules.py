@@ -134,7 +134,7 @@ def seed_runs_grid(schedules, problem, w0, steps=100, reference_lr=None, ncols=N
             if i // ncols != nrows - 1:
                 ax.set_xlabel("")
         if ref is not None:
-            fig.suptitle(f"loss per step on the seed problem; dotted grey: a constant "
+            fig.suptitle(f"loss per step on the blog post's problem; dotted grey: a constant "
                          f"rate of {reference_lr:g}", fontsize=12)
     return fig, axes[:len(names)], runs
 

@@ -104,7 +104,7 @@ class Quadratic(Problem):
 
     Examples
     --------
-    The seed problem ``(w + 1)^2`` and the 2-D bowl ``0.5 (x^2 + 10 y^2)``:
+    The blog post's problem ``(w + 1)^2`` and the 2-D bowl ``0.5 (x^2 + 10 y^2)``:
 
     >>> seed = Quadratic(a=1.0, center=-1.0)
     >>> bowl = Quadratic(a=[0.5, 5.0], center=[0.0, 0.0])
@@ -164,7 +164,7 @@ class Quadratic(Problem):
 
 
 def seed_problem():
-    """The seed post's problem: ``loss = (w + 1)^2``, to be started from ``w = 5``.
+    """The blog post's problem: ``loss = (w + 1)^2``, to be started from ``w = 5``.
 
     >>> seed_problem()
     Quadratic(a=1, center=-1)

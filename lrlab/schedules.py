@@ -328,7 +328,7 @@ def _exponential_decay_float32(initial_lr, decay_steps, decay_rate, staircase, s
     plain numpy (see ``lrlab/_tf32.py``): its ``Pow`` is the C library's
     ``powf`` (numpy's ``np.power`` on float32 arrays may round the last bit
     differently), and every result below the smallest normal float32 is
-    flushed to 0. With both, the seed's rates match TensorFlow bit for bit,
+    flushed to 0. With both, the blog post's rates match TensorFlow bit for bit,
     and become exactly 0 from step 1672 (not 1996, as with gradual underflow).
     """
     from . import _tf32

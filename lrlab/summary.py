@@ -249,7 +249,7 @@ def describe_basin(report):
 
 
 def seed_log(run, schedule):
-    """The lines the seed's TensorFlow 1 program prints, for a run, in English.
+    """The lines the blog post's TensorFlow 1 program prints, for a run, in English.
 
     After update ``i`` (``0 .. steps - 1``) that program prints two lines: the
     update number and the global step ``i + 1``; then the learning rate at

@@ -555,7 +555,7 @@ def underflow_step(initial_lr, decay_rate, decay_steps=1, staircase=False, flush
 
     Examples
     --------
-    The seed's schedule, ``0.2 * 0.95^t`` in float32:
+    The blog post's schedule, ``0.2 * 0.95^t`` in float32:
 
     >>> underflow_step(0.2, 0.95), underflow_step(0.2, 0.95, flush=False)
     (1672, 1996)

@@ -53,7 +53,7 @@ class DescentExplorer(Explorer):
     Parameters
     ----------
     problem : Problem, optional
-        A 1-D problem; the seed's ``(w + 1)^2`` by default.
+        A 1-D problem; the blog post's ``(w + 1)^2`` by default.
     w0, lr, steps : float, float, int
         Starting values of the controls.
     controls : sequence of str
@@ -233,7 +233,7 @@ class RegimeExplorer(Explorer):
     w0, lr, steps, a : float, float, int, float
         Starting values of the controls (used even when a control is hidden).
     center : float, default -1.0
-        The minimum ``w*`` (the seed's).
+        The minimum ``w*`` (the blog post's).
     controls : sequence of str
         From ``"lr"``, ``"steps"``, ``"a"``, ``"w0"``.
     lr_range, a_range : (float, float)
@@ -303,7 +303,7 @@ class RegimeExplorer(Explorer):
 
 
 class BasinsExplorer(DescentExplorer):
-    """The seed's "stepping over the pit" on a double well: which pit does a rate end in?
+    """The blog post's "stepping over the pit" on a double well: which pit does a rate end in?
 
     A :class:`DescentExplorer` on :class:`lrlab.problems.TwoBasins`, with the
     rate and the start point as controls. The right panel shows how far the

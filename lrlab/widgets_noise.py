@@ -53,7 +53,7 @@ class NoiseScheduleExplorer(Explorer):
     Parameters
     ----------
     problem : Quadratic, optional
-        A 1-D quadratic; the seed's ``(w + 1)^2`` by default.
+        A 1-D quadratic; the blog post's ``(w + 1)^2`` by default.
     w0 : float
         Start of every run.
     schedule, noise, lr, decay_rate, c, step_size, steps :

@@ -4,7 +4,7 @@
 time. A dropdown picks the schedule; the row of sliders below it is that
 schedule's own parameters (the controls box is rebuilt when the schedule
 changes, so only the sliders that matter are on the page). Every change
-redraws, in place, the learning rate per step, the path of ``w`` on the seed
+redraws, in place, the learning rate per step, the path of ``w`` on the blog post's
 problem and the loss, rewrites the readout, and writes the equivalent Keras,
 PyTorch and optax calls (:func:`lrlab.conventions.equivalent_calls`).
 
@@ -112,7 +112,7 @@ def _num(x):
 
 
 class GalleryExplorer(Explorer):
-    """Any schedule of the gallery on the seed problem: rate, path of ``w`` and loss, live.
+    """Any schedule of the gallery on the blog post's problem: rate, path of ``w`` and loss, live.
 
     Parameters
     ----------
@@ -121,7 +121,7 @@ class GalleryExplorer(Explorer):
     steps : int
         Starting number of steps (a slider).
     problem : Problem, optional
-        A 1-D problem; the seed's ``(w + 1)^2`` by default.
+        A 1-D problem; the blog post's ``(w + 1)^2`` by default.
     w0 : float
         Start point.
     max_steps : int
