@@ -118,3 +118,29 @@ def test_heavy_ball_regimes_the_notebook_suggests(lr, beta, regime):
     assert e.summary["regime"] == regime == th.momentum_regime(SEED, e.controls["lr"].value, beta)
     run = gradient_descent(SEED, 5.0, e.controls["lr"].value, 80, momentum=beta)
     assert e.summary["status"] == run.status
+
+
+def test_race_frames_after_one_rate_moves_are_full_draws():
+    """The frame the page gets after one rate moves shows the other two runs as a full draw
+    does. Those two are unchanged; an image of an unchanged moving artist blends its many
+    translucent markers a few units of 255 away from drawing them in place, and at these
+    rates that moved 0.6 % of the frame (more than rounding ever should)."""
+    import asyncio
+
+    from test_explorer_base import assert_same_picture, attached, frame, full_frame
+
+    e = attached(RaceExplorer())
+    e.controls["lr_sgd"].value = 0.1
+
+    async def burst():                           # two sliders in one turn: one render
+        e.controls["lr_momentum"].value = 0.086
+        e.controls["lr_adam"].value = 1.95
+
+    asyncio.run(burst())
+    e.flush()
+    for lr in (0.325, 0.2, 0.05):                # momentum and Adam unchanged from here on
+        blits = e.renders["blit"]
+        e.controls["lr_sgd"].value = lr          # drawn at once (no event loop now)
+        assert e.renders["blit"] == blits + 1    # drawn fast: only what moves
+        shown = frame(e)
+        assert_same_picture(shown, full_frame(e), f"lr_sgd={lr}")
