@@ -59,8 +59,28 @@ def normalize_in_place(nb: dict, version: str | None = None) -> dict:
         for key in TIMING_KEYS:
             cell.get("metadata", {}).pop(key, None)
         if cell.get("cell_type") == "code":
-            cell["outputs"] = [o for o in cell.get("outputs", []) if not _is_widget_output(o)]
+            outputs = [o for o in cell.get("outputs", []) if not _is_widget_output(o)]
+            cell["outputs"] = _merge_streams(outputs)
     return nb
+
+
+def _text(output) -> str:
+    text = output.get("text", "")
+    return "".join(text) if isinstance(text, list) else text
+
+
+def _merge_streams(outputs: list) -> list:
+    """One output per run of stdout (or stderr) text: how the kernel split a print into
+    messages depends on timing, so two runs of the same cell would store it differently."""
+    merged = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None
+                and prev.get("output_type") == "stream" and prev.get("name") == out.get("name")):
+            merged[-1] = {**prev, "text": _text(prev) + _text(out)}
+        else:
+            merged.append(out)
+    return merged
 
 
 def pre_save_hook(model, path=None, contents_manager=None, **kwargs):

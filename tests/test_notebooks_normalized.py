@@ -179,3 +179,18 @@ def test_execute_runs_on_a_fresh_kernel_in_the_notebook_folder(tmp_path):
     assert ran.cells[0].outputs[0].text == "from the notebook's folder\n"
     assert ran.cells[1].outputs[0].data["text/plain"] == "42"
     assert tool.is_normalized(path)
+
+
+def test_normal_form_joins_a_print_split_over_several_messages():
+    from lrlab._notebook_form import normalize_in_place
+
+    def stream(name, text):
+        return {"output_type": "stream", "name": name, "text": text}
+
+    figure = {"output_type": "display_data", "data": {"text/plain": "<Figure>"}, "metadata": {}}
+    nb = {"metadata": {}, "cells": [{"cell_type": "code", "metadata": {}, "outputs": [
+        stream("stdout", "curvatures:"), stream("stdout", [" [0.4 1001.6]\n", "next\n"]),
+        stream("stderr", "careful\n"), figure, stream("stdout", "after\n")]}]}
+    outputs = normalize_in_place(nb)["cells"][0]["outputs"]
+    assert outputs == [stream("stdout", "curvatures: [0.4 1001.6]\nnext\n"),
+                       stream("stderr", "careful\n"), figure, stream("stdout", "after\n")]
