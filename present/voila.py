@@ -3,11 +3,13 @@
 Voila reads this file when started with --Voila.config_file_paths=present. Before it runs
 a notebook, the cells an audience must not see are dropped, found by their tags
 (DESIGN.md, "Writing a notebook"): worked solutions, the checkers (their prompt,
-"replace None ...", can only be acted on in code) and test scaffolding. The exercise
+"replace None ...", can only be acted on in code), test scaffolding, and the printed copy
+of an explorer's opening readout (for frontends without widgets; live, the readout is on
+screen under the figure). The exercise
 questions stay: they are prose a teacher can put to the room.
 """
 
-HIDDEN_TAGS = {"solution", "checker", "scaffolding"}
+HIDDEN_TAGS = {"solution", "checker", "scaffolding", "readout-copy"}
 
 
 def drop_hidden_cells(request_handler, notebook, cwd):
