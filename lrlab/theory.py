@@ -412,7 +412,8 @@ def noise_ball(problem, lr, noise):
     s = check_number("noise", noise, lo=0)
     lr = np.asarray(_rates(lr))
     x = np.multiply.outer(lr, L)
-    with np.errstate(divide="ignore"):
+    # where lr L >= 2 the ball is infinite; the division there (0 / 0 without noise) is unused
+    with np.errstate(divide="ignore", invalid="ignore"):
         v = np.where(x < 2, lr[..., None] * s**2 / (L * (2 - x)), np.inf).sum(axis=-1)
     return float(v) if v.ndim == 0 else v
 
