@@ -41,14 +41,18 @@ TARGET = 90.0
 # module -> the fast tests that guard it (globs; a glob matching nothing is skipped)
 MODULES = {
     "schedules": ["tests/test_schedules.py", "tests/test_schedules_properties.py",
-                  "tests/test_seed_tf1.py", "tests/test_schedules_mutants.py"],
+                  "tests/test_seed_tf1.py", "tests/test_argument_checks.py",
+                  "tests/test_schedules_mutants.py"],
     "descent": ["tests/test_descent.py", "tests/test_descent_properties.py",
                 "tests/test_descent_vs_torch.py", "tests/test_seed_tf1.py",
-                "tests/test_descent_mutants.py"],
-    "theory": ["tests/test_theory.py", "tests/test_theory2d.py", "tests/test_theory_mutants.py"],
+                "tests/test_argument_checks.py", "tests/test_descent_mutants.py"],
+    "theory": ["tests/test_theory.py", "tests/test_theory2d.py", "tests/test_nb02_helpers.py",
+               "tests/test_nb03_helpers.py", "tests/test_argument_checks.py",
+               "tests/test_theory_mutants.py"],
     "_tf32": ["tests/test_seed_tf1.py", "tests/test_tf32.py"],
-    "noise": ["tests/test_noise.py", "tests/test_noise_mutants.py"],
-    "exercises": ["tests/test_exercises*.py"],
+    "noise": ["tests/test_noise.py", "tests/test_argument_checks.py",
+              "tests/test_noise_mutants.py"],
+    "exercises": ["tests/test_exercises*.py", "tests/test_argument_checks.py"],
 }
 
 KILLED = {1, 3, 36, -24, 24, 152, 255, -11, -9}   # mutmut's exit codes for killed / timeout
