@@ -16,6 +16,7 @@ other survivor with its diff.
     python tools/mutation.py                  # every module in MODULES
     python tools/mutation.py theory _tf32     # some of them
     MUTATION_JOBS=4 python tools/mutation.py  # mutants tested in parallel (default 2)
+    MUTATION_KEEP=1 python tools/mutation.py  # keep the scratch copies (to rerun mutmut there)
 
 Score: killed / (all mutants - equivalent), where timeouts count as killed
 (the mutant made a test hang) and "no tests" as survived.
@@ -143,7 +144,10 @@ def run_module(module, jobs):
             diffs = json.loads(out.strip().splitlines()[-1])
         return {"codes": codes, "survivors": survivors, "diffs": diffs, "seconds": seconds}
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if os.environ.get("MUTATION_KEEP"):
+            print(f"    (scratch copy kept: {work})")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 def report(module, result, equivalents):
