@@ -78,8 +78,11 @@ def test_tf_multiply_flushes_a_subnormal_input():
 
 
 def test_tf_multiply_is_silent_when_numpy_would_raise():
+    # 1.5e-38 * 0.3 is subnormal and inexact: IEEE underflow, which numpy could raise
     with np.errstate(all="raise"):
-        assert _tf32.tf_multiply(f32(SMALLEST_NORMAL), 0.5) == 0
+        assert _tf32.tf_multiply(1.5e-38, 0.3) == 0
+        with pytest.raises(FloatingPointError):
+            f32(1.5e-38) * f32(0.3)
 
 
 @settings(max_examples=400, deadline=None)
