@@ -209,3 +209,110 @@ def test_trajectory_records_the_rates_and_gradients_used():
     assert run.lr.tolist() == [0.1, 0.2]
     assert len(run) == run.steps == 2 and run.batch_shape == ()
     assert run.problem.center == 1.0
+
+
+def test_losses_of_a_long_run_are_the_losses_of_its_points():
+    # the loss is computed a few hundred points at a time: check every one of 700
+    run = gradient_descent(Quadratic(1.0, -1.0), 5.0, 0.001, 700, tol=0)
+    np.testing.assert_array_equal(run.loss, (run.w + 1.0) * (run.w + 1.0))
+
+
+def test_a_run_of_a_batch():
+    runs = gradient_descent(Quadratic(1.0), [[1.0, 2.0], [3.0, 4.0]], 0.25, 2)
+    assert runs.batch_shape == (2, 2)
+    one = runs.run((1, 0))
+    assert one.w.tolist() == [3.0, 1.5, 0.75] and one.lr.tolist() == [0.25, 0.25]
+    assert one.batch_shape == () and one.status == runs.status[1, 0]
+    last = runs.run((-1, -1))
+    assert last.w.tolist() == [4.0, 2.0, 1.0] and last.grad.tolist() == [8.0, 4.0]
+    flat = gradient_descent(Quadratic(1.0), [1.0, 2.0], 0.25, 2)
+    assert flat.run(-1).w.tolist() == flat.run(1).w.tolist() == [2.0, 1.0, 0.5]
+    assert flat.run(0).loss.tolist() == [1.0, 0.25, 0.0625]
+    assert int(flat.run(0).status_step) == int(flat.status_step[0])
+
+
+def test_a_schedule_is_evaluated_at_steps_0_to_steps_minus_1():
+    seen = []
+
+    def sched(steps):
+        seen.append(np.asarray(steps).tolist())
+        return 0.1 * np.ones(np.shape(steps))
+
+    gradient_descent(Quadratic(1.0), 1.0, sched, 4)
+    assert seen == [[0, 1, 2, 3]]
+
+
+def test_two_variable_float_loop_matches_the_array_loop_bit_for_bit():
+    # a single float64 run in two variables takes the Python-float loop
+    from lrlab import Rosenbrock
+
+    run = gradient_descent(Rosenbrock(), [-1.0, 1.5], 1e-3, 50, tol=0)
+    w = np.array([-1.0, 1.5])
+    for t in range(50):
+        g = Rosenbrock().grad(w)
+        assert run.grad[t].tolist() == g.tolist()
+        w = w - 1e-3 * g
+        assert run.w[t + 1].tolist() == w.tolist()
+
+
+X = "x"
+SEED1 = Quadratic(1.0, -1.0)
+
+
+@pytest.mark.parametrize("call,kind,message", [
+    (lambda: gradient_descent(3, 1.0, 0.1, 3), TypeError,
+     "problem must be an lrlab Problem, got int"),
+    (lambda: gradient_descent(SEED1, 1.0, 0.1, X), TypeError,
+     "steps must be an integer >= 1 and <= 1e+07, got str 'x'"),
+    (lambda: gradient_descent(SEED1, 1.0, 0.1, 10_000_001), ValueError,
+     "steps must be an integer >= 1 and <= 1e+07, got 10000001"),
+    (lambda: gradient_descent(SEED1, 1.0, 0.1, 3, dtype=np.int32), ValueError,
+     "dtype must be np.float32 or np.float64, got int32"),
+    (lambda: gradient_descent(SEED1, 1.0, 0.1, 3, tol=X), TypeError,
+     "tol must be a real number >= 0, got str 'x'"),
+    (lambda: gradient_descent(SEED1, X, 0.1, 3), TypeError,
+     "w0 must be a number or an array of numbers, got 'x'"),
+    (lambda: gradient_descent(Quadratic([1.0, 1.0]), [1.0, 2.0, 3.0], 0.1, 3), ValueError,
+     "w0 must have shape batch + (2,) for Quadratic(a=[1.0, 1.0], center=[0.0, 0.0]), "
+     "got (3,)"),
+    (lambda: gradient_descent(Quadratic([1.0, 1.0]), 1.0, 0.1, 3), ValueError,
+     "w0 must have shape batch + (2,) for Quadratic(a=[1.0, 1.0], center=[0.0, 0.0]), "
+     "got ()"),
+    (lambda: gradient_descent(SEED1, [1.0, 2.0], [0.1, 0.2, 0.3], 3), ValueError,
+     "the batch of start points (2,) and the batch of rates (3,) must broadcast together"),
+    (lambda: gradient_descent(SEED1, 1.0, 0.1, 3, max_loss=X), TypeError,
+     "max_loss must be a real number > 0, got str 'x'"),
+    (lambda: gradient_descent(SEED1, 1.0, 0.1, 3, max_loss=0.0), ValueError,
+     "max_loss must be a finite number > 0, got 0.0"),
+    (lambda: gradient_descent(SEED1, 1.0, X, 3), TypeError,
+     "lr must be a real number > 0, got str 'x'"),
+    (lambda: gradient_descent(SEED1, 1.0, 0.0, 3), ValueError,
+     "lr must be a finite number > 0, got 0.0"),
+    (lambda: gradient_descent(SEED1, 1.0, [0.1, 0.0], 3), ValueError,
+     "lr must hold finite numbers > 0, got "),
+    (lambda: gradient_descent(SEED1, 1.0, lambda s: np.ones(2), 3), ValueError,
+     "lr must be a schedule giving one rate per step, got shape (2,)"),
+    (lambda: gradient_descent(SEED1, 1.0, lambda s: -np.ones(3), 3), ValueError,
+     "lr must be a schedule giving finite rates >= 0 at every step"),
+    (lambda: gradient_descent(SEED1, 1.0, lambda s: np.full(3, np.inf), 3), ValueError,
+     "lr must be a schedule giving finite rates >= 0 at every step"),
+    (lambda: gradient_descent(SEED1, 1.0, 0.1, 3).run(0), ValueError,
+     "run(index) needs a batch of runs; this trajectory holds one run"),
+    (lambda: gradient_descent(SEED1, [1.0, 2.0], 0.1, 3).run((0, 1)), ValueError,
+     "index must give one position per batch axis (2,), got (0, 1)"),
+    (lambda: gradient_descent(SEED1, [1.0, 2.0], 0.1, 3).run(2), ValueError,
+     "index must be an integer >= -2 and <= 1, got 2"),
+    (lambda: gradient_descent(SEED1, [1.0, 2.0], 0.1, 3).run(-3), ValueError,
+     "index must be an integer >= -2 and <= 1, got -3"),
+])
+def test_argument_messages(call, kind, message):
+    with pytest.raises(kind) as err:
+        call()
+    assert str(err.value) == message or (message.endswith("got ") and
+                                         str(err.value).startswith(message))
+
+
+def test_zero_rates_in_a_schedule_are_allowed():
+    run = gradient_descent(SEED1, 5.0, lambda s: np.zeros(np.shape(s)), 3, tol=0)
+    # a zero rate leaves w where it is although the gradient is not zero: "stalled"
+    assert run.w.tolist() == [5.0] * 4 and (run.status, run.status_step) == ("stalled", 0)
