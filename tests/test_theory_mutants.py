@@ -97,6 +97,21 @@ def test_total_lr_counts_the_rates_held_before_a_delayed_decay():
     assert theory.total_lr(staircase) == pytest.approx(brute_total(staircase), rel=1e-12)
 
 
+@pytest.mark.parametrize("kwargs", [
+    {"transition_begin": 2.5}, {"decay_steps": 1.5, "staircase": True},
+    {"decay_steps": 3, "staircase": True, "transition_begin": 2.5},
+    {"decay_steps": 0.7, "staircase": True, "transition_begin": 0.2}, {"decay_steps": 1.5},
+])
+def test_total_lr_of_fractional_stairs_and_delays_is_the_long_sum(kwargs):
+    # a delay between two steps, or stairs of a fractional length, have no k / (1 - r) form
+    sched = exponential_decay(1.0, kwargs.pop("decay_steps", 1), 0.5, **kwargs)
+    assert theory.total_lr(sched) == pytest.approx(brute_total(sched), rel=1e-14)
+
+
+def test_total_lr_of_a_zero_rate_is_zero():
+    assert theory.total_lr(exponential_decay(0.0, 1.5, 0.5, staircase=True)) == 0.0
+
+
 def test_total_lr_is_infinite_with_a_floor_or_without_decay():
     assert theory.total_lr(exponential_decay(1.0, 1, 0.5, end_value=0.1)) == math.inf
     assert theory.total_lr(exponential_decay(0.1, 1, 1.0)) == math.inf        # constant
