@@ -581,3 +581,158 @@ def test_argument_messages(call, kind, message):
     # arrays show their entry as numpy writes it (np.float64(0.0)): only the start is checked
     assert str(err.value) == message or (message.endswith("got ") and
                                          str(err.value).startswith(message))
+
+
+# --- results print as plain Python numbers ----------------------------------------------------
+
+def test_scalar_results_are_python_floats():
+    # a numpy float64 would print as np.float64(0.6) in a notebook
+    for value in (theory.contraction(SEED, 0.2), theory.error_factor(SEED, 0.2),
+                  theory.noise_ball(SEED, 0.2, 1.0), theory.critical_lr_at(TwoBasins(0.0), 1.0),
+                  theory.steps_to_tolerance(SEED, 0.2, 0.5),
+                  theory.freeze_point(SEED, 5.0, exponential_decay(0.2, 1, 0.5))):
+        assert type(value) is float, value
+    assert type(theory.slowest_direction(BOWL, 0.1)) is int
+
+
+# --- critical_lr_at at a flat point and below curvature 1 -------------------------------------
+
+class _Curved:
+    """A duck-typed 1-D problem whose second derivative is given."""
+
+    def __init__(self, curvature):
+        self.curvature = curvature
+
+    def curvature_at(self, w):
+        return np.full(np.shape(w), self.curvature)
+
+
+def test_critical_lr_at_a_flat_point_and_a_gentle_one():
+    assert theory.critical_lr_at(_Curved(0.0), 1.0) == math.inf        # no limit where flat
+    assert theory.critical_lr_at(_Curved(0.5), 1.0) == 4.0             # 2 / 0.5
+    assert theory.critical_lr_at(_Curved(-0.5), 1.0) == math.inf
+
+
+# --- decay_outcome: the series tail to 1e-11, ties, defaults ----------------------------------
+
+def _log_error_product(L, lr0, rate):
+    """log |prod_t (1 - L lr0 rate^t)|, summed term by term with math.fsum until the terms are 0."""
+    terms = []
+    t = 0
+    while True:
+        x = L * lr0 * rate**t
+        if x < 1e-22:
+            return math.fsum(terms)
+        terms.append(math.log1p(-x) if x < 1 else math.log(abs(1 - x)))
+        t += 1
+
+
+@pytest.mark.parametrize("lr0,rate", [(7.4e-4, 0.9999), (3e-5, 0.9999), (4e-5, 0.99995)])
+def test_decay_outcome_tail_to_eleven_digits(lr0, rate):
+    # where most of the product is in the series tail (x < 1e-4), the tail's three terms
+    # decide a tolerance set 1e-11 (relative) either side of the true |e_inf / e_0|
+    true = math.exp(_log_error_product(2.0, lr0, rate))
+    assert theory.decay_outcome(SEED, lr0, rate, tol=true * (1 + 1e-11)) == "converges"
+    assert theory.decay_outcome(SEED, lr0, rate, tol=true * (1 - 1e-11)) == "freezes short"
+
+
+def test_decay_outcome_thresholds_are_inclusive_as_documented():
+    # a first factor of exactly 0.5 or 1.5, then rates too small to matter (1e-300)
+    assert np.log(0.5) == math.log(0.5) and np.log(1.5) == math.log(1.5)
+    # |e_inf| <= tol |e_0| converges, at equality too
+    assert theory.decay_outcome(SEED, 0.25, 1e-300, tol=0.5) == "converges"
+    # |e_t| > blowup |e_0| diverges; at equality it does not
+    assert theory.decay_outcome(SEED, 1.25, 1e-300, blowup=1.5) == "freezes short"
+    # the default blowup is 1e3: a first factor of 1000.5 diverges
+    assert theory.decay_outcome(SEED, 500.75, 1e-300) == "diverges"
+
+
+def test_decay_outcome_is_continuous_unless_told():
+    # with decay_steps = 3 the staircase and the continuous decay can disagree: the
+    # default (staircase=False) must be the continuous one
+    found = False
+    for lr0 in np.linspace(0.20, 0.26, 61):
+        cont = loop_outcome(2.0, lr0, 0.9, k=3)
+        stairs = loop_outcome(2.0, lr0, 0.9, k=3, staircase=True)
+        if cont != stairs:
+            found = True
+            assert theory.decay_outcome(SEED, lr0, 0.9, decay_steps=3) == cont
+    assert found
+
+
+# --- underflow_step at the limit itself -------------------------------------------------------
+
+def test_underflow_step_right_at_the_limit():
+    tiny = float(np.finfo(np.float32).tiny)
+    assert theory.underflow_step(tiny, 0.5) == 1 == first_zero_step(tiny, 0.5)
+    assert theory.underflow_step(1.5 * tiny, 0.5) == 1 == first_zero_step(1.5 * tiny, 0.5)
+    assert theory.underflow_step(2.5 * tiny, 0.5) == 2 == first_zero_step(2.5 * tiny, 0.5)
+
+
+# --- growing_directions needs a Quadratic -----------------------------------------------------
+
+def test_growing_directions_needs_both_center_and_steepness():
+    class OnlyCenter:
+        center = 0.0
+
+    with pytest.raises(TypeError, match=r"^problem must be a Quadratic \(its directions are its "
+                                        r"coordinates\), got OnlyCenter$"):
+        theory.growing_directions(OnlyCenter(), 1.0, 0.1)
+
+
+# --- local_critical_lr where nothing curves ---------------------------------------------------
+
+def test_local_critical_lr_of_a_plane_is_infinite():
+    class Plane:
+        shape = (2,)
+
+        def grad(self, w):
+            return np.array([1.0, -2.0])
+
+    assert theory.local_curvatures(Plane(), [0.0, 0.0]).tolist() == [0.0, 0.0]
+    assert theory.local_critical_lr(Plane(), [0.0, 0.0]) == math.inf
+
+
+# --- freeze_point: the stopping rule ----------------------------------------------------------
+
+def test_freeze_point_never_freezes_message():
+    with pytest.raises(ValueError) as err:
+        theory.freeze_point(SEED, 5.0, exponential_decay(0.1, 1, 0.995), max_steps=4096)
+    assert str(err.value) == (
+        "schedule never freezes within max_steps=4096: its rates do not decay to zero (their "
+        "total is infinite); pass steps to get the point after a number of steps")
+
+
+def test_freeze_point_stops_on_the_last_rate_of_a_chunk():
+    # 4095 rates of 1e-10, then 0: the first chunk of 4096 already ends at 0, so the
+    # point is final after it (within max_steps=4096)
+    def drop(s):
+        return np.where(np.asarray(s) < 4095, 1e-10, 0.0)
+
+    expected = -1.0 + 6.0 * (1 - 2e-10) ** 4095
+    assert theory.freeze_point(SEED, 5.0, drop, max_steps=4096) == pytest.approx(expected,
+                                                                                rel=1e-15)
+    # L lr = 1e-18 exactly is not below 1e-18: a constant 5e-19 never freezes
+    assert 5e-19 * 2.0 == 1e-18
+    with pytest.raises(ValueError, match="^schedule never freezes"):
+        theory.freeze_point(SEED, 5.0, lambda s: np.full(np.shape(s), 5e-19), max_steps=4096)
+
+
+def test_freeze_point_of_a_stiff_problem_waits_for_l_times_lr():
+    # L = 1e6 and rates near 1e-15 at the end of the first chunk: 1e-15 is below 1e-18 * L
+    # but L * 1e-15 = 1e-9 still moves w; the rule is L lr < 1e-18
+    stiff = Quadratic(5e5)
+    sched = exponential_decay(1e-7, 1, 0.9955)
+    assert 1e-24 < sched(4095) < 1e-12
+    rates = sched(np.arange(15000)).tolist()
+    expected = math.prod(1.0 - 1e6 * r for r in rates)
+    assert theory.freeze_point(stiff, 1.0, sched) == pytest.approx(expected, rel=1e-12)
+
+
+def test_freeze_point_of_an_overflowing_run_started_on_the_minimum():
+    # 1000 rates of 2 (factor -3: the error overflows to inf), then 0
+    def burst(s):
+        return np.where(np.asarray(s) < 1000, 2.0, 0.0)
+
+    assert theory.freeze_point(SEED, 5.0, burst) == math.inf
+    assert theory.freeze_point(SEED, -1.0, burst) == -1.0
