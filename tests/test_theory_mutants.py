@@ -736,3 +736,17 @@ def test_freeze_point_of_an_overflowing_run_started_on_the_minimum():
 
     assert theory.freeze_point(SEED, 5.0, burst) == math.inf
     assert theory.freeze_point(SEED, -1.0, burst) == -1.0
+
+
+def test_integer_inputs_give_float64_results():
+    class IntBowl:
+        curvature = [1, 4]                 # a duck-typed problem with integer curvatures
+
+    assert theory.curvatures(IntBowl()).dtype == np.float64
+    # a float32 schedule is added up in float64, not in float32
+    sched = exponential_decay(0.1, 1, 0.999, dtype=np.float32)
+    values = sched(np.arange(3000))
+    assert values.dtype == np.float32
+    expected = math.fsum(values.tolist())
+    assert theory.total_lr(sched, steps=3000) == pytest.approx(expected, rel=1e-13)
+    assert float(np.sum(values)) != pytest.approx(expected, rel=1e-13)    # float32's own sum
