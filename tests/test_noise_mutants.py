@@ -338,3 +338,103 @@ def test_compare_schedules_accepts_the_largest_step_count_it_allows():
             N.compare_schedules(SEED, 0.0, {}, steps, 1.0)
     assert N.compare_schedules(SEED, 0.0, {}, 10_000_000, 1.0) == {}
     assert N.compare_schedules(SEED, 0.0, {"c": 0.1}, 1, 1.0, runs=1)["c"]["mse"].shape == (2,)
+
+
+# --- defaults, wrappers, float32 schedules -----------------------------------------------------
+
+def test_default_runs_and_seed():
+    batch = N.seeded_runs(SEED, 5.0, 0.2, 2, 1.0)
+    assert batch.w.shape == (3, 1000)
+    again = N.seeded_runs(SEED, 5.0, 0.2, 2, 1.0, runs=1000, seed=0)
+    np.testing.assert_array_equal(batch.w, again.w)
+    out = N.compare_schedules(SEED, 5.0, {"c": 0.2}, 2, 1.0)["c"]
+    np.testing.assert_array_equal(out["mse"], ((again.w + 1) ** 2).mean(axis=1))
+    # stationary_sq_error: 2000 steps, 200 runs, seed 0, averaged after step 1000
+    got = N.stationary_sq_error(SEED, 0.2, 1.0)
+    runs = N.seeded_runs(SEED, -1.0, 0.2, 2000, 1.0, runs=200, seed=0)
+    assert got == pytest.approx(((runs.w + 1) ** 2)[1001:].mean(), rel=1e-13)
+    assert type(got) is float
+
+
+def test_compare_schedules_passes_the_seed_to_every_path():
+    # an array of rates takes seeded_runs (not the fast loop): the seed must reach it
+    out = N.compare_schedules(SEED, 5.0, {"two": np.array([0.1, 0.2])}, 3, 1.0, runs=4, seed=3)
+    batch = N.seeded_runs(SEED, 5.0, np.array([0.1, 0.2]), 3, 1.0, runs=4, seed=3)
+    np.testing.assert_array_equal(out["two"]["mse"], ((batch.w + 1) ** 2).mean(axis=1))
+
+
+def test_compare_schedules_overflow_is_quiet():
+    out = N.compare_schedules(SEED, 5.0, {"huge": 1e200}, 4, 1.0, runs=3)["huge"]
+    # w[1] = 5 - 1e200 * 12: its squared distance overflows to inf; then the run is blank
+    assert out["mse"][0] == 36.0 and out["mse"][1] == np.inf and np.isnan(out["mse"][2:]).all()
+
+
+def test_a_wrappers_minimum_is_its_base_problems():
+    class Wrapper:
+        shape = ()
+        base = Quadratic(1.0, 4.0)
+        center = 0.0                       # not the minimum: base decides
+
+    assert N._sq_distances(np.array([3.0]), Wrapper()).tolist() == [1.0]
+
+    class OnlyCenter:
+        shape = ()
+        center = 2.0
+
+    assert N._sq_distances(np.array([3.0, 5.0]), OnlyCenter()).tolist() == [1.0, 9.0]
+
+
+def test_expected_sq_error_of_a_float32_schedule_is_float64_arithmetic():
+    sched = exponential_decay(0.2, 1, 0.9, dtype=np.float32)
+    rates = sched(np.arange(30)).tolist()          # float32 values, as Python floats
+    m = [36.0]
+    for r in rates:
+        m.append((1 - 2 * r) ** 2 * m[-1] + r * r * 0.49)
+    got = N.expected_sq_error(SEED, 5.0, sched, 30, noise=0.7)
+    np.testing.assert_allclose(got, m, rtol=1e-14)
+
+
+def test_expected_sq_error_accepts_zero_rates_and_stays_quiet():
+    def zeros(s):
+        return np.zeros(np.shape(s))
+
+    assert N.expected_sq_error(SEED, 5.0, zeros, 3, 1.0).tolist() == [36.0] * 4
+    # a rate that overflows the mean square, then the one-step rate (factor 0): 0 * inf
+    values = np.array([1e200, 0.5])
+    got = N.expected_sq_error(SEED, 5.0, lambda s: values[np.asarray(s)], 2, 1.0)
+    assert got[0] == 36.0 and np.isinf(got[1]) and np.isnan(got[2])
+
+
+def test_rate_totals_of_float32_and_stretched_schedules():
+    cos = cosine_decay(0.2, 1000, dtype=np.float32)
+    values = cos(np.arange(1000)).tolist()
+    t1, t2 = N.rate_totals(cos)
+    assert t1 == pytest.approx(math.fsum(values), rel=1e-14)
+    assert t2 == pytest.approx(math.fsum(v * v for v in values), rel=1e-14)
+    # inverse time decay with decay_steps 2: lr0 / (1 + 0.5 t / 2), k = 0.25
+    lr0, k, n = 0.2, 0.25, 2_000_000
+    t = np.arange(n, dtype=np.float64)
+    brute = float(np.sum((lr0 / (1 + k * t)) ** 2)) + lr0**2 / (k * (1 + k * n))
+    got = N.rate_totals(inverse_time_decay(0.2, 2, 0.5))
+    assert got[0] == math.inf and got[1] == pytest.approx(brute, rel=1e-12)
+    with pytest.raises(ValueError) as err:
+        N.rate_totals(exponential_decay(0.2, 2, 0.5))
+    assert str(err.value) == ("rate_totals does not know the schedule 'exponential_decay' "
+                              "with these parameters")
+
+
+def test_scalar_results_print_as_python_floats():
+    assert type(N.inverse_time_limit(SEED, 0.5, 1.0, 10.0)) is float
+
+
+def test_mean_sq_error_message():
+    with pytest.raises(ValueError) as err:
+        N.mean_sq_error(gradient_descent(SEED, 5.0, 0.2, 3))
+    assert str(err.value) == "run must be a batch of runs (from seeded_runs)"
+
+
+def test_draws_shape_message_in_two_dimensions():
+    bowl = Quadratic([1.0, 1.0])
+    with pytest.raises(ValueError) as err:
+        N.compare_schedules(bowl, [1.0, 1.0], {}, 3, 1.0, runs=2, draws=np.zeros((3, 2)))
+    assert str(err.value) == "draws must have shape (n >= 3, 2, 2), got (3, 2)"
