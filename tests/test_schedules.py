@@ -208,6 +208,12 @@ def test_warmup_decay_steps_keras_after_optax_inside():
     assert keras["steps"] == optax["steps"]
     # equal up to Keras rounding warmup_target=0.1 through float32
     np.testing.assert_allclose(keras["values"], optax["values"], rtol=2e-8)
+    # and both are lrlab's warmup of 10 steps before a cosine decay of 100 (the
+    # Equivalents of linear_warmup's docstring)
+    sched = S.linear_warmup(S.cosine_decay(0.1, 100, alpha=0.1), 10)
+    got = sched(np.asarray(optax["steps"]))
+    np.testing.assert_allclose(got, optax["values"], rtol=1e-12)
+    np.testing.assert_allclose(got, keras["values"], rtol=2e-8)
 
 
 def test_keras_float64_rounds_hyperparameters_through_float32():
