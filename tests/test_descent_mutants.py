@@ -316,3 +316,57 @@ def test_zero_rates_in_a_schedule_are_allowed():
     run = gradient_descent(SEED1, 5.0, lambda s: np.zeros(np.shape(s)), 3, tol=0)
     # a zero rate leaves w where it is although the gradient is not zero: "stalled"
     assert run.w.tolist() == [5.0] * 4 and (run.status, run.status_step) == ("stalled", 0)
+
+
+# --- the divergence limit at its edge, defaults, dtypes -------------------------------------------
+
+def test_a_loss_equal_to_the_limit_has_not_diverged():
+    # from w0 = 1 (loss 1, limit 1e6) the factor 1 - 2 * 5.5 = -10: w = 1, -10, 100, -1000
+    run = gradient_descent(Quadratic(1.0), 1.0, 5.5, 3)
+    assert run.w.tolist() == [1.0, -10.0, 100.0, -1000.0] and run.loss[-1] == 1e6
+    assert run.status == "running"
+    run = gradient_descent(Quadratic(1.0), 1.0, 5.5, 4)
+    assert (run.status, run.status_step) == ("diverged", 4)
+
+
+def test_a_loss_just_above_the_limit_has_diverged():
+    # up to 1e6 (1 + 5e-7) times the start loss in 5 steps, then home in one step
+    f = -((1e6 * (1 + 5e-7)) ** (1 / 10))
+    rates = per_step([(1 - f) / 2] * 5 + [0.5] * 3)
+    run = gradient_descent(Quadratic(1.0, -1.0), 5.0, rates, 8)
+    assert run.loss[5] > 36e6
+    assert (run.status, run.status_step) == ("diverged", 5)
+
+
+def test_the_default_tolerance_is_1e_8():
+    # the gradient 2 (w + 1) shrinks by 0.8 a step from 12: below 1e-8 after 94 updates
+    run = gradient_descent(Quadratic(1.0, -1.0), 5.0, 0.1, 200)
+    first = next(t for t in range(201) if 12 * 0.8**t <= 1e-8)
+    assert (run.status, run.status_step) == ("converged", first)
+    assert gradient_descent(Quadratic(1.0, -1.0), 5.0, 0.1, 10).status == "running"
+
+
+def test_float32_runs_keep_every_array_in_float32():
+    run = gradient_descent(Quadratic(1.0, -1.0), 5.0, 0.2, 5, dtype=np.float32)
+    assert {a.dtype for a in (run.w, run.loss, run.lr, run.grad)} == {np.dtype(np.float32)}
+    diverged = gradient_descent(Quadratic(1.0, -1.0), 5.0, 3.0, 40, dtype=np.float32)
+    assert diverged.status == "diverged" and diverged.lr.dtype == np.float32
+
+
+def test_float64_keeps_subnormal_numbers():
+    # float64 is plain IEEE arithmetic: a result below 2.2e-308 is kept (only float32
+    # emulates TensorFlow's flush to zero)
+    run = gradient_descent(Quadratic(0.5), 1e-300, 1 - 2.0**-40, 1, tol=0)
+    assert 0 < run.w[1] < np.finfo(np.float64).tiny
+
+
+def test_a_run_of_a_batch_keeps_its_problem():
+    runs = gradient_descent(Quadratic(1.0), [1.0, 2.0], 0.25, 2)
+    assert runs.run(0).problem is runs.problem
+
+
+def test_batch_message_names_the_batch_axes_only():
+    with pytest.raises(ValueError) as err:
+        gradient_descent(Quadratic([1.0, 1.0]), [[1.0, 2.0], [3.0, 4.0]], [0.1, 0.2, 0.3], 3)
+    assert str(err.value) == ("the batch of start points (2,) and the batch of rates (3,) must "
+                              "broadcast together")
