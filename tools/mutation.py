@@ -54,7 +54,8 @@ MODULES = {
     "_tf32": ["tests/test_seed_tf1.py", "tests/test_tf32.py"],
     "noise": ["tests/test_noise.py", "tests/test_argument_checks.py",
               "tests/test_noise_mutants.py"],
-    "exercises": ["tests/test_exercises*.py"],   # written with the checkers (exercises issue)
+    # the checkers' table-driven tests, written with them (the exercises issue)
+    "exercises": ["tests/test_exercises*.py", "tests/test_checkers*.py"],
 }
 
 KILLED = {1, 3, 36, -24, 24, 152, 255, -11, -9}   # mutmut's exit codes for killed / timeout
