@@ -108,7 +108,7 @@ def run_module(module, jobs):
     tests = [str(Path(t).relative_to(ROOT)) for t in tests]
     if not tests:
         print(f"==> {module}: no tests found for {MODULES[module]}; skipped")
-        return None
+        return "no tests"
     work = Path(tempfile.mkdtemp(prefix=f"lrlab-mutation-{module.strip('_')}-"))
     try:
         for f in _tracked_files():
@@ -190,10 +190,16 @@ def main(argv):
     summary = {}
     for module in modules:
         result = run_module(module, jobs)
-        if result is not None:
+        if isinstance(result, dict):
             summary[module] = report(module, result, equivalents)
+        elif result == "no tests":
+            summary[module] = None
     print("\n=== summary (target >= 90 % killed, equivalent mutants excluded)")
-    for module, (score, killed, counted, eq, seconds) in summary.items():
+    for module, line in summary.items():
+        if line is None:
+            print(f"{module:10s} not measured: no tests yet")
+            continue
+        score, killed, counted, eq, seconds = line
         flag = "" if score >= TARGET else "   below target"
         print(f"{module:10s} {killed:5d}/{counted:<5d} {score:5.1f} %  "
               f"({eq} equivalent, {seconds:.0f} s){flag}")
