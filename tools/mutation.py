@@ -17,6 +17,7 @@ other survivor with its diff.
     python tools/mutation.py theory _tf32     # some of them
     MUTATION_JOBS=4 python tools/mutation.py  # mutants tested in parallel (default 2)
     MUTATION_KEEP=1 python tools/mutation.py  # keep the scratch copies (to rerun mutmut there)
+    python tools/mutation.py --rescore REPORT  # a saved report, scored with today's equivalents
 
 Score: killed / (all mutants - equivalent), where timeouts count as killed
 (the mutant made a test hang) and "no tests" as survived.
@@ -180,18 +181,47 @@ def report(module, result, equivalents):
     return score, killed, counted, len(equivalent), result["seconds"]
 
 
+def rescore(log_path):
+    """Score a saved report again with the current equivalents list (no mutant is rerun)."""
+    text = Path(log_path).read_text()
+    equivalents = load_equivalents()
+    head = re.compile(r"^=== (\S+): (\d+)/(\d+) killed = [\d.]+ % \((\d+) mutants, "
+                      r"(\d+) equivalent excluded, (\d+) survived; (\d+) s\)$", re.M)
+    for match in head.finditer(text):
+        module, killed, counted, total, _, _, seconds = match.groups()
+        body = text[match.end():].split("\n=== ", 1)[0]
+        blocks = re.split(r"\n(?=--- lrlab\.)", body)
+        alive = 0
+        for block in blocks:
+            first = block.strip().split("\n", 1)[0]
+            if not first.startswith("--- lrlab."):
+                continue
+            key = first[4:].split(" ", 1)[0]
+            function, lines = _function_of(key, module), _mutated_lines(block)
+            if not any(e["module"] == module and e["function"] == function and
+                       e["mutated"] in lines for e in equivalents):
+                alive += 1
+        counted = int(killed) + alive
+        score = 100.0 * int(killed) / counted if counted else 100.0
+        print(f"{module:10s} {killed:>5s}/{counted:<5d} {score:5.1f} %  "
+              f"({int(total) - counted} equivalent, {alive} survived; run took {seconds} s)")
+
+
 def main(argv):
+    if argv[:1] == ["--rescore"]:
+        rescore(argv[1])
+        return 0
     modules = argv or list(MODULES)
     unknown = [m for m in modules if m not in MODULES]
     if unknown:
         sys.exit(f"error: unknown module {unknown}; choose from {list(MODULES)}")
     jobs = int(os.environ.get("MUTATION_JOBS", "2"))
-    equivalents = load_equivalents()
     summary = {}
     for module in modules:
         result = run_module(module, jobs)
         if isinstance(result, dict):
-            summary[module] = report(module, result, equivalents)
+            # read when the module is done, so that a long run sees the latest list
+            summary[module] = report(module, result, load_equivalents())
         elif result == "no tests":
             summary[module] = None
     print("\n=== summary (target >= 90 % killed, equivalent mutants excluded)")
