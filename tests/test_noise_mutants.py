@@ -438,3 +438,11 @@ def test_draws_shape_message_in_two_dimensions():
     with pytest.raises(ValueError) as err:
         N.compare_schedules(bowl, [1.0, 1.0], {}, 3, 1.0, runs=2, draws=np.zeros((3, 2)))
     assert str(err.value) == "draws must have shape (n >= 3, 2, 2), got (3, 2)"
+
+
+def test_expected_sq_error_in_two_directions_stays_quiet_after_an_overflow():
+    # the array recursion (two directions): an overflowed mean square times a zero factor
+    values = np.array([1e200, 0.5])
+    bowl = Quadratic([1.0, 1.0])                       # L = 2, 2: lr 0.5 gives factor 0
+    got = N.expected_sq_error(bowl, [5.0, 5.0], lambda s: values[np.asarray(s)], 2, 1.0)
+    assert got[0] == 50.0 and np.isinf(got[1]) and np.isnan(got[2])
