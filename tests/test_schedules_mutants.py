@@ -344,3 +344,130 @@ def test_argument_messages(call, kind, message):
     # numpy scalars print as np.float64(...): for those only the start is checked
     assert str(err.value) == message or (message.endswith((", got ", ": ")) and
                                          str(err.value).startswith(message))
+
+
+# --- params, dtype names, defaults ---------------------------------------------------------------
+
+def test_every_factory_records_its_arguments():
+    w = S.constant(0.3)
+    cases = [
+        (S.constant(0.3), {"lr": 0.3, "dtype": np.float64}),
+        (S.exponential_decay(0.3, 2, 0.5, True, 1, 0.1),
+         {"initial_lr": 0.3, "decay_steps": 2.0, "decay_rate": 0.5, "staircase": True,
+          "transition_begin": 1.0, "end_value": 0.1, "dtype": np.float64}),
+        (S.inverse_time_decay(0.3, 2, 0.5, True, dtype=np.float32),
+         {"initial_lr": 0.3, "decay_steps": 2.0, "decay_rate": 0.5, "staircase": True,
+          "dtype": np.float32}),
+        (S.polynomial_decay(0.3, 2, 0.1, 2.0, True),
+         {"initial_lr": 0.3, "decay_steps": 2.0, "end_lr": 0.1, "power": 2.0, "cycle": True,
+          "dtype": np.float64}),
+        (S.piecewise_constant([2], [0.3, 0.1], "at"),
+         {"boundaries": [2.0], "values": [0.3, 0.1], "switch": "at", "dtype": np.float64}),
+        (S.step_decay(0.3, 2, 0.5), {"initial_lr": 0.3, "step_size": 2, "gamma": 0.5,
+                                     "dtype": np.float64}),
+        (S.multistep_decay(0.3, [4, 2], 0.5), {"initial_lr": 0.3, "milestones": [2, 4],
+                                               "gamma": 0.5, "dtype": np.float64}),
+        (S.cosine_decay(0.3, 2, 0.1, 2.0), {"initial_lr": 0.3, "decay_steps": 2.0, "alpha": 0.1,
+                                           "exponent": 2.0, "dtype": np.float64}),
+        (S.cosine_decay_restarts(0.3, 2, 3.0, 0.5, 0.1),
+         {"initial_lr": 0.3, "first_decay_steps": 2.0, "t_mul": 3.0, "m_mul": 0.5,
+          "alpha": 0.1, "dtype": np.float64}),
+        (S.linear_warmup(w, 2, 0.1), {"schedule": w, "warmup_steps": 2.0, "start_lr": 0.1,
+                                      "dtype": np.float64}),
+        (S.one_cycle(0.3, 10, 0.4, 5.0, 100.0, "linear", True),
+         {"max_lr": 0.3, "total_steps": 10, "pct_start": 0.4, "div_factor": 5.0,
+          "final_div_factor": 100.0, "anneal": "linear", "three_phase": True,
+          "dtype": np.float64}),
+        (S.join_schedules([w, w], [2]), {"schedules": [w, w], "boundaries": [2.0],
+                                         "dtype": np.float64}),
+    ]
+    for sched, params in cases:
+        assert sched.params == params, sched.name
+        assert sched.name in sched.__doc__ and sched.__name__ == sched.name
+
+
+MINIMAL = {
+    "constant": (0.1,), "exponential_decay": (0.1, 1, 0.5), "inverse_time_decay": (0.1, 1, 0.5),
+    "polynomial_decay": (0.1, 1), "piecewise_constant": ([1], [0.1, 0.2]),
+    "step_decay": (0.1, 1), "multistep_decay": (0.1, [1]), "cosine_decay": (0.1, 1),
+    "cosine_decay_restarts": (0.1, 1), "linear_warmup": (S.constant(0.1), 1),
+    "one_cycle": (0.1, 10), "join_schedules": ([S.constant(0.1)], []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MINIMAL))
+def test_every_factory_names_a_bad_dtype(name):
+    factory = getattr(S, name)
+    with pytest.raises(ValueError) as err:
+        factory(*MINIMAL[name], dtype=np.int32)
+    assert str(err.value) == "dtype must be np.float32 or np.float64, got int32"
+    with pytest.raises(TypeError) as err:
+        factory(*MINIMAL[name], dtype=",")
+    assert str(err.value) == "dtype must be np.float32 or np.float64, got ','"
+    # and no step gives anything but the dtype asked for, even no step at all
+    sched = factory(*MINIMAL[name], dtype=np.float32)
+    assert sched([]).dtype == np.float32 and sched([0, 3.5]).dtype == np.float32
+
+
+def test_documented_defaults():
+    assert S.polynomial_decay(1.0, 10)([5, 10]).tolist() == [0.5, 0.0]          # end_lr 0, power 1
+    restarts = S.cosine_decay_restarts(1.0, 10)                                  # t_mul 2, m_mul 1
+    assert restarts([10, 30, 70]).tolist() == [1.0, 1.0, 1.0]
+    assert restarts(20) == pytest.approx(0.5)
+    assert S.cosine_decay(1.0, 10)(10) == 0.0                                     # alpha 0
+    assert S.step_decay(1.0, 2)(2) == 0.1                                         # gamma 0.1
+    assert S.linear_warmup(S.constant(1.0), 4)(0) == 0.0                          # start_lr 0
+    assert S.exponential_decay(1.0, 1, 0.5)(1.5) == pytest.approx(0.5**1.5)       # not stairs
+    assert S.piecewise_constant([1], [1.0, 0.5])(1) == 1.0                        # switch after
+    cycle = S.one_cycle(1.0, 101)                 # pct_start 0.3, div 25, final div 1e4, cos
+    assert cycle([0, 29.3, 100]).tolist() == pytest.approx([0.04, 1.0, 4e-6])
+
+
+# --- float32 cosines, the restart index, the 1cycle peak ----------------------------------------
+
+def test_float32_cosines_are_rounded_from_float64():
+    # numpy's own float32 cos is off by a unit in the last place at many points
+    k = 20000
+    steps = np.arange(1, k, dtype=np.float32)
+    x = steps / np.float32(k)
+    c = np.cos((np.float32(math.pi) * x).astype(np.float64)).astype(np.float32)
+    assert (c != np.cos(np.float32(math.pi) * x)).sum() > 100
+    expected = np.float32(0.5) * (np.float32(1) + c)
+    got = S.cosine_decay_restarts(1.0, k, dtype=np.float32)(steps)
+    np.testing.assert_array_equal(got.view(np.uint32), expected.view(np.uint32))
+    # one_cycle's cosine phases likewise: the rise from 0.25 to 1 over steps 0 .. 9999
+    cycle = S.one_cycle(1.0, 20000, pct_start=0.5, div_factor=4.0, dtype=np.float32)
+    up = np.arange(0, 9999, dtype=np.float32)
+    cx = np.cos((np.float32(math.pi) * (up / np.float32(9999))).astype(np.float64))
+    a, b = np.float32(0.25), np.float32(1.0)
+    rise = b + (a - b) / np.float32(2) * (cx.astype(np.float32) + np.float32(1))
+    np.testing.assert_array_equal(cycle(up).view(np.uint32), rise.view(np.uint32))
+
+
+def test_restart_index_near_and_at_a_restart():
+    # float32, first period of length 1, t_mul 1.5: the step just below 1 is still at the
+    # end of the first period (rate near alpha = 0), not the start of the second
+    sched = S.cosine_decay_restarts(1.0, 1.0, t_mul=1.5, dtype=np.float32)
+    below = np.nextafter(np.float32(1), np.float32(0))
+    assert sched(below) < 1e-6 and sched(1.0) == 1.0
+    # float64, t_mul 2, m_mul 0.5: restarts at 1, 3, 7, 15, 31 start at peaks 0.5^n
+    halving = S.cosine_decay_restarts(1.0, 1.0, t_mul=2.0, m_mul=0.5)
+    assert halving([1, 3, 7, 15, 31]).tolist() == [0.5, 0.25, 0.125, 0.0625, 0.03125]
+
+
+def test_one_cycle_peak_is_exact():
+    # at the peak step the rising phase ends (x = 1): max_lr itself, not the falling
+    # phase's start min + (max - min), which rounds differently for these numbers
+    low = 0.9 / 4.5
+    assert low + (0.9 - low) != 0.9
+    assert S.one_cycle(0.9, 11, pct_start=0.5, div_factor=4.5, final_div_factor=1.0)(4.5) == 0.9
+    # a start rate of exactly the largest float is allowed
+    big = float(np.finfo(np.float64).max)
+    assert S.one_cycle(big, 10, div_factor=1.0, final_div_factor=1.0)(0) == big
+
+
+def test_schedules_are_quiet_when_numpy_would_raise():
+    with np.errstate(all="raise"):
+        assert S.exponential_decay(0.1, 1, 0.5)(2000) == 0.0          # underflow
+        # overflow: the power saturates at the largest float, then 0.1 times it
+        assert S.exponential_decay(0.1, 1, 2.0)(2000) == 0.1 * np.finfo(np.float64).max
