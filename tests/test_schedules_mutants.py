@@ -471,3 +471,12 @@ def test_schedules_are_quiet_when_numpy_would_raise():
         assert S.exponential_decay(0.1, 1, 0.5)(2000) == 0.0          # underflow
         # overflow: the power saturates at the largest float, then 0.1 times it
         assert S.exponential_decay(0.1, 1, 2.0)(2000) == 0.1 * np.finfo(np.float64).max
+
+
+def test_a_wrapped_schedule_must_give_one_rate_per_step():
+    # two rates for one step: refused with lrlab's message, not numpy's
+    with pytest.raises(ValueError, match=r"^schedule must be a schedule giving one rate per step "
+                                         r"\(see lrlab.schedules\): "):
+        S.linear_warmup(lambda s: np.ones(2), 4)
+    with pytest.raises(ValueError, match=r"^schedule must be a schedule giving one rate per step "):
+        S.join_schedules([S.constant(0.1), lambda s: np.ones(2)], [1])([0, 1, 2, 3])
