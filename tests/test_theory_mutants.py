@@ -104,6 +104,7 @@ def test_total_lr_counts_the_rates_held_before_a_delayed_decay():
 ])
 def test_total_lr_of_fractional_stairs_and_delays_is_the_long_sum(kwargs):
     # a delay between two steps, or stairs of a fractional length, have no k / (1 - r) form
+    kwargs = dict(kwargs)                  # pop from a copy: the parameters are shared
     sched = exponential_decay(1.0, kwargs.pop("decay_steps", 1), 0.5, **kwargs)
     assert theory.total_lr(sched) == pytest.approx(brute_total(sched), rel=1e-14)
 
@@ -750,3 +751,14 @@ def test_integer_inputs_give_float64_results():
     expected = math.fsum(values.tolist())
     assert theory.total_lr(sched, steps=3000) == pytest.approx(expected, rel=1e-13)
     assert float(np.sum(values)) != pytest.approx(expected, rel=1e-13)    # float32's own sum
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_total_lr_of_a_slow_fractional_staircase_sums_every_chunk(dtype):
+    # 0.999 per stair of 1.5 steps: the rates fall below 1e-17 of the total only after
+    # about 47,000 steps, several chunks; the total is added up in float64
+    sched = exponential_decay(1.0, 1.5, 0.999, staircase=True, dtype=dtype)
+    values = sched(np.arange(400_000))
+    assert float(values[47_000]) > 1e-15 and float(values[-1]) < 1e-100
+    expected = math.fsum(values.astype(np.float64).tolist())
+    assert theory.total_lr(sched) == pytest.approx(expected, rel=1e-12)
