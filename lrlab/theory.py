@@ -307,10 +307,11 @@ def _exponential_total(schedule):
     if not params.get("staircase"):
         q = rate ** (1.0 / k)
         return held * lr0 + lr0 * q ** (held - begin) / (1.0 - q)
-    if float(k).is_integer() and held == begin:
+    if float(k).is_integer():
+        # every stair holds k steps, wherever between two steps the decay begins
         return held * lr0 + lr0 * k / (1.0 - rate)
-    # a stair of a fractional length (or starting between two steps) holds a varying
-    # number of steps: add the rates up until they no longer change the total
+    # a stair of a fractional length holds a varying number of steps: add the rates up
+    # until they no longer change the total
     total, start, chunk = 0.0, 0, 4096
     while True:
         rates = np.asarray(schedule(np.arange(start, start + chunk)), dtype=np.float64)
