@@ -480,3 +480,14 @@ def test_a_wrapped_schedule_must_give_one_rate_per_step():
         S.linear_warmup(lambda s: np.ones(2), 4)
     with pytest.raises(ValueError, match=r"^schedule must be a schedule giving one rate per step "):
         S.join_schedules([S.constant(0.1), lambda s: np.ones(2)], [1])([0, 1, 2, 3])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_evenly_spaced_milestones_are_a_step_decay_bit_for_bit(dtype):
+    # PyTorch: MultiStepLR with milestones k, 2k, 3k, ... is StepLR(step_size=k); here the
+    # two factories compute the same power of gamma in the same dtype
+    steps = np.arange(0, 61)
+    multi = S.multistep_decay(0.3, list(range(2, 62, 2)), 0.1, dtype=dtype)(steps)
+    step = S.step_decay(0.3, 2, 0.1, dtype=dtype)(steps)
+    assert multi.dtype == step.dtype == dtype
+    np.testing.assert_array_equal(multi, step)
