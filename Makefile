@@ -7,6 +7,7 @@
 #   make editions   build/student (no solutions, PDF handouts) and build/teacher (answer keys)
 #   make class-link HUB=https://hub.example.edu [BRANCH=main]   nbgitpuller link for a class
 #   make class-rehearsal STUDENTS=5 [MINUTES=1]   a class on a real JupyterHub on this machine
+#   make mutation   mutation-test the math modules and checkers (a report, not part of make test)
 #
 # Needs Python 3.10+ (PYTHON=... to pick one) and, the first time, the package index.
 
@@ -24,6 +25,7 @@ VOILA_PORT ?= 8866
 NB ?= notebooks/00-start-here.ipynb
 COURSE_STAMP := $(VENV)/.installed-course
 TEST_STAMP := $(VENV)/.installed-test
+MUTATION_STAMP := $(VENV)/.installed-mutation
 VOILA_STAMP := $(VENV)/.installed-voila
 CLASS_STAMP := $(VENV)/.installed-class
 CHP := $(VENV)/chp/node_modules/.bin/configurable-http-proxy
@@ -56,10 +58,10 @@ PY_INDEX_PROBE := import os, subprocess, sys, urllib.request; \
 PY_PORT_FREE := import socket, sys; s = socket.socket(); \
   s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((sys.argv[1], int(sys.argv[2])))
 
-.PHONY: help lab test present notebooks editions chromium clean distclean class-link class-rehearsal
+.PHONY: help lab test present notebooks editions chromium mutation clean distclean class-link class-rehearsal
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- the virtualenv -------------------------------------------------------------------------
 
@@ -112,6 +114,11 @@ $(TEST_STAMP): requirements-test.txt requirements.txt pyproject.toml
 	@$(call pip_install,requirements-test.txt)
 	@touch "$@" "$(COURSE_STAMP)"
 	@echo "==> the course and its test tools are installed in $(VENV)"
+
+$(MUTATION_STAMP): requirements-mutation.txt $(TEST_STAMP)
+	@echo "==> installing mutmut into $(VENV) (pip install -r requirements-mutation.txt)"
+	@"$(BIN)/python" -m pip install --disable-pip-version-check -q -r requirements-mutation.txt
+	@touch "$@"
 
 $(VOILA_STAMP): $(COURSE_STAMP)
 	@echo "==> installing Voila into $(VENV) for the projector view"
@@ -213,6 +220,12 @@ test: $(TEST_STAMP) $(CLASS_STAMP) chromium
 	if [ "$$ruff_status" != 0 ]; then echo "error: ruff check failed (see above)" >&2; fi; \
 	if [ "$$pytest_status" != 0 ]; then echo "error: pytest failed with status $$pytest_status" >&2; fi; \
 	[ "$$ruff_status" = 0 ] && [ "$$pytest_status" = 0 ]
+
+# Mutation testing (tools/mutation.py): each module in turn, with only its own fast tests; prints
+# the score per module and every surviving mutant. MODULES="theory _tf32" for some of them,
+# MUTATION_JOBS=4 for more mutants at once. A report, like the benchmarks: not part of make test.
+mutation: $(MUTATION_STAMP)
+	"$(BIN)/python" tools/mutation.py $(MODULES)
 
 clean:
 	rm -rf test-artifacts .pytest_cache .ruff_cache .hypothesis

@@ -228,7 +228,8 @@ def _sq_errors(run):
 
 def _sq_distances(w, problem):
     d = np.asarray(w, dtype=np.float64) - _minimum(problem)
-    sq = d * d
+    with np.errstate(over="ignore"):      # a diverged run's distance squared may be inf
+        sq = d * d
     shape = problem.shape
     if shape:
         sq = sq.sum(axis=tuple(range(-len(shape), 0)))
@@ -534,7 +535,9 @@ def _noisy_quadratic_runs(problem, w0, lr, steps, noise, draws):
     limit = 1e6 * max(abs(float(problem._loss(np.asarray(w0, dtype=np.float64)))), 1.0)
     a_max = float(np.max(problem.a))
     if not (np.isfinite(sq).all() and a_max * float(sq.max()) <= limit * (1 - 1e-9)):
-        if not (problem._loss(w) <= limit).all():
+        with np.errstate(over="ignore", invalid="ignore"):
+            below = (problem._loss(w) <= limit).all()
+        if not below:
             return None
     return sq, rates
 
@@ -620,7 +623,8 @@ def compare_schedules(problem, w0, schedules, steps, noise, runs=1000, seed=0,
             sq, rates = _sq_errors(batch), batch.lr[:, 0]
         else:
             sq, rates = done
-        low, high = np.quantile(sq, [lo, hi], axis=1)
+        with np.errstate(invalid="ignore"):   # inf - inf between two overflowed runs
+            low, high = np.quantile(sq, [lo, hi], axis=1)
         out[name] = {
             "lr": np.asarray(rates, dtype=np.float64),
             "mse": sq.mean(axis=1),

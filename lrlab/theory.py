@@ -308,17 +308,30 @@ def closed_form_path(problem, w0, lr, steps):
     return problem.center + prods * (w0 - problem.center)
 
 
-def _exponential_total(params):
-    """Sum over all steps of an exponential decay, in closed form."""
+def _exponential_total(schedule):
+    """Sum over all steps of an exponential decay: in closed form, or summed when it has none."""
+    params = schedule.params
     lr0, k, rate = params["initial_lr"], params["decay_steps"], params["decay_rate"]
     if params.get("end_value") or rate >= 1:
         return math.inf
     begin = params.get("transition_begin", 0)
-    if params.get("staircase"):
-        tail = lr0 * k / (1.0 - rate)
-    else:
-        tail = lr0 / (1.0 - rate ** (1.0 / k))
-    return begin * lr0 + tail
+    held = math.ceil(begin)       # the steps t < begin keep lr0; step `held` is (held - begin) in
+    if not params.get("staircase"):
+        q = rate ** (1.0 / k)
+        return held * lr0 + lr0 * q ** (held - begin) / (1.0 - q)
+    if float(k).is_integer():
+        # every stair holds k steps, wherever between two steps the decay begins
+        return held * lr0 + lr0 * k / (1.0 - rate)
+    # a stair of a fractional length holds a varying number of steps: add the rates up
+    # until they no longer change the total
+    total, start, chunk = 0.0, 0, 4096
+    while True:
+        rates = np.asarray(schedule(np.arange(start, start + chunk)), dtype=np.float64)
+        total += float(rates.sum())
+        if rates[-1] <= 1e-17 * total:
+            return total
+        start += chunk
+        chunk = min(chunk * 2, 1 << 20)
 
 
 def total_lr(schedule, steps=None):
@@ -346,7 +359,7 @@ def total_lr(schedule, steps=None):
         return float(np.sum(np.asarray(schedule(np.arange(steps)), dtype=np.float64)))
     name = getattr(schedule, "name", None)
     if name == "exponential_decay":
-        return _exponential_total(schedule.params)
+        return _exponential_total(schedule)
     if name == "constant":
         return math.inf
     raise ValueError(
@@ -424,7 +437,8 @@ def noise_ball(problem, lr, noise):
     s = check_number("noise", noise, lo=0)
     lr = np.asarray(_rates(lr))
     x = np.multiply.outer(lr, L)
-    with np.errstate(divide="ignore"):
+    # where lr L >= 2 the ball is infinite; the division there (0 / 0 without noise) is unused
+    with np.errstate(divide="ignore", invalid="ignore"):
         v = np.where(x < 2, lr[..., None] * s**2 / (L * (2 - x)), np.inf).sum(axis=-1)
     return float(v) if v.ndim == 0 else v
 

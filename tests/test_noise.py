@@ -168,7 +168,9 @@ def test_seeded_runs_checks_w0():
 def test_stationary_matches_the_noise_ball(s):
     rates = np.array([0.05, 0.2, 0.5, 0.8])
     got = N.stationary_sq_error(SEED, rates, s, steps=2000, runs=400, seed=1)
-    np.testing.assert_allclose(got, ball(rates, s), rtol=0.05)
+    # about 400 runs x 1000 correlated steps: a standard error below 0.7 % of the ball
+    # (for lr 0.05, whose errors stay correlated for about 10 steps); 2 % is 3 of them
+    np.testing.assert_allclose(got, ball(rates, s), rtol=0.02)
 
 
 # --- rate_totals: Robbins-Monro ------------------------------------------------------------
@@ -229,8 +231,12 @@ def test_compare_schedules_matches_the_pieces():
         batch = N.seeded_runs(SEED, 5.0, lr, 50, noise=1.0, runs=300, seed=2)
         sq = (batch.w - W_STAR) ** 2
         np.testing.assert_allclose(out[name]["mse"], sq.mean(axis=1), rtol=1e-12)
-        np.testing.assert_allclose(out[name]["expected"],
-                                   N.expected_sq_error(SEED, 5.0, lr, 50, 1.0))
+        # the exact expectation, by its recursion written out here
+        rates = lr(np.arange(50)).tolist() if callable(lr) else [lr] * 50
+        m = [36.0]
+        for r in rates:
+            m.append((1 - 2 * r) ** 2 * m[-1] + r * r)
+        np.testing.assert_allclose(out[name]["expected"], m, rtol=1e-12)
         # the 10% and 90% quantiles bracket 80% of the runs at every step
         inside = (sq >= out[name]["low"][:, None]) & (sq <= out[name]["high"][:, None])
         assert np.all(np.abs(inside[1:].mean(axis=1) - 0.8) <= 0.01)

@@ -130,17 +130,21 @@ def test_float32_is_bit_for_bit_where_tf_is_correctly_rounded():
 # --------------------------------------------------------------------------- conventions
 
 
-def test_keras_and_tf1_agree_bit_for_bit():
+def test_keras_and_tf1_agree_bit_for_bit_and_lrlab_with_both():
     tf1 = [c for c in CASES if c["library"] == "tf1"]
     assert len(tf1) >= 8
     for c in tf1:
+        got = build(c["lrlab"])(np.asarray(c["steps"]))
+        assert got.dtype == np.float32
+        assert ulp_distance(got, c["values"]).max() <= 1, c["id"]
         if c["id"] == "exponential_seed_staircase":
             continue
         k = case(c["id"], "keras", "float32")
         ref = table(k)
-        for step, value in zip(c["steps"], c["values"], strict=True):
+        for step, value, mine in zip(c["steps"], c["values"], got.tolist(), strict=True):
             if step in ref:
                 assert ref[step] == value, (c["id"], step)
+                assert ulp_distance(mine, ref[step]) <= 1, (c["id"], step)
 
 
 def test_piecewise_boundary_keras_keeps_old_value_optax_switches():
@@ -220,6 +224,12 @@ def test_warmup_decay_steps_keras_after_optax_inside():
     assert keras["steps"] == optax["steps"]
     # equal up to Keras rounding warmup_target=0.1 through float32
     np.testing.assert_allclose(keras["values"], optax["values"], rtol=2e-8)
+    # and both are lrlab's warmup of 10 steps before a cosine decay of 100 (the
+    # Equivalents of linear_warmup's docstring)
+    sched = S.linear_warmup(S.cosine_decay(0.1, 100, alpha=0.1), 10)
+    got = sched(np.asarray(optax["steps"]))
+    np.testing.assert_allclose(got, optax["values"], rtol=1e-12)
+    np.testing.assert_allclose(got, keras["values"], rtol=2e-8)
 
 
 def test_keras_float64_rounds_hyperparameters_through_float32():

@@ -27,6 +27,7 @@ from lrlab import _tf32
 from lrlab.descent import gradient_descent
 from lrlab.problems import Quadratic
 from lrlab.schedules import exponential_decay
+from lrlab.theory import underflow_step
 
 DATA = Path(__file__).resolve().parent / "data"
 SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"
@@ -136,6 +137,10 @@ def test_tf_rate_is_powf_then_flush_to_zero():
     if len(POWF_MISMATCHES) and not ON_GLIBC:
         pytest.skip(f"local powf differs from the recorded one at steps {POWF_MISMATCHES[:5]}")
     assert POWF_MISMATCHES.tolist() == []
+    # lrlab's float32 helpers compute the same rates
+    steps = np.arange(LONG_META["steps"] + 1, dtype=f32)
+    rates = _tf32.tf_multiply(f32(0.2), _tf32.tf_pow(f32(0.95), steps))
+    np.testing.assert_array_equal(bits(rates), bits(TF["lr"]))
 
 
 def test_correctly_rounded_power_is_not_what_tf_gives_at_step_58():
@@ -151,27 +156,28 @@ def test_correctly_rounded_power_is_not_what_tf_gives_at_step_58():
     # ... but TensorFlow's rate is 0.2 times the float32 above.
     assert bits(TF["lr"][58]) == bits(f32(0.2) * high)
     assert bits(TF["lr"][58]) != bits(f32(0.2) * low)
+    # lrlab's powf rounds up, like TensorFlow's
+    assert bits(_tf32.powf(0.95, 58)) == bits(high)
 
 
-def test_tf_gradient_and_update_round_twice_with_numpy_float32():
-    # Given TensorFlow's rates, numpy float32 reproduces every w, loss and
-    # gradient with: g = (w + 1) * 2 and w - (lr * g), two roundings.
-    w = TF["w"][0]
+def test_tf_gradient_and_update_round_twice_like_lrlabs_float32_update():
+    # Given TensorFlow's rates, lrlab's float32 update (lr * g flushed, then
+    # w - step flushed: two roundings) gives TensorFlow's next w at every step,
+    # with g = (w + 1) * 2 from lrlab's problem; a fused multiply-add (one
+    # rounding) would not have matched.
+    from lrlab.descent import _update_float32
+
+    problem = Quadratic(a=1.0, center=-1.0)
     fused_differs = False
     for t in range(LONG_META["steps"]):
-        d = w + f32(1)
-        assert bits(d * d) == bits(TF["loss"][t])
-        g = f32(1) * (d * f32(2))
-        assert bits(g) == bits(TF["grad"][t])
-        with np.errstate(under="ignore"):
-            step = TF["lr"][t] * g
-        if abs(step) < TINY:  # late in the run lr * g is subnormal: flushed
-            step = f32(0)
-        fused = f32(np.float64(w) - np.float64(TF["lr"][t]) * np.float64(g))
-        w = w - step
-        fused_differs |= bool(bits(fused) != bits(w))
-        assert bits(w) == bits(TF["w"][t + 1]), t
-    # A fused multiply-add (one rounding) would not have matched.
+        w, lr = TF["w"][t], TF["lr"][t]
+        assert bits(problem._loss(w)) == bits(TF["loss"][t]), t
+        g = problem._grad(w, t)
+        assert bits(g) == bits(TF["grad"][t]), t
+        w_next = _update_float32(w, lr, g)
+        assert bits(w_next) == bits(TF["w"][t + 1]), t
+        fused = f32(np.float64(w) - np.float64(lr) * np.float64(g))
+        fused_differs |= bool(bits(fused) != bits(w_next))
     assert fused_differs
 
 
@@ -227,8 +233,8 @@ def test_rate_is_exactly_zero_from_global_step_1672(long_run):
 
 
 def test_without_flushing_the_rate_reaches_zero_only_at_step_1996():
-    # Plain IEEE float32 (gradual underflow), one numpy scalar at a time,
-    # without lrlab.
+    # Plain IEEE float32 (gradual underflow), one numpy scalar at a time, against
+    # lrlab's closed form for the first step with a zero rate.
     def rate(t, flush):
         with np.errstate(under="ignore"):
             r = f32(0.2) * (f32(0.95) ** f32(t))
@@ -237,8 +243,11 @@ def test_without_flushing_the_rate_reaches_zero_only_at_step_1996():
     def first_zero(flush):
         return next(t for t in range(3000) if rate(t, flush) == 0)
 
-    assert first_zero(flush=False) == 1996
-    assert first_zero(flush=True) == 1672
+    assert first_zero(flush=False) == 1996 == underflow_step(0.2, 0.95, flush=False)
+    assert first_zero(flush=True) == 1672 == underflow_step(0.2, 0.95)
+    # lrlab's schedule, flushed as TensorFlow does, gives 0 from the same step
+    rates = seed_schedule()(np.arange(1670, 1674))
+    assert rates.tolist()[:2] != [0, 0] and rates.tolist()[2:] == [0, 0]
     # In between, IEEE keeps a subnormal rate: nonzero but below the smallest normal.
     between = [rate(t, flush=False) for t in (1672, 1800, 1995)]
     assert all(0 < r < TINY for r in between)
@@ -269,13 +278,9 @@ def test_tf_multiply_flushes_what_numpy_keeps():
     assert _tf32.tf_multiply(f32(2.0), f32(3.0)) == 6
 
 
-def test_powf_is_the_scalar_power_elementwise():
-    t = np.arange(0, 300, dtype=f32).reshape(3, 100)
-    out = _tf32.powf(0.95, t)
-    assert out.dtype == f32 and out.shape == (3, 100)
-    expected = np.array([[f32(0.95) ** e for e in row] for row in t], dtype=f32)
-    np.testing.assert_array_equal(bits(out), bits(expected))
+def test_powf_special_cases():
+    # the scalar-power-by-element comparison lives in test_tf32.py, against the
+    # C library's powf called through ctypes
     assert isinstance(_tf32.powf(0.95, 2), np.float32)
-    assert _tf32.powf([], []).shape == (0,)
     assert _tf32.powf(-0.0, -1.0) == -np.inf
     assert _tf32.tf_pow(0.95, 1750.0) == 0 < _tf32.powf(0.95, 1750.0)
