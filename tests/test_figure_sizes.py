@@ -3,7 +3,7 @@
 A notebook shows a figure as the PNG that IPython's inline backend makes of it
 (``bbox_inches="tight"`` at the figure's dpi). JupyterLab at 1280x800 with the
 file browser open has an 848 px column (measured in Chromium, see
-tests/e2e/test_figure_sizes.py); a wider PNG is shrunk to fit, and its text with
+tests/e2e/test_lab_figure_sizes.py); a wider PNG is shrunk to fit, and its text with
 it. So, for every static figure function at its default size, as the notebooks
 call it:
 
