@@ -11,7 +11,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from lrlab.exercises import check_choice, check_number
+from lrlab.exercises import Solution, check_choice, check_choices, check_number, solution
 
 INF = float("inf")
 NAN = float("nan")
@@ -190,3 +190,145 @@ def test_check_choices(answers, verdict, message):
     assert feedback.message.startswith(message), feedback.message
     if verdict is not True:
         assert "Why:" not in feedback.message
+
+
+# Whole messages, word for word (the rows above check how each one starts).
+WHOLE_MESSAGES = [
+    (True, "True is a yes/no value, not a number: write a number (for example 3.8)."),
+    ("3.8", "Remove the quotes: write 3.8, not '3.8' (in quotes it is text, not a number)."),
+    ("about four", "Your answer should be a number, got the text 'about four': "
+                   "write a number such as 3.8."),
+    (np.array([3.8, 4.0]), "Your answer is an array of 2 numbers; give one number "
+                           "(for example the last one: arr[-1])."),
+    (3.8 + 0j, "(3.8+0j) is a complex number; give a real number (no j part)."),
+    (10**400, "1" + "0" * 400 + " is too large to compare; give a smaller number."),
+    (object, "Your answer should be a number, got <class 'object'> (a type)."),
+    (NAN, "Your answer is nan (not a number): the computation that made it went wrong "
+          "somewhere (0/0, or inf - inf?). Write a number."),
+]
+
+
+@pytest.mark.parametrize("answer, message", WHOLE_MESSAGES)
+def test_check_number_whole_messages(answer, message):
+    feedback = check_number(answer, 3.8)
+    assert feedback.correct is False
+    assert feedback.message == message
+
+
+@pytest.mark.parametrize("name, kwargs", [("rel", {"rel": -0.1}), ("abs_tol", {"abs_tol": -0.1})])
+def test_check_number_rejects_a_negative_tolerance(name, kwargs):
+    with pytest.raises(ValueError, match=rf"^{name} must be a finite number >= 0, got -0\.1$"):
+        check_number(3.8, 3.8, **kwargs)
+
+
+def test_check_number_names_a_nan_reference():
+    with pytest.raises(ValueError, match=r"^expected must be a number, got nan$"):
+        check_number(3.8, NAN)
+
+
+# (answer, expected, choices, the whole message): more kinds of choice list
+MORE_CHOICES = [
+    # whole numbers are shown as typed, not as floats
+    (3, 3, [3, 7], "Right: 3."),
+    (1234567, 1234567, [1234567, 7], "Right: 1234567."),
+    # yes/no choices
+    (True, True, [False, True], "Right: True."),
+    (np.bool_(False), True, [False, True], "Not quite: not False."),
+    (True, 0, [0, 1], "True is a yes/no value; choose one of 0, 1."),
+    # text and numbers mixed: a number is matched, no quotes asked for
+    (0.5, 0.5, ["creeps", 0.5], "Right: 0.5."),
+    # a number in quotes that is not among the numbers: no "remove the quotes"
+    ("0.7", 0.5, RATES, "Choose one of 0.03, 0.5, 0.9, 1.05; got '0.7'."),
+    ("3", "monotone", REGIMES,
+     "Choose one of 'too small', 'monotone', 'oscillating', 'divergent'; got '3'."),
+    # only spaces and quotes around the text are forgiven, not other letters
+    ("monotoneX", "monotone", REGIMES,
+     "Choose one of 'too small', 'monotone', 'oscillating', 'divergent'; got 'monotoneX'."),
+]
+
+
+@pytest.mark.parametrize("answer, expected, choices, message", MORE_CHOICES)
+def test_check_choice_more_kinds(answer, expected, choices, message):
+    feedback = check_choice(answer, expected, choices)
+    assert feedback.correct is message.startswith("Right")
+    assert feedback.message == message
+
+
+def test_check_choice_rejects_a_reference_not_among_the_choices():
+    with pytest.raises(ValueError, match=r"^expected must be one of \['a', 'b'\], got 'c'$"):
+        check_choice("a", "c", ["a", "b"])
+
+
+def test_check_choices_numbers_its_answers_by_default():
+    feedback = check_choices(["slow", "fast", "slow"], ["slow", "fast", "fast"], ["slow", "fast"],
+                             hints={"slow": "Look again."})
+    assert feedback.correct is False
+    assert feedback.message == ('1: Right: "slow".\n2: Right: "fast".\n'
+                                '3: Not quite: not "slow". Hint: Look again.')
+
+
+def test_check_choices_takes_an_array():
+    feedback = check_choices(np.array(["slow", "fast"]), ["slow", "fast"], ["slow", "fast"])
+    assert feedback.correct is True
+    assert feedback.message == '1: Right: "slow".\n2: Right: "fast".'
+
+
+def test_check_choices_rejects_labels_of_another_length():
+    with pytest.raises(ValueError, match=r"^labels must name the 2 answers, got 3$"):
+        check_choices(["slow", "fast"], ["slow", "fast"], ["slow", "fast"], labels="ABC")
+
+
+def test_feedback_truth_and_html():
+    right, wrong, unanswered = check_number(1, 1), check_number(2, 1), check_number(None, 1)
+    assert bool(right) is True and bool(wrong) is False and bool(unanswered) is False
+    assert right._repr_html_() == (
+        '<p style="color:#009E73;font-size:1.1em">&#10004; Right: 1 (the reference is 1).</p>')
+    assert wrong._repr_html_() == (
+        '<p style="color:#D55E00;font-size:1.1em">&#10008; Not quite: 2 is too high.</p>')
+    assert unanswered._repr_html_() == (
+        f'<p style="color:#555555;font-size:1.1em">&#8230; {UNANSWERED}</p>')
+    two_lines = check_choices(["a", "b"], ["a", "a"], ["a", "b"])
+    assert two_lines._repr_html_() == (
+        '<p style="color:#D55E00;font-size:1.1em">&#10008; 1: Right: "a".<br>'
+        '2: Not quite: not "b".</p>')
+
+
+def test_solution_text_and_html():
+    text = """
+        At lr = 0.1 the factor is `1 - 2a lr` = 0.8 & shrinks
+        the gap: **31 steps**.
+
+            >>> steps(0.1)
+            31
+
+        X marks the spot X"""
+    folded = solution(text, summary="Answer & why")
+    assert folded.summary == "Answer & why"
+    assert folded.text == ("At lr = 0.1 the factor is `1 - 2a lr` = 0.8 & shrinks\n"
+                           "the gap: **31 steps**.\n\n"
+                           "    >>> steps(0.1)\n    31\n\n"
+                           "X marks the spot X")
+    assert repr(folded) == f"Answer & why\n\n{folded.text}"
+    assert folded._repr_html_() == (
+        '<details class="lrlab-solution"><summary><b>Answer &amp; why</b></summary>\n'
+        "<p>At lr = 0.1 the factor is <code>1 - 2a lr</code> = 0.8 &amp; shrinks "
+        "the gap: <b>31 steps</b>.</p>\n"
+        "<pre>&gt;&gt;&gt; steps(0.1)\n31</pre>\n"
+        "<p>X marks the spot X</p>\n</details>")
+
+
+def test_solution_keeps_inner_indentation_and_its_default_summary():
+    folded = solution("\n    first\n      second\n")
+    assert folded.text == "first\n  second"
+    assert repr(folded) == ("Solution (open it once you have checked your prediction)\n\n"
+                            "first\n  second")
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"text": "   "}, "text"), ({"text": 31}, "text"),
+    ({"text": "31 steps", "summary": ""}, "summary"),
+    ({"text": "31 steps", "summary": None}, "summary"),
+])
+def test_solution_rejects_empty_or_non_text(kwargs, name):
+    with pytest.raises(ValueError, match=rf"^{name} must be a non-empty string, got "):
+        Solution(**kwargs)
