@@ -75,7 +75,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync"]
-SLIDERS = {"FloatSliderModel", "FloatLogSliderModel", "IntSliderModel"}
+# lrlab's sliders are SelectionSliders over fixed numbers (the page sends a position,
+# "index"); plain number sliders are kept for other notebooks.
+SLIDERS = {"SelectionSliderModel", "FloatSliderModel", "FloatLogSliderModel", "IntSliderModel"}
 OUT_SHOT = None          # where the browser student leaves a screenshot when it fails
 MOVE_TIMEOUT = 10.0      # seconds: a move with no frame by then has failed
 STEP_TIMEOUT = 300.0     # seconds for one step of a student (login, spawn, a cell)
@@ -621,8 +623,11 @@ class Student:
         return []
 
     def slider_value(self, cid, fraction):
-        """The value at ``fraction`` of a slider's track (log sliders: of the exponent)."""
+        """The value at ``fraction`` of a slider's track (log sliders: of the exponent;
+        selection sliders: the position among their options)."""
         s = self.models[cid]["state"]
+        if self.models[cid]["name"] == "SelectionSliderModel":
+            return int(round(fraction * (len(s["_options_labels"]) - 1)))
         x = s["min"] + fraction * (s["max"] - s["min"])
         if self.models[cid]["name"] == "FloatLogSliderModel":
             return s.get("base", 10.0) ** x
@@ -656,7 +661,8 @@ class Student:
         if cid in self.in_flight:
             self.pending[cid] = (value, index)
             return
-        msg_id = await self.comm_send(cid, {"method": "update", "state": {"value": value},
+        key = "index" if self.models[cid]["name"] == "SelectionSliderModel" else "value"
+        msg_id = await self.comm_send(cid, {"method": "update", "state": {key: value},
                                             "buffer_paths": []})
         self.in_flight[cid] = msg_id
         self.frame_for[msg_id] = index

@@ -91,7 +91,7 @@ def voila_factory(tmp_path_factory):
             stop_server(server)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(tmp_path_factory):
     """A headless Debian Chromium driven by Playwright, with a fresh user-data dir."""
     require_module("playwright", "playwright")
