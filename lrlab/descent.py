@@ -197,19 +197,9 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
     dt = check_dtype("dtype", dtype)
     tol = check_number("tol", tol, lo=0)
     shape = problem.shape
-    w0 = check_array("w0", w0)
-    if w0.ndim < len(shape) or w0.shape[w0.ndim - len(shape):] != shape:
-        raise ValueError(f"w0 must have shape batch + {shape} for {problem!r}, got {w0.shape}")
-    rates = _rates(lr, steps, dt)
+    w0, rates, batch = _starts_and_rates(problem, w0, lr, steps, dt)
     beta = check_array("momentum", momentum, lo=0, hi=1, hi_open=True)
     nesterov = check_bool("nesterov", nesterov)
-    try:
-        batch = np.broadcast_shapes(w0.shape[: w0.ndim - len(shape)], rates.shape[1:])
-    except ValueError:
-        raise ValueError(
-            f"the batch of start points {w0.shape[: w0.ndim - len(shape)]} and the batch of "
-            f"rates {rates.shape[1:]} must broadcast together"
-        ) from None
     try:
         batch = np.broadcast_shapes(batch, beta.shape)
     except ValueError:
@@ -359,6 +349,23 @@ def _blank_after_divergence(status, status_step, w, loss, grad, lr):
         lr[(slice(k, None), *run)] = np.nan
 
 
+
+def _starts_and_rates(problem, w0, lr, steps, dt):
+    """Checked start points, the rates per step and the batch of runs they make together."""
+    shape = problem.shape
+    w0 = check_array("w0", w0)
+    if w0.ndim < len(shape) or w0.shape[w0.ndim - len(shape):] != shape:
+        raise ValueError(f"w0 must have shape batch + {shape} for {problem!r}, got {w0.shape}")
+    rates = _rates(lr, steps, dt)
+    try:
+        batch = np.broadcast_shapes(w0.shape[: w0.ndim - len(shape)], rates.shape[1:])
+    except ValueError:
+        raise ValueError(
+            f"the batch of start points {w0.shape[: w0.ndim - len(shape)]} and the batch of "
+            f"rates {rates.shape[1:]} must broadcast together"
+        ) from None
+    return w0, rates, batch
+
 def adam(problem, w0, lr, steps, b1=0.9, b2=0.999, eps=1e-8, dtype=np.float64, tol=1e-8,
          max_loss=None):
     """Run Adam and record its whole trajectory (the same :class:`Trajectory`).
@@ -405,17 +412,7 @@ def adam(problem, w0, lr, steps, b1=0.9, b2=0.999, eps=1e-8, dtype=np.float64, t
     if max_loss is not None:
         max_loss = check_number("max_loss", max_loss, lo=0, lo_open=True)
     shape = problem.shape
-    w0 = check_array("w0", w0)
-    if w0.ndim < len(shape) or w0.shape[w0.ndim - len(shape):] != shape:
-        raise ValueError(f"w0 must have shape batch + {shape} for {problem!r}, got {w0.shape}")
-    rates = _rates(lr, steps, dt)
-    try:
-        batch = np.broadcast_shapes(w0.shape[: w0.ndim - len(shape)], rates.shape[1:])
-    except ValueError:
-        raise ValueError(
-            f"the batch of start points {w0.shape[: w0.ndim - len(shape)]} and the batch of "
-            f"rates {rates.shape[1:]} must broadcast together"
-        ) from None
+    w0, rates, batch = _starts_and_rates(problem, w0, lr, steps, dt)
     lead = (1,) * (len(batch) - (rates.ndim - 1))
     rates = np.broadcast_to(rates.reshape((steps, *lead, *rates.shape[1:])), (steps, *batch))
     per_point = rates.reshape(rates.shape + (1,) * len(shape))
