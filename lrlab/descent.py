@@ -230,17 +230,7 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
                 g = problem._grad(w[t], t)
                 grad[t] = g
                 w[t + 1] = update(w[t], per_point[t], g)
-        loss = _losses(problem, w)
-        g_last = problem._grad(w[steps], steps)
-        status, status_step = _statuses(w, loss, grad, g_last, shape, tol, max_loss)
-    lr_used = rates  # a read-only view; copied only if a run diverged
-    if (status == "diverged").any():
-        lr_used = np.array(rates, dtype=dt)
-        _blank_after_divergence(status, status_step, w, loss, grad, lr_used)
-    return Trajectory(
-        w=w, loss=loss, lr=lr_used, grad=grad, status=status, status_step=status_step,
-        problem=problem,
-    )
+    return _trajectory(problem, w, grad, rates, tol, max_loss)
 
 
 def _descend_momentum(problem, w, grad, rates, beta, nesterov, update):
@@ -350,6 +340,23 @@ def _blank_after_divergence(status, status_step, w, loss, grad, lr):
 
 
 
+
+def _trajectory(problem, w, grad, rates, tol, max_loss):
+    """The recorded run as a Trajectory: losses, statuses, and a diverged run blanked."""
+    steps = grad.shape[0]
+    with np.errstate(all="ignore"):
+        loss = _losses(problem, w)
+        g_last = problem._grad(w[steps], steps)
+        status, status_step = _statuses(w, loss, grad, g_last, problem.shape, tol, max_loss)
+    lr_used = rates  # a read-only view; copied only if a run diverged
+    if (status == "diverged").any():
+        lr_used = np.array(rates, dtype=w.dtype)
+        _blank_after_divergence(status, status_step, w, loss, grad, lr_used)
+    return Trajectory(
+        w=w, loss=loss, lr=lr_used, grad=grad, status=status, status_step=status_step,
+        problem=problem,
+    )
+
 def _starts_and_rates(problem, w0, lr, steps, dt):
     """Checked start points, the rates per step and the batch of runs they make together."""
     shape = problem.shape
@@ -432,14 +439,4 @@ def adam(problem, w0, lr, steps, b1=0.9, b2=0.999, eps=1e-8, dtype=np.float64, t
             m_hat = m / (1 - b1 ** (t + 1))
             v_hat = v / (1 - b2 ** (t + 1))
             w[t + 1] = w[t] - per_point[t] * m_hat / (np.sqrt(v_hat) + eps)
-        loss = _losses(problem, w)
-        g_last = problem._grad(w[steps], steps)
-        status, status_step = _statuses(w, loss, grad, g_last, shape, tol, max_loss)
-    lr_used = rates
-    if (status == "diverged").any():
-        lr_used = np.array(rates, dtype=dt)
-        _blank_after_divergence(status, status_step, w, loss, grad, lr_used)
-    return Trajectory(
-        w=w, loss=loss, lr=lr_used, grad=grad, status=status, status_step=status_step,
-        problem=problem,
-    )
+    return _trajectory(problem, w, grad, rates, tol, max_loss)
