@@ -2,7 +2,7 @@
 
 Finds the explorers by running each notebook's code cells in-process (a fresh
 namespace, matplotlib's Agg backend, magics dropped) and collecting every
-:class:`lrlab.explorer.Explorer` they made. Each explorer then gets a few
+:class:`lrlab.explore.base.Explorer` they made. Each explorer then gets a few
 hundred seeded control moves (one or a few slider steps, as keys and drags
 make), each timed from setting the value to the frame being ready: the math,
 the artists moved, the readout rewritten, the figure drawn (blit or full)
@@ -71,7 +71,7 @@ def discover(path):
     list of (str, Explorer)
         Named by the variable holding the explorer (``"<class>#k"`` if none).
     """
-    from lrlab.explorer import Explorer
+    from lrlab.explore.base import Explorer
 
     made = []
     original = Explorer.__init__

@@ -879,8 +879,8 @@ def keras_momentum_path(problem, w0, lr, steps, momentum):
 
     Returns an array of shape ``(steps + 1, *problem.shape)`` (float64).
 
-    >>> from lrlab import seed_problem
-    >>> keras_momentum_path(seed_problem(), 5.0, 0.1, 2, 0.9).round(12).tolist()
+    >>> from lrlab import blog_post_problem
+    >>> keras_momentum_path(blog_post_problem(), 5.0, 0.1, 2, 0.9).round(12).tolist()
     [5.0, 3.8, 1.76]
     """
     from .descent import _rates
@@ -910,8 +910,8 @@ def momentum_convention_gap(problem, w0, schedule, steps, momentum):
     ``(steps + 1, *problem.shape)``), ``gap`` (their largest distance over all
     steps) and ``gap_step`` (where it is largest).
 
-    >>> from lrlab import seed_problem
-    >>> g = momentum_convention_gap(seed_problem(), 5.0, 0.1, 50, 0.9)   # a constant rate
+    >>> from lrlab import blog_post_problem
+    >>> g = momentum_convention_gap(blog_post_problem(), 5.0, 0.1, 50, 0.9)   # a constant rate
     >>> bool(g["gap"] < 1e-12)
     True
     """

@@ -7,8 +7,8 @@ as one line of feedback: right, or a hint pointing at the idea missed.
 An unanswered exercise prints a reminder and raises nothing, so the notebook
 still runs top to bottom.
 
->>> from lrlab import critical_lr, seed_problem
->>> check_number(1.0, critical_lr(seed_problem()), hint="Where does |1 - 2a lr| reach 1?")
+>>> from lrlab import critical_lr, blog_post_problem
+>>> check_number(1.0, critical_lr(blog_post_problem()), hint="Where does |1 - 2a lr| reach 1?")
 Right: 1 (the reference is 1).
 >>> check_number(None, 1.0)
 Not answered yet: replace None with your prediction and run the cell again.

@@ -404,8 +404,8 @@ def adam(problem, w0, lr, steps, b1=0.9, b2=0.999, eps=1e-8, dtype=np.float64, t
     --------
     From ``w = 5`` on ``(w + 1)^2`` the gradient is 12, and the first step is 0.1:
 
-    >>> from lrlab import seed_problem
-    >>> adam(seed_problem(), 5.0, lr=0.1, steps=2).w.round(6).tolist()
+    >>> from lrlab import blog_post_problem
+    >>> adam(blog_post_problem(), 5.0, lr=0.1, steps=2).w.round(6).tolist()
     [5.0, 4.9, 4.800047]
     """
     if not isinstance(problem, Problem):

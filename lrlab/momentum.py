@@ -5,8 +5,8 @@
 - :func:`one_cycle_momentum`: the momentum PyTorch's ``OneCycleLR`` gives the
   optimizer at every step (it moves against the rate).
 
->>> from lrlab import seed_problem
->>> out = sweep_outcomes(seed_problem(), 5.0, [0.1, 1.5, 2.5], [0.0, 0.9], steps=200)
+>>> from lrlab import blog_post_problem
+>>> out = sweep_outcomes(blog_post_problem(), 5.0, [0.1, 1.5, 2.5], [0.0, 0.9], steps=200)
 >>> out["outcome"].tolist()
 [['within tol', 'within tol'], ['diverges', 'within tol'], ['diverges', 'diverges']]
 """

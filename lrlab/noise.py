@@ -22,8 +22,8 @@ own noise). :func:`noise_schedule` builds the five schedules the notebook
 compares and :func:`rate_totals` adds up their rates and squared rates for
 ever (the Robbins-Monro conditions).
 
->>> from lrlab import seed_problem
->>> m = expected_sq_error(seed_problem(), 5.0, 0.2, steps=200, noise=1.0)
+>>> from lrlab import blog_post_problem
+>>> m = expected_sq_error(blog_post_problem(), 5.0, 0.2, steps=200, noise=1.0)
 >>> round(float(m[-1]), 6)                  # the noise ball 0.2 / (2 (2 - 0.4))
 0.0625
 """
@@ -196,8 +196,8 @@ def seeded_runs(problem, w0, lr, steps, noise, runs=1000, seed=0):
 
     Examples
     --------
-    >>> from lrlab import seed_problem
-    >>> batch = seeded_runs(seed_problem(), 5.0, 0.2, steps=3, noise=1.0, runs=4)
+    >>> from lrlab import blog_post_problem
+    >>> batch = seeded_runs(blog_post_problem(), 5.0, 0.2, steps=3, noise=1.0, runs=4)
     >>> batch.w.shape
     (4, 4)
     """
@@ -254,8 +254,8 @@ def mean_sq_error(run):
 
     Examples
     --------
-    >>> from lrlab import seed_problem
-    >>> batch = seeded_runs(seed_problem(), 5.0, 0.2, steps=2, noise=0.0, runs=3)
+    >>> from lrlab import blog_post_problem
+    >>> batch = seeded_runs(blog_post_problem(), 5.0, 0.2, steps=2, noise=0.0, runs=3)
     >>> mean_sq_error(batch).round(6).tolist()      # 6^2, 3.6^2, 2.16^2
     [36.0, 12.96, 4.6656]
     """
@@ -306,8 +306,8 @@ def expected_sq_error(problem, w0, lr, steps, noise):
 
     Examples
     --------
-    >>> from lrlab import seed_problem
-    >>> expected_sq_error(seed_problem(), 5.0, 0.2, 2, noise=1.0).round(4).tolist()
+    >>> from lrlab import blog_post_problem
+    >>> expected_sq_error(blog_post_problem(), 5.0, 0.2, 2, noise=1.0).round(4).tolist()
     [36.0, 13.0, 4.72]
     """
     if not hasattr(problem, "center"):
@@ -369,8 +369,8 @@ def stationary_sq_error(problem, lr, noise, steps=2000, runs=200, seed=0):
 
     Examples
     --------
-    >>> from lrlab import seed_problem
-    >>> round(stationary_sq_error(seed_problem(), 0.2, 1.0, runs=500), 2)   # noise_ball: 0.0625
+    >>> from lrlab import blog_post_problem
+    >>> round(stationary_sq_error(blog_post_problem(), 0.2, 1.0, runs=500), 2)  # noise_ball 0.0625
     0.06
     """
     steps = check_int("steps", steps, lo=2)
@@ -487,8 +487,8 @@ def inverse_time_limit(problem, c, noise, t):
 
     Examples
     --------
-    >>> from lrlab import seed_problem
-    >>> inverse_time_limit(seed_problem(), 0.5, 1.0, 1000)   # 0.25 / (1 * 1000)
+    >>> from lrlab import blog_post_problem
+    >>> inverse_time_limit(blog_post_problem(), 0.5, 1.0, 1000)   # 0.25 / (1 * 1000)
     0.00025
     """
     L = curvatures(problem)
@@ -579,8 +579,8 @@ def compare_schedules(problem, w0, schedules, steps, noise, runs=1000, seed=0,
 
     Examples
     --------
-    >>> from lrlab import seed_problem
-    >>> out = compare_schedules(seed_problem(), 5.0, {"constant": 0.2}, 300, 1.0, runs=2000)
+    >>> from lrlab import blog_post_problem
+    >>> out = compare_schedules(blog_post_problem(), 5.0, {"constant": 0.2}, 300, 1.0, runs=2000)
     >>> c = out["constant"]
     >>> round(float(c["expected"][-1]), 4), round(float(c["mse"][-1]), 2)
     (0.0625, 0.06)

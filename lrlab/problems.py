@@ -27,7 +27,7 @@ __all__ = [
     "Rosenbrock",
     "LeastSquares",
     "NoisyGradient",
-    "seed_problem",
+    "blog_post_problem",
 ]
 
 
@@ -163,10 +163,10 @@ class Quadratic(Problem):
         return f"a={fmt(self.a)}, center={fmt(self.center)}"
 
 
-def seed_problem():
+def blog_post_problem():
     """The blog post's problem: ``loss = (w + 1)^2``, to be started from ``w = 5``.
 
-    >>> seed_problem()
+    >>> blog_post_problem()
     Quadratic(a=1, center=-1)
     """
     return Quadratic(a=1.0, center=-1.0)

@@ -6,8 +6,8 @@ a quadratic the closed-form numbers (regime, thresholds, steps to a
 tolerance, where a decaying rate freezes ``w``). Plain data, no formatting
 beyond :func:`describe`.
 
->>> from lrlab import gradient_descent, seed_problem
->>> run = gradient_descent(seed_problem(), 5.0, lr=0.2, steps=30)
+>>> from lrlab import gradient_descent, blog_post_problem
+>>> run = gradient_descent(blog_post_problem(), 5.0, lr=0.2, steps=30)
 >>> s = summarize(run, lr=0.2)
 >>> s["regime"], s["status"], round(s["final_w"], 6)
 ('monotone', 'running', -0.999999)
@@ -25,7 +25,7 @@ from ._checks import check_number, check_summary
 from .descent import Trajectory
 
 __all__ = ["summarize", "describe", "basin_report", "describe_basin", "basin_outcome",
-           "seed_log", "printed_numbers", "Folded"]
+           "blog_post_log", "printed_numbers", "Folded"]
 
 
 def _is_quadratic(problem):
@@ -113,8 +113,8 @@ def _num(x, digits=4):
 def describe(summary):
     """One line of plain text from :func:`summarize`'s dict, for a readout.
 
-    >>> from lrlab import gradient_descent, seed_problem
-    >>> run = gradient_descent(seed_problem(), 5.0, lr=1.1, steps=60)
+    >>> from lrlab import gradient_descent, blog_post_problem
+    >>> run = gradient_descent(blog_post_problem(), 5.0, lr=1.1, steps=60)
     >>> describe(summarize(run, lr=1.1))
     'divergent: diverged at step 38 of 60 (loss 3.8e+07); converges only below lr = 1'
     """
@@ -248,7 +248,7 @@ def describe_basin(report):
     return text + f"; loss {_num(r['gap'], 2)} above the deeper bottom"
 
 
-def seed_log(run, schedule):
+def blog_post_log(run, schedule):
     """The lines the blog post's TensorFlow 1 program prints, for a run, in English.
 
     After update ``i`` (``0 .. steps - 1``) that program prints two lines: the
@@ -272,10 +272,10 @@ def seed_log(run, schedule):
     Examples
     --------
     >>> import numpy as np
-    >>> from lrlab import exponential_decay, gradient_descent, seed_problem
+    >>> from lrlab import exponential_decay, gradient_descent, blog_post_problem
     >>> sched = exponential_decay(0.2, 1, 0.95, dtype=np.float32)
-    >>> run = gradient_descent(seed_problem(), 5.0, sched, 1, dtype=np.float32)
-    >>> seed_log(run, sched)
+    >>> run = gradient_descent(blog_post_problem(), 5.0, sched, 1, dtype=np.float32)
+    >>> blog_post_log(run, sched)
     ['update 0, global_step 1', '  learning_rate 0.19, loss 12.959999, w 2.6']
     """
     if not isinstance(run, Trajectory):

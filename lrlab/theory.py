@@ -14,8 +14,8 @@ The functions take any problem with a ``curvature`` (the Hessian's eigenvalues:
 In several variables the stiffest direction (``L_max``) sets the limit and
 the flattest (``L_min``) sets the speed.
 
->>> from lrlab import seed_problem
->>> seed = seed_problem()                 # (w + 1)^2: a = 1, L = 2
+>>> from lrlab import blog_post_problem
+>>> seed = blog_post_problem()                 # (w + 1)^2: a = 1, L = 2
 >>> critical_lr(seed), one_step_lr(seed), regime(seed, 0.2)
 (1.0, 0.5, 'monotone')
 """
@@ -113,8 +113,8 @@ def one_step_lr(problem):
 
     In several variables only the stiffest direction lands in one step.
 
-    >>> from lrlab import seed_problem
-    >>> one_step_lr(seed_problem())
+    >>> from lrlab import blog_post_problem
+    >>> one_step_lr(blog_post_problem())
     0.5
     """
     return float(1.0 / curvatures(problem).max())
@@ -141,8 +141,8 @@ def contraction(problem, lr):
     Below 1 the run converges; 0 means one step; above 1 it diverges.
     Accepts one rate or an array of rates.
 
-    >>> from lrlab import seed_problem
-    >>> contraction(seed_problem(), 0.2)
+    >>> from lrlab import blog_post_problem
+    >>> contraction(blog_post_problem(), 0.2)
     0.6
     """
     L = curvatures(problem)
@@ -161,8 +161,8 @@ def error_factor(problem, lr):
     and -1 at the critical rate. In several variables this is the stiffest
     direction's factor. Accepts one rate or an array of rates.
 
-    >>> from lrlab import seed_problem
-    >>> [round(error_factor(seed_problem(), r), 12) for r in (0.2, 0.5, 0.7, 1.0)]
+    >>> from lrlab import blog_post_problem
+    >>> [round(error_factor(blog_post_problem(), r), 12) for r in (0.2, 0.5, 0.7, 1.0)]
     [0.6, 0.0, -0.4, -1.0]
     """
     lr = _rates(lr)
@@ -227,8 +227,8 @@ def regime(problem, lr, small=0.1):
     -------
     str, or an array of str for an array of rates.
 
-    >>> from lrlab import seed_problem
-    >>> [regime(seed_problem(), r) for r in (0.01, 0.2, 0.5, 0.8, 1.0, 1.2)]
+    >>> from lrlab import blog_post_problem
+    >>> [regime(blog_post_problem(), r) for r in (0.01, 0.2, 0.5, 0.8, 1.0, 1.2)]
     ['too small', 'monotone', 'one step', 'oscillating', 'on the edge', 'divergent']
     """
     small = check_number("small", small, lo=0, hi=1, lo_open=True, hi_open=True)
@@ -253,8 +253,8 @@ def steps_to_tolerance(problem, lr, eps):
     ``ceil(ln(eps) / ln(rho))`` with ``rho`` the :func:`contraction`; ``1``
     when ``rho == 0`` (one step) and ``inf`` when ``rho >= 1`` (never).
 
-    >>> from lrlab import seed_problem
-    >>> steps_to_tolerance(seed_problem(), 0.2, 1e-6)     # 0.6^t <= 1e-6
+    >>> from lrlab import blog_post_problem
+    >>> steps_to_tolerance(blog_post_problem(), 0.2, 1e-6)     # 0.6^t <= 1e-6
     28.0
     """
     eps = check_number("eps", eps, lo=0, hi=1, lo_open=True, hi_open=True)
@@ -291,8 +291,8 @@ def closed_form_path(problem, w0, lr, steps):
     -------
     ndarray, shape ``(steps + 1, *problem.shape)``
 
-    >>> from lrlab import seed_problem
-    >>> closed_form_path(seed_problem(), 5.0, 0.2, 3).round(12).tolist()
+    >>> from lrlab import blog_post_problem
+    >>> closed_form_path(blog_post_problem(), 5.0, 0.2, 3).round(12).tolist()
     [5.0, 2.6, 1.16, 0.296]
     """
     if not hasattr(problem, "center"):
@@ -379,9 +379,9 @@ def freeze_point(problem, w0, schedule, steps=None, max_steps=10_000_000):
     within ``max_steps`` raises ``ValueError``. A schedule that stays above the
     critical rate long enough makes the run diverge: the result is then ``inf``.
 
-    >>> from lrlab import seed_problem
+    >>> from lrlab import blog_post_problem
     >>> from lrlab.schedules import exponential_decay
-    >>> round(freeze_point(seed_problem(), 5.0, exponential_decay(0.2, 1, 0.95)), 5)
+    >>> round(freeze_point(blog_post_problem(), 5.0, exponential_decay(0.2, 1, 0.95)), 5)
     -0.99927
     """
     if not hasattr(problem, "center"):
@@ -429,8 +429,8 @@ def noise_ball(problem, lr, noise):
     direction's error settles at ``E[e^2] = lr s^2 / (L (2 - lr L))``; the
     result is the sum over directions. ``inf`` when ``lr >= 2 / L_max``.
 
-    >>> from lrlab import seed_problem
-    >>> noise_ball(seed_problem(), 0.2, 1.0)      # 0.2 / (2 * 1.6)
+    >>> from lrlab import blog_post_problem
+    >>> noise_ball(blog_post_problem(), 0.2, 1.0)      # 0.2 / (2 * 1.6)
     0.0625
     """
     L = curvatures(problem)
@@ -509,8 +509,8 @@ def decay_outcome(problem, initial_lr, decay_rate, decay_steps=1, staircase=Fals
     ``-1`` (1.2e-4 of the start distance 6); ``0.99`` gets there; a first rate
     of ``3`` multiplies the error by ``|1 - 6| = 5`` per step at first.
 
-    >>> from lrlab import seed_problem
-    >>> decay_outcome(seed_problem(), [0.2, 0.2, 3.0], [0.95, 0.99, 0.95]).tolist()
+    >>> from lrlab import blog_post_problem
+    >>> decay_outcome(blog_post_problem(), [0.2, 0.2, 3.0], [0.95, 0.99, 0.95]).tolist()
     ['freezes short', 'converges', 'diverges']
     """
     L = curvatures(problem)
@@ -838,8 +838,8 @@ def momentum_matrix(problem, lr, momentum):
     starting from ``e[-1] = e[0]`` (the memory starts empty). ``lr`` and
     ``momentum`` broadcast; the result has shape ``(*batch, d, 2, 2)``.
 
-    >>> from lrlab import seed_problem
-    >>> momentum_matrix(seed_problem(), 0.5, 0.9).round(12).tolist()
+    >>> from lrlab import blog_post_problem
+    >>> momentum_matrix(blog_post_problem(), 0.5, 0.9).round(12).tolist()
     [[[0.9, -0.9], [1.0, 0.0]]]
     """
     L = curvatures(problem)
@@ -860,8 +860,8 @@ def momentum_roots(problem, lr, momentum):
     Complex when the direction rings. Shape ``(*batch, d, 2)``; with ``momentum=0``
     one root is ``1 - L lr`` (plain descent's factor) and the other 0.
 
-    >>> from lrlab import seed_problem
-    >>> momentum_roots(seed_problem(), 0.2, 0.0).round(12).tolist()
+    >>> from lrlab import blog_post_problem
+    >>> momentum_roots(blog_post_problem(), 0.2, 0.0).round(12).tolist()
     [[(0.6+0j), 0j]]
     """
     M = momentum_matrix(problem, lr, momentum)
@@ -880,8 +880,8 @@ def momentum_contraction(problem, lr, momentum):
     spectral radius). Below 1 the run converges; when a direction rings
     (complex roots) its factor is exactly ``sqrt(beta)``.
 
-    >>> from lrlab import seed_problem
-    >>> round(momentum_contraction(seed_problem(), 0.5, 0.81), 12)    # rings: sqrt(0.81)
+    >>> from lrlab import blog_post_problem
+    >>> round(momentum_contraction(blog_post_problem(), 0.5, 0.81), 12)    # rings: sqrt(0.81)
     0.9
     """
     rho = np.abs(momentum_roots(problem, lr, momentum)).max(axis=(-1, -2))
@@ -894,8 +894,8 @@ def momentum_critical_lr(problem, momentum):
     The roots stay inside the unit circle iff ``0 < L lr < 2 (1 + beta)``:
     momentum moves plain descent's limit ``2 / L_max`` out by the factor ``1 + beta``.
 
-    >>> from lrlab import seed_problem
-    >>> momentum_critical_lr(seed_problem(), 0.9)
+    >>> from lrlab import blog_post_problem
+    >>> momentum_critical_lr(blog_post_problem(), 0.9)
     1.9
     """
     beta = np.asarray(_momenta(momentum), dtype=np.float64)
@@ -941,8 +941,8 @@ def momentum_regime(problem, lr, momentum):
     oscillating regimes (the underdamped band is empty). Equalities are
     checked with a relative tolerance of 1e-9.
 
-    >>> from lrlab import seed_problem
-    >>> [momentum_regime(seed_problem(), r, 0.25) for r in (0.05, 0.125, 0.5, 1.2, 1.25, 1.3)]
+    >>> from lrlab import blog_post_problem
+    >>> [momentum_regime(blog_post_problem(), r, 0.25) for r in (0.05, 0.125, 0.5, 1.2, 1.25, 1.3)]
     ['overdamped', 'critically damped', 'underdamped', 'flipping', 'on the edge', 'divergent']
     """
     lr, beta = np.broadcast_arrays(np.asarray(_rates(lr)), np.asarray(_momenta(momentum)))
@@ -1001,8 +1001,8 @@ def momentum_path(problem, w0, lr, momentum, steps):
     ``momentum``, for a :class:`~lrlab.problems.Quadratic` and a constant rate.
     Returns an array of shape ``(steps + 1, *problem.shape)``.
 
-    >>> from lrlab import seed_problem
-    >>> momentum_path(seed_problem(), 5.0, 0.2, 0.5, 3).round(12).tolist()
+    >>> from lrlab import blog_post_problem
+    >>> momentum_path(blog_post_problem(), 5.0, 0.2, 0.5, 3).round(12).tolist()
     [5.0, 2.6, -0.04, -1.744]
     """
     if not hasattr(problem, "center"):
@@ -1060,8 +1060,8 @@ def adam_first_step(problem, w0, lr, eps=1e-8):
     ``lr`` for any gradient much larger than ``eps``. Adam's rate is a step
     length, not a multiplier of the gradient.
 
-    >>> from lrlab import seed_problem
-    >>> seed = seed_problem()
+    >>> from lrlab import blog_post_problem
+    >>> seed = blog_post_problem()
     >>> round(adam_first_step(seed, 5.0, 0.1), 9), round(adam_first_step(seed, 500.0, 0.1), 9)
     (4.9, 499.9)
     """

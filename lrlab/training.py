@@ -9,8 +9,8 @@ and a band across the seeds, counting a diverged seed as worse than any
 finite loss, and :func:`summarize_seeds` / :func:`describe_seeds` turn a run
 into the numbers and the line of text a readout quotes. :func:`read_loss_curve`
 names the shape of one loss curve (a rate too small, spikes, too large,
-diverged). Numpy only: the figures are in :mod:`lrlab.plotting_model`, the
-explorer in :mod:`lrlab.widgets_model`.
+diverged). Numpy only: the figures are in :mod:`lrlab.plot.model`, the
+explorer in :mod:`lrlab.explore.model`.
 
 >>> from lrlab.data import engel
 >>> result = train_seeds(engel(), "exponential", peak=0.05, epochs=5, batch_size=16,

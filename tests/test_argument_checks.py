@@ -17,23 +17,20 @@ import pytest  # noqa: E402
 
 import lrlab  # noqa: E402
 from lrlab import conventions as C  # noqa: E402
-from lrlab import exercises, noise, range_test, summary, theory, training  # noqa: E402
-from lrlab import plotting as P  # noqa: E402
-from lrlab import plotting_model as PM  # noqa: E402
-from lrlab import plotting_schedules as PS  # noqa: E402
+from lrlab import course, noise, range_test, summary, theory, training  # noqa: E402
 from lrlab import schedules as S  # noqa: E402
 from lrlab.data import ManySeeds, engel, held_out_runs  # noqa: E402
-from lrlab.explorer import log_slider, octave_slider  # noqa: E402
+from lrlab.explore.base import log_slider, octave_slider  # noqa: E402
+from lrlab.explore.noise import NoiseScheduleExplorer  # noqa: E402
+from lrlab.explore.one_d import DescentExplorer, RateAndDecayExplorer, RegimeExplorer  # noqa: E402
+from lrlab.explore.schedules import GalleryExplorer  # noqa: E402
+from lrlab.explore.two_d import BowlExplorer, LandscapeExplorer  # noqa: E402
+from lrlab.plot import model as PM  # noqa: E402
+from lrlab.plot import one_d as P  # noqa: E402
+from lrlab.plot import schedules as PS  # noqa: E402
 from lrlab.problems import TwoBasins2D  # noqa: E402
-from lrlab.widgets import DescentExplorer, RateAndDecayExplorer, RegimeExplorer  # noqa: E402
-from lrlab.widgets2d import (
-    BowlExplorer,  # noqa: E402
-    LandscapeExplorer,  # noqa: E402
-)
-from lrlab.widgets_noise import NoiseScheduleExplorer  # noqa: E402
-from lrlab.widgets_schedules import GalleryExplorer  # noqa: E402
 
-SEED = lrlab.seed_problem()
+PARABOLA = lrlab.blog_post_problem()
 
 
 def _minus_one(t):
@@ -42,9 +39,9 @@ def _minus_one(t):
 
 CASES = [
     ("max_loss must be a finite number > 0",
-     lambda: lrlab.gradient_descent(SEED, 5.0, 0.1, 10, max_loss=-1.0)),
-    ("w must be a number or an array of numbers", lambda: SEED.loss(None)),
-    ("w must be a number or an array of numbers", lambda: SEED.grad("a")),
+     lambda: lrlab.gradient_descent(PARABOLA, 5.0, 0.1, 10, max_loss=-1.0)),
+    ("w must be a number or an array of numbers", lambda: PARABOLA.loss(None)),
+    ("w must be a number or an array of numbers", lambda: PARABOLA.grad("a")),
     ("schedule must give finite rates >= 0", lambda: S.linear_warmup(_minus_one, 10)),
     ("schedule must give finite rates >= 0",
      lambda: S.join_schedules([S.constant(0.1), _minus_one], [10])(20)),
@@ -53,10 +50,11 @@ CASES = [
     ("dtype must be np.float32 or np.float64",
      lambda: theory.underflow_step(0.2, 0.95, dtype="float16")),
     ("quantiles must be a pair (lo, hi) with 0 <= lo < hi <= 1",
-     lambda: noise.compare_schedules(SEED, 5.0, {"c": S.constant(0.1)}, 10, 1.0,
+     lambda: noise.compare_schedules(PARABOLA, 5.0, {"c": S.constant(0.1)}, 10, 1.0,
                                      quantiles=(0.9, 0.1))),
     ("quantiles must be a pair (lo, hi)",
-     lambda: noise.compare_schedules(SEED, 5.0, {"c": S.constant(0.1)}, 10, 1.0, quantiles=0.5)),
+     lambda: noise.compare_schedules(PARABOLA, 5.0, {"c": S.constant(0.1)}, 10, 1.0,
+                                     quantiles=0.5)),
     ("seeds must be an integer >= 0",
      lambda: training.train_seeds(engel(), "constant", 0.05, 1, 188, seeds=[0.5])),
     ("start_loss must hold finite numbers >= 0",
@@ -66,8 +64,8 @@ CASES = [
     ("tol must be a finite number > 0",
      lambda: summary.basin_report(lrlab.gradient_descent(lrlab.TwoBasins(), 1.6, 0.1, 10),
                                   tol=-1.0)),
-    ("rel must be a finite number >= 0", lambda: exercises.check_number(1000, 1, rel=float("inf"))),
-    ("abs_tol must be a real number >= 0", lambda: exercises.check_number(1, 1, abs_tol="a")),
+    ("rel must be a finite number >= 0", lambda: course.check_number(1000, 1, rel=float("inf"))),
+    ("abs_tol must be a real number >= 0", lambda: course.check_number(1, 1, abs_tol="a")),
     # a slider would clamp a starting value outside its range without a word
     ("learning rate must be a finite number >= 0.001 and <= 2",
      lambda: DescentExplorer(lr=50.0)),
@@ -100,10 +98,10 @@ CASES = [
     ("schedule must be a finite number > 0",
      lambda: held_out_runs(engel().problem(batch_size=16), engel().held_out(), -1, 10, [0])),
     # figures of small multiples
-    ("rates must hold at least one entry", lambda: P.paths_grid(SEED, 5.0, [], 10, (-9, 7))),
+    ("rates must hold at least one entry", lambda: P.paths_grid(PARABOLA, 5.0, [], 10, (-9, 7))),
     ("problems must hold at least one entry", lambda: P.problems_grid([], 5.0, 0.1, 10, (-9, 7))),
     ("ncols must be an integer >= 1",
-     lambda: P.paths_grid(SEED, 5.0, [0.1], 10, (-9, 7), ncols=-1)),
+     lambda: P.paths_grid(PARABOLA, 5.0, [0.1], 10, (-9, 7), ncols=-1)),
     ("schedules must hold at least one entry", lambda: PS.gallery_grid({})),
     ("ncols must be an integer >= 1",
      lambda: PS.gallery_grid({"c": S.constant(0.1)}, ncols=0)),
@@ -112,7 +110,7 @@ CASES = [
                                                     seeds=[0])], ncols=0)),
     # and a few more public pieces
     ("index must be an integer >= -2 and <= 1",
-     lambda: lrlab.gradient_descent(SEED, 5.0, [0.1, 0.2], 3).run(5)),
+     lambda: lrlab.gradient_descent(PARABOLA, 5.0, [0.1, 0.2], 3).run(5)),
     ("w must have shape batch + (2,)", lambda: TwoBasins2D().pit(1.0)),
     ("w must have shape batch + (2,)", lambda: engel().to_units(1.0)),
     ("fast_loss must be True or False",
@@ -145,7 +143,7 @@ def test_the_checks_let_good_arguments_through():
     assert theory.underflow_step(0.2, 0.95, staircase=np.bool_(True)) == 1672
     sched = S.linear_warmup(S.constant(0.1), 10)
     assert float(sched(20)) == pytest.approx(0.1)
-    assert exercises.check_number(31, 31, rel=0).correct is True
+    assert course.check_number(31, 31, rel=0).correct is True
     assert noise.noise_draws(0, 3, shape=5).shape == (3, 5)          # an int is one axis
     assert summary.basin_report(lrlab.gradient_descent(lrlab.TwoBasins(), 1.6, 0.15, 60))[
         "settled"]

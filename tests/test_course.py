@@ -11,7 +11,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from lrlab.exercises import Solution, check_choice, check_choices, check_number, solution
+from lrlab.course import Solution, check_choice, check_choices, check_number, solution
 
 INF = float("inf")
 NAN = float("nan")
@@ -182,7 +182,7 @@ SEVERAL = [
 
 @pytest.mark.parametrize("answers, verdict, message", SEVERAL)
 def test_check_choices(answers, verdict, message):
-    from lrlab.exercises import check_choices
+    from lrlab.course import check_choices
 
     feedback = check_choices(answers, ["on the edge", "too small", "too large", "good"], CURVES,
                              labels="ABCD", why="the slope says it.")

@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from lrlab.descent import gradient_descent
-from lrlab.problems import LeastSquares, NoisyGradient, Quadratic, Rosenbrock, seed_problem
+from lrlab.problems import LeastSquares, NoisyGradient, Quadratic, Rosenbrock, blog_post_problem
 from lrlab.schedules import exponential_decay
 
-SEED = seed_problem()
+SEED = blog_post_problem()
 
 
 def test_seed_first_steps_match_teaching_facts():

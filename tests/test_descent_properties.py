@@ -13,9 +13,9 @@ from lrlab import (
     Quadratic,
     Rosenbrock,
     TwoBasins,
+    blog_post_problem,
     gradient_descent,
     regime,
-    seed_problem,
 )
 from lrlab.descent import STATUSES
 
@@ -44,7 +44,7 @@ def test_quadratic_runs_are_clean(a, center, w0, lr, steps, dtype):
 @given(lr=st.lists(rates, min_size=1, max_size=20), w0=starts, dtype=dtypes,
        steps=st.integers(1, 100))
 def test_batches_equal_single_runs(lr, w0, dtype, steps):
-    problem = seed_problem()
+    problem = blog_post_problem()
     batch = gradient_descent(problem, w0, lr, steps, dtype=dtype)
     for i, r in enumerate(lr):
         one = gradient_descent(problem, w0, r, steps, dtype=dtype)
@@ -67,7 +67,7 @@ bad_numbers = st.sampled_from([0.0, -1.0, np.nan, np.inf, -np.inf, "0.1", None, 
 @given(lr=bad_numbers)
 def test_bad_rates_raise_value_or_type_error(lr):
     try:
-        gradient_descent(seed_problem(), 5.0, lr, 10)
+        gradient_descent(blog_post_problem(), 5.0, lr, 10)
     except (ValueError, TypeError) as err:
         assert "lr" in str(err)
     else:
@@ -79,7 +79,7 @@ def test_bad_rates_raise_value_or_type_error(lr):
     lambda s: not float(s).is_integer() if np.isfinite(s) else True)))
 def test_bad_steps_raise_value_or_type_error(steps):
     try:
-        gradient_descent(seed_problem(), 5.0, 0.1, steps)
+        gradient_descent(blog_post_problem(), 5.0, 0.1, steps)
     except (ValueError, TypeError) as err:
         assert "steps" in str(err)
     else:

@@ -8,10 +8,10 @@ comparisons are in test_momentum_vs_torch.py.
 import numpy as np
 import pytest
 
-from lrlab import Quadratic, adam, exponential_decay, gradient_descent, seed_problem
+from lrlab import Quadratic, adam, blog_post_problem, exponential_decay, gradient_descent
 from lrlab.conventions import keras_momentum_path, momentum_convention_gap
 
-SEED = seed_problem()
+SEED = blog_post_problem()
 BOWL = Quadratic([0.5, 5.0])
 W0 = np.array([-5.0, 2.0])
 

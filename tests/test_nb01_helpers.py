@@ -13,20 +13,20 @@ import pytest
 
 matplotlib.use("Agg")
 
-from lrlab import Quadratic, seed_problem  # noqa: E402
-from lrlab.plotting import error_by_step, first_steps  # noqa: E402
+from lrlab import Quadratic, blog_post_problem  # noqa: E402
+from lrlab.plot import error_by_step, first_steps  # noqa: E402
 
 
 def test_first_steps_points_are_the_hand_worked_updates():
     # 5 - 0.2 * 12 = 2.6; 2.6 - 0.2 * 7.2 = 1.16
-    fig, ax, run = first_steps(seed_problem(), 5.0, 0.2, steps=2)
+    fig, ax, run = first_steps(blog_post_problem(), 5.0, 0.2, steps=2)
     np.testing.assert_allclose(run.w, [5.0, 2.6, 1.16], rtol=0, atol=1e-12)
     texts = [t.get_text() for t in ax.texts if t.get_text()]
     assert texts == ["$w_{0}$ = 5", "$w_{1}$ = 2.6", "$w_{2}$ = 1.16"]
 
 
 def test_first_steps_tangents_have_the_derivative_as_slope():
-    fig, ax, run = first_steps(seed_problem(), 5.0, 0.2, steps=2)
+    fig, ax, run = first_steps(blog_post_problem(), 5.0, 0.2, steps=2)
     dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert len(dashed) == 2
     for line, w in zip(dashed, [5.0, 2.6], strict=True):
@@ -45,7 +45,7 @@ def test_first_steps_rejects_problems_in_several_variables():
 
 def test_error_by_step_markers_shrink_by_one_minus_two_lr():
     rates = [0.1, 0.2, 0.8]
-    fig, ax, runs = error_by_step(seed_problem(), 5.0, rates, steps=12)
+    fig, ax, runs = error_by_step(blog_post_problem(), 5.0, rates, steps=12)
     lines = ax.get_lines()
     t = np.arange(13)
     for i, lr in enumerate(rates):
@@ -61,14 +61,14 @@ def test_error_by_step_markers_shrink_by_one_minus_two_lr():
 
 def test_error_by_step_leaves_out_errors_of_zero():
     # lr = 0.5 lands on -1 exactly after one step: only the start is drawn
-    fig, ax, runs = error_by_step(seed_problem(), 5.0, [0.5], steps=5)
+    fig, ax, runs = error_by_step(blog_post_problem(), 5.0, [0.5], steps=5)
     x, y = ax.get_lines()[0].get_data()
     assert list(x) == [0] and list(y) == [6.0]
 
 
 @pytest.fixture
 def explorer():
-    from lrlab.widgets import RateAndDecayExplorer
+    from lrlab.explore.one_d import RateAndDecayExplorer
 
     return RateAndDecayExplorer()
 
@@ -109,16 +109,16 @@ def test_rate_and_decay_back_to_one_is_a_constant_rate(explorer):
 
 
 def test_rate_and_decay_needs_the_decay_control():
-    from lrlab.widgets import RateAndDecayExplorer
+    from lrlab.explore.one_d import RateAndDecayExplorer
 
     with pytest.raises(ValueError, match="decay_rate"):
         RateAndDecayExplorer(controls=("lr",))
 
 
 def test_decay_grid_titles_give_the_freeze_point():
-    from lrlab.plotting import decay_grid
+    from lrlab.plot import decay_grid
 
-    fig, axes, runs = decay_grid(seed_problem(), 5.0, 0.2, [1.0, 0.8, 0.5], 40, (-3, 6))
+    fig, axes, runs = decay_grid(blog_post_problem(), 5.0, 0.2, [1.0, 0.8, 0.5], 40, (-3, 6))
     # independent: -1 + 6 prod_t (1 - 0.4 rate^t); teaching facts give -0.3870 and +1.3413
     frozen = [-1 + 6 * np.prod(1 - 0.4 * r ** np.arange(3000)) for r in (0.8, 0.5)]
     assert frozen == pytest.approx([-0.3870, 1.3413], abs=1e-4)
@@ -132,11 +132,11 @@ def test_decay_grid_titles_give_the_freeze_point():
 
 
 def test_decay_grid_without_decay_says_whether_the_rate_settles():
-    from lrlab.plotting import decay_grid
+    from lrlab.plot import decay_grid
 
     # on (w + 1)^2 a constant rate settles only below 1 = 1 / a
     for lr0, second in [(0.9, "reaches the bottom"), (1.05, "never settles")]:
-        fig, axes, runs = decay_grid(seed_problem(), 5.0, lr0, [1.0], 10, (-3, 6))
+        fig, axes, runs = decay_grid(blog_post_problem(), 5.0, lr0, [1.0], 10, (-3, 6))
         assert axes[0].get_title() == "no decay\n" + second
 
 

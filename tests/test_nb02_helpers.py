@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from lrlab import Quadratic, TwoBasins, gradient_descent, seed_problem, theory
-from lrlab.plotting import RateAxisPanel, problems_grid, rate_axis, u_curve
+from lrlab import Quadratic, TwoBasins, blog_post_problem, gradient_descent, theory
+from lrlab.plot import problems_grid, rate_axis, u_curve
+from lrlab.plot.one_d import RateAxisPanel
 from lrlab.summary import basin_outcome, basin_report, describe_basin
 
-SEED = seed_problem()
+SEED = blog_post_problem()
 
 
 def plain_descent(grad, w0, lr, steps):
@@ -208,7 +209,7 @@ def test_u_curve_final_losses_match_the_closed_form():
 # --- widgets ---------------------------------------------------------------------------
 
 def test_regime_explorer_follows_both_sliders():
-    from lrlab.widgets import RegimeExplorer
+    from lrlab.explore.one_d import RegimeExplorer
 
     explorer = RegimeExplorer(controls=("lr", "a"), steps=30)
     explorer.controls["a"].value = 4.0
@@ -223,7 +224,7 @@ def test_regime_explorer_follows_both_sliders():
 
 
 def test_basins_explorer_readout_and_gap_panel():
-    from lrlab.widgets import BasinsExplorer
+    from lrlab.explore.one_d import BasinsExplorer
 
     f, _, _ = double_well(0.3)
     explorer = BasinsExplorer()
@@ -238,7 +239,7 @@ def test_basins_explorer_readout_and_gap_panel():
 
 
 def test_octave_slider_has_the_thresholds_among_its_positions():
-    from lrlab.widgets import octave_slider
+    from lrlab.explore.base import octave_slider
 
     s = octave_slider("learning rate", 0.5, 1e-3, 2.0)
     positions = np.array(s.positions)

@@ -13,13 +13,13 @@ import matplotlib
 import numpy as np
 import pytest
 
-from lrlab import Quadratic, exponential_decay, gradient_descent, seed_problem, theory
-from lrlab.summary import describe, printed_numbers, seed_log, summarize
+from lrlab import Quadratic, blog_post_problem, exponential_decay, gradient_descent, theory
+from lrlab.summary import blog_post_log, describe, printed_numbers, summarize
 
 matplotlib.use("Agg")
 
 DATA = Path(__file__).parent / "data"
-SEED = seed_problem()  # (w + 1)^2: L = 2, minimum -1
+SEED = blog_post_problem()  # (w + 1)^2: L = 2, minimum -1
 
 
 def error_ratio_by_loop(L, lr0, rate, k=1, staircase=False, steps=20000):
@@ -129,12 +129,12 @@ def test_underflow_step_closed_form_by_hand():
     assert 0.75 * 0.5**1074 > 0 and 0.75 * 0.5**1075 == 0
 
 
-# ---------------------------------------------------------------- seed_log
+# ---------------------------------------------------------------- blog_post_log
 
 def test_seed_log_reproduces_every_number_tensorflow_printed():
     sched = exponential_decay(0.2, 1, 0.95, staircase=True, dtype=np.float32)
-    run = gradient_descent(seed_problem(), 5.0, sched, 100, dtype=np.float32)
-    ours = seed_log(run, sched)
+    run = gradient_descent(blog_post_problem(), 5.0, sched, 100, dtype=np.float32)
+    ours = blog_post_log(run, sched)
     theirs = (DATA / "tf1-output.txt").read_text(encoding="utf-8").splitlines()
     assert len(ours) == len(theirs) == 200
     for a, b in zip(ours, theirs, strict=True):
@@ -143,8 +143,8 @@ def test_seed_log_reproduces_every_number_tensorflow_printed():
 
 def test_seed_log_values_by_hand():
     sched = exponential_decay(0.2, 1, 0.95, dtype=np.float32)
-    run = gradient_descent(seed_problem(), 5.0, sched, 2, dtype=np.float32)
-    lines = seed_log(run, sched)
+    run = gradient_descent(blog_post_problem(), 5.0, sched, 2, dtype=np.float32)
+    lines = blog_post_log(run, sched)
     # w1 = 5 - 0.2 * 12 = 2.6; then w2 = 2.6 - 0.19 * 7.2 = 1.232; lr at step 2 = 0.1805
     assert lines[0] == "update 0, global_step 1"
     assert printed_numbers(lines[3])[0] == "0.1805"
@@ -184,7 +184,7 @@ def test_summary_names_the_outcome():
 # ---------------------------------------------------------------- plotting
 
 def test_staircase_vs_continuous_errors():
-    from lrlab.plotting import staircase_vs_continuous
+    from lrlab.plot import staircase_vs_continuous
 
     fig, axes, runs = staircase_vs_continuous(SEED, 5.0, 0.2, 0.95, (1, 10), 50)
     assert axes.shape == (2, 2)
@@ -199,7 +199,7 @@ def test_staircase_vs_continuous_errors():
 
 
 def test_freeze_grid_marks_the_freeze_point():
-    from lrlab.plotting import freeze_grid
+    from lrlab.plot import freeze_grid
 
     fig, axes, runs = freeze_grid(SEED, 5.0, 0.2, [0.5, 0.8], 60, (-3.0, 6.0))
     expected = [-1 + 6 * math.prod(1 - 0.4 * r**t for t in range(2000)) for r in (0.5, 0.8)]
@@ -209,7 +209,7 @@ def test_freeze_grid_marks_the_freeze_point():
 
 
 def test_outcome_map_labels():
-    from lrlab.plotting import outcome_map
+    from lrlab.plot import outcome_map
 
     lrs, rates = np.array([0.05, 0.2, 3.0]), np.array([0.6, 0.95, 0.99])
     fig, ax, labels = outcome_map(SEED, lrs, rates, points=[(0.2, 0.95, "seed")])
@@ -219,7 +219,7 @@ def test_outcome_map_labels():
 
 
 def test_float32_limits_matches_tensorflow_bits():
-    from lrlab.plotting import float32_limits
+    from lrlab.plot import float32_limits
 
     sched = exponential_decay(0.2, 1, 0.95, staircase=True, dtype=np.float32)
     fig, axes, (run32, run64) = float32_limits(SEED, 5.0, sched, 400)
@@ -233,7 +233,7 @@ def test_float32_limits_matches_tensorflow_bits():
 # ---------------------------------------------------------------- explorer
 
 def test_decay_explorer_rate_panel_follows_lr0():
-    from lrlab.widgets import DescentExplorer
+    from lrlab.explore.one_d import DescentExplorer
 
     ex = DescentExplorer(controls=("lr", "decay_rate", "decay_steps", "staircase", "steps"),
                          steps=100)
@@ -247,7 +247,7 @@ def test_decay_explorer_rate_panel_follows_lr0():
 
 
 def test_decay_explorer_draws_the_freeze_point():
-    from lrlab.widgets import DescentExplorer
+    from lrlab.explore.one_d import DescentExplorer
 
     ex = DescentExplorer(controls=("lr", "decay_rate"), decay_rate=0.8, steps=50)
     # independent: -1 + 6 * prod (1 - 0.4 * 0.8^t), and its loss (w + 1)^2

@@ -104,7 +104,7 @@ def test_the_block_works(offline_env):
 def test_lrlab_imports_and_descends_offline(offline_env):
     env, log = offline_env
     code = ("import lrlab\n"
-            "run = lrlab.gradient_descent(lrlab.seed_problem(), 5.0, 0.2, 30)\n"
+            "run = lrlab.gradient_descent(lrlab.blog_post_problem(), 5.0, 0.2, 30)\n"
             "print(run.status, round(float(run.w[-1]), 6))\n")
     result = _run_python(code, env)
     assert result.returncode == 0, result.stderr

@@ -5,11 +5,11 @@ import math
 import numpy as np
 import pytest
 
-from lrlab import Quadratic, gradient_descent, seed_problem
+from lrlab import Quadratic, blog_post_problem, gradient_descent
 from lrlab import noise as N
 from lrlab.schedules import constant, exponential_decay, inverse_time_decay, step_decay
 
-SEED = seed_problem()          # (w + 1)^2: L = 2, w* = -1
+SEED = blog_post_problem()          # (w + 1)^2: L = 2, w* = -1
 L, W_STAR = 2.0, -1.0
 
 

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pytest
 
-from lrlab import Quadratic, TwoBasins, gradient_descent, seed_problem
+from lrlab import Quadratic, TwoBasins, blog_post_problem, gradient_descent
 from lrlab import noise as N
 from lrlab.schedules import (
     constant,
@@ -23,7 +23,7 @@ from lrlab.schedules import (
     step_decay,
 )
 
-SEED = seed_problem()          # (w + 1)^2: L = 2, w* = -1
+SEED = blog_post_problem()          # (w + 1)^2: L = 2, w* = -1
 
 
 # --- the divergence limit: compare_schedules' fast runs against gradient_descent ---------------

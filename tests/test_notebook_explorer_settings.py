@@ -29,14 +29,14 @@ def freeze(lr0, r, e0=6.0, center=-1.0):
     (1.05, 1.0, "divergent:", "error x1e-06 never"),
 ])
 def test_00_rate_and_decay_without_decay(lr, decay, head, tail):
-    from lrlab.widgets import RateAndDecayExplorer
+    from lrlab.explore.one_d import RateAndDecayExplorer
 
     explorer = RateAndDecayExplorer(lr=lr, decay_rate=decay, steps=50, lr_range=(0.005, 1.25))
     assert explorer.text.startswith(head) and explorer.text.endswith(tail), explorer.text
 
 
 def test_00_opens_on_the_state_its_prose_describes():
-    from lrlab.widgets import RateAndDecayExplorer
+    from lrlab.explore.one_d import RateAndDecayExplorer
 
     explorer = RateAndDecayExplorer(lr=0.03, decay_rate=1.0, steps=50, lr_range=(0.005, 1.25))
     assert steps_to(1 - 2 * 0.03) == 224                     # "error x1e-06 in 224 steps"
@@ -44,7 +44,7 @@ def test_00_opens_on_the_state_its_prose_describes():
 
 
 def test_00_decay_rescues_a_rate_that_starts_too_large():
-    from lrlab.widgets import RateAndDecayExplorer
+    from lrlab.explore.one_d import RateAndDecayExplorer
 
     explorer = RateAndDecayExplorer(lr=1.05, decay_rate=0.95, steps=50, lr_range=(0.005, 1.25))
     text = explorer.text
@@ -55,7 +55,7 @@ def test_00_decay_rescues_a_rate_that_starts_too_large():
 
 
 def test_00_decay_freezes_a_small_rate_far_from_the_bottom():
-    from lrlab.widgets import RateAndDecayExplorer
+    from lrlab.explore.one_d import RateAndDecayExplorer
 
     explorer = RateAndDecayExplorer(lr=0.03, decay_rate=0.95, steps=50, lr_range=(0.005, 1.25))
     assert explorer.text.startswith("starts too small, rate x0.95 per step; freezes short:")
@@ -64,10 +64,10 @@ def test_00_decay_freezes_a_small_rate_far_from_the_bottom():
 
 @pytest.mark.parametrize("w0", [5.0, -4.0])
 def test_01_steps_do_not_depend_on_the_start(w0):
-    from lrlab import seed_problem
-    from lrlab.widgets import DescentExplorer
+    from lrlab import blog_post_problem
+    from lrlab.explore.one_d import DescentExplorer
 
-    explorer = DescentExplorer(seed_problem(), w0=w0, lr=0.2, steps=30,
+    explorer = DescentExplorer(blog_post_problem(), w0=w0, lr=0.2, steps=30,
                                controls=("lr", "w0", "steps"), lr_range=(0.005, 2.0))
     assert explorer.text.startswith("monotone:")
     assert explorer.text.endswith(f"error x1e-06 in {steps_to(0.6)} steps")
@@ -80,7 +80,7 @@ def test_01_steps_do_not_depend_on_the_start(w0):
                                         (0.5, "one step"), (0.8, "oscillating"),
                                         (1.0, "on the edge"), (1.2, "divergent")])
 def test_02_regime_explorer_names_each_regime(lr, regime):
-    from lrlab.widgets import RegimeExplorer
+    from lrlab.explore.one_d import RegimeExplorer
 
     explorer = RegimeExplorer(lr=lr, steps=30, controls=("lr", "steps"), xlim=(-12.0, 10.0))
     assert explorer.text.startswith(regime + ":")
@@ -91,7 +91,7 @@ def test_02_regime_explorer_names_each_regime(lr, regime):
                                        (4.0, "oscillating"), (5.0, "on the edge"),
                                        (6.0, "divergent")])
 def test_02_curvature_slides_the_picture_under_a_fixed_rate(a, regime):
-    from lrlab.widgets import RegimeExplorer
+    from lrlab.explore.one_d import RegimeExplorer
 
     explorer = RegimeExplorer(lr=0.2, a=1.0, controls=("lr", "a"), xlim=(-12.0, 10.0))
     explorer.controls["a"].value = a
@@ -107,7 +107,7 @@ def test_02_curvature_slides_the_picture_under_a_fixed_rate(a, regime):
     (-1.6, 0.2, "settled in the shallower pit"),
 ])
 def test_02_pits_explorer(w0, lr, words):
-    from lrlab.widgets import BasinsExplorer
+    from lrlab.explore.one_d import BasinsExplorer
 
     explorer = BasinsExplorer(lr=lr, w0=w0, controls=("lr", "w0"))
     assert words in explorer.text, explorer.text
@@ -120,7 +120,7 @@ def test_02_pits_explorer(w0, lr, words):
     (1.5, 0.9, "converges:", f"freezes {abs(freeze(1.5, 0.9) + 1):.2g} from the minimum"),
 ])
 def test_03_decay_explorer(lr0, r, head, words):
-    from lrlab.widgets import DescentExplorer
+    from lrlab.explore.one_d import DescentExplorer
 
     explorer = DescentExplorer(
         controls=("lr", "decay_rate", "decay_steps", "staircase", "steps"),

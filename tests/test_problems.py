@@ -9,7 +9,7 @@ from lrlab.problems import (
     Quadratic,
     Rosenbrock,
     TwoBasins,
-    seed_problem,
+    blog_post_problem,
 )
 
 
@@ -34,7 +34,7 @@ def make_regression():
 
 
 PROBLEMS = [
-    (seed_problem(), [5.0, -3.0, 0.25]),
+    (blog_post_problem(), [5.0, -3.0, 0.25]),
     (Quadratic([0.5, 5.0], [1.0, -2.0]), [[0.3, 0.7], [-4.0, 2.0]]),
     (TwoBasins(0.3), [-1.7, 0.1, 1.3]),
     (Rosenbrock(), [[-1.2, 1.0], [0.5, 0.5]]),
@@ -59,7 +59,7 @@ def test_batch_equals_one_by_one(problem, points):
 
 
 def test_seed_problem_values():
-    p = seed_problem()
+    p = blog_post_problem()
     assert p.loss(5.0) == 36.0  # (5 + 1)^2
     assert p.grad(5.0) == 12.0  # 2 (5 + 1)
     assert p.loss(-1.0) == 0.0
@@ -73,7 +73,7 @@ def test_quadratic_2d_is_half_x2_plus_10y2():
 
 
 def test_float32_in_float32_out():
-    p = seed_problem()
+    p = blog_post_problem()
     w = np.float32(5.0)
     assert p.loss(w).dtype == np.float32
     assert p.grad(np.array([1.0, 2.0], np.float32)).dtype == np.float32
@@ -126,7 +126,7 @@ def test_minibatch_gradient_is_the_batch_mean():
 
 
 def test_noisy_gradient_is_reproducible_and_has_the_right_spread():
-    base = seed_problem()
+    base = blog_post_problem()
     p = NoisyGradient(base, noise=2.0, seed=5)
     w = np.zeros(20000)
     g = p.grad(w, step=3)
@@ -150,10 +150,10 @@ def test_noisy_gradient_is_reproducible_and_has_the_right_spread():
         (lambda: Rosenbrock(b=0), "b must"),
         (lambda: LeastSquares(np.ones((3, 2)), np.ones(4)), "same number of rows"),
         (lambda: LeastSquares(np.ones((3, 2)), np.ones(3), batch_size=4), "batch_size must"),
-        (lambda: NoisyGradient(seed_problem(), noise=-1), "noise must"),
-        (lambda: seed_problem().loss([1.0, "x"]), "w must"),
+        (lambda: NoisyGradient(blog_post_problem(), noise=-1), "noise must"),
+        (lambda: blog_post_problem().loss([1.0, "x"]), "w must"),
         (lambda: Quadratic([1.0, 2.0]).loss([1.0, 2.0, 3.0]), "w must"),
-        (lambda: seed_problem().grad(1.0, step=-1), "step must"),
+        (lambda: blog_post_problem().grad(1.0, step=-1), "step must"),
     ],
 )
 def test_bad_input_is_named(make, match):

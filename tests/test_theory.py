@@ -8,6 +8,7 @@ import pytest
 from lrlab import (
     NoisyGradient,
     Quadratic,
+    blog_post_problem,
     closed_form_path,
     contraction,
     critical_lr,
@@ -18,13 +19,12 @@ from lrlab import (
     one_step_lr,
     optimal_lr,
     regime,
-    seed_problem,
     steps_to_tolerance,
     total_lr,
 )
 from lrlab.problems import LeastSquares, TwoBasins
 
-SEED = seed_problem()
+SEED = blog_post_problem()
 BOWL = Quadratic([0.5, 5.0], [0.0, 0.0])
 
 

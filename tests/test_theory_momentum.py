@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 
 import lrlab.theory as th
-from lrlab import Quadratic, adam, gradient_descent, seed_problem
+from lrlab import Quadratic, adam, blog_post_problem, gradient_descent
 from lrlab.problems import stretched_bowl
 
-SEED = seed_problem()
+SEED = blog_post_problem()
 BOWL = Quadratic([0.5, 5.0])
 W0 = np.array([-5.0, 2.0])
 

@@ -16,7 +16,7 @@ import math
 import numpy as np
 import pytest
 
-from lrlab import Quadratic, Rosenbrock, TwoBasins, seed_problem, theory
+from lrlab import Quadratic, Rosenbrock, TwoBasins, blog_post_problem, theory
 from lrlab.schedules import (
     constant,
     exponential_decay,
@@ -24,7 +24,7 @@ from lrlab.schedules import (
     polynomial_decay,
 )
 
-SEED = seed_problem()                      # (w + 1)^2: L = 2, minimum -1
+SEED = blog_post_problem()                      # (w + 1)^2: L = 2, minimum -1
 BOWL = Quadratic([0.5, 5.0], [1.0, 2.0])   # L = 1 and 10, minimum (1, 2)
 
 

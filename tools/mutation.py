@@ -44,21 +44,21 @@ TARGET = 90.0
 MODULES = {
     # (test_schedules_properties.py is left out: its hypothesis runs cover every factory, so
     # every surviving mutant would pay for hundreds of examples; the module takes an hour with it)
-    "schedules": ["tests/test_schedules.py", "tests/test_seed_tf1.py",
+    "schedules": ["tests/test_schedules.py", "tests/test_blog_post_tf1.py",
                   "tests/test_argument_checks.py", "tests/test_schedules_mutants.py"],
     "descent": ["tests/test_descent.py", "tests/test_descent_properties.py",
-                "tests/test_descent_vs_torch.py", "tests/test_seed_tf1.py",
+                "tests/test_descent_vs_torch.py", "tests/test_blog_post_tf1.py",
                 "tests/test_argument_checks.py", "tests/test_descent_mutants.py",
                 "tests/test_momentum_vs_torch.py", "tests/test_momentum.py",
                 "tests/test_adam.py"],
     "theory": ["tests/test_theory.py", "tests/test_theory2d.py", "tests/test_nb02_helpers.py",
                "tests/test_nb03_helpers.py", "tests/test_argument_checks.py",
                "tests/test_theory_mutants.py", "tests/test_theory_momentum.py"],
-    "_tf32": ["tests/test_seed_tf1.py", "tests/test_tf32.py"],
+    "_tf32": ["tests/test_blog_post_tf1.py", "tests/test_tf32.py"],
     "noise": ["tests/test_noise.py", "tests/test_argument_checks.py",
               "tests/test_noise_mutants.py"],
     # the checkers' table-driven tests, written with them (the exercises issue)
-    "exercises": ["tests/test_exercises*.py", "tests/test_checkers*.py"],
+    "course": ["tests/test_course.py"],
 }
 
 KILLED = {1, 3, 36, -24, 24, 152, 255, -11, -9}   # mutmut's exit codes for killed / timeout

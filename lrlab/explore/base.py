@@ -30,12 +30,12 @@ from matplotlib.colors import to_rgba
 from matplotlib.spines import Spine
 from traitlets import TraitError, validate
 
+from .._checks import check_int, check_number
+from ..plot.base import COLORS
+from ..summary import describe
 from ._agg_text import TextCachingRenderer
-from ._checks import check_int, check_number
 from .canvas import make_canvas
 from .page_style import style_widget
-from .plotting import COLORS
-from .summary import describe
 
 __all__ = ["Explorer", "LadderSlider", "linear_values", "log_slider", "nice_values",
            "octave_slider"]
@@ -230,7 +230,7 @@ def octave_slider(description, value, lo, hi, per_octave=60, fmt=".3g"):
                         fmt=fmt)
 
 
-def _slider(cls, description, **kw):
+def slider(cls, description, **kw):
     """An ``IntSlider`` (or other widget) with the explorers' style; a ``FloatSlider`` is a ladder.
 
     A ``FloatSlider``'s page view rounds the value to its own grid and may

@@ -21,12 +21,12 @@ from __future__ import annotations
 import ipywidgets as W
 from matplotlib.figure import Figure
 
-from ._checks import check_choice, check_int, check_number
-from .data import engel
-from .explorer import Explorer, _slider, log_slider
-from .plotting import _style
-from .plotting_model import HeldLossPanel, SeedLinesPanel, panel_title
-from .training import SCHEDULE_KINDS, describe_seeds, summarize_seeds, train_seeds
+from .._checks import check_choice, check_int, check_number
+from ..data import engel
+from ..plot.base import style_context
+from ..plot.model import HeldLossPanel, SeedLinesPanel, panel_title
+from ..training import SCHEDULE_KINDS, describe_seeds, summarize_seeds, train_seeds
+from .base import Explorer, log_slider, slider
 
 __all__ = ["TrainingExplorer", "BATCH_SIZES"]
 
@@ -103,10 +103,10 @@ class TrainingExplorer(Explorer):
         controls = {
             "schedule": _dropdown("schedule", list(SCHEDULE_KINDS), schedule),
             "peak": log_slider("peak rate", peak, lo, hi),
-            "epochs": _slider(W.IntSlider, "epochs", value=epochs, min=1, max=max_epochs),
+            "epochs": slider(W.IntSlider, "epochs", value=epochs, min=1, max=max_epochs),
             "batch_size": _dropdown("batch size", options, batch_size),
         }
-        with _style():
+        with style_context():
             fig = Figure(figsize=figsize, layout="constrained")
             ax_data, ax_loss = fig.subplots(1, 2, width_ratios=[1, 1.1])
             self.lines_panel = SeedLinesPanel(ax_data, self.data, seeds=len(self.seeds))

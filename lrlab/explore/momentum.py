@@ -23,13 +23,13 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import theory
-from .descent import adam, gradient_descent
-from .explorer import Explorer, _slider, log_slider
-from .plotting import PathPanel, _style
-from .plotting_momentum import ErrorPanel, PathsPanel, distance
-from .problems import Quadratic, seed_problem
-from .summary import summarize
+from .. import theory
+from ..descent import adam, gradient_descent
+from ..plot.base import PathPanel, style_context
+from ..plot.momentum import ErrorPanel, PathsPanel, distance
+from ..problems import Quadratic, blog_post_problem
+from ..summary import summarize
+from .base import Explorer, log_slider, slider
 
 __all__ = ["HeavyBallExplorer", "RaceExplorer"]
 
@@ -77,17 +77,17 @@ class HeavyBallExplorer(Explorer):
     def __init__(self, lr=0.9, momentum=0.0, problem=None, w0=None, steps=80,
                  lr_range=(0.01, 4.0), eps=1e-3, xlim=None, ylim=(-3.0, 3.0), title=None,
                  figsize=(8.3, 3.6)):
-        problem = seed_problem() if problem is None else problem
+        problem = blog_post_problem() if problem is None else problem
         self.problem, self.steps, self.eps = problem, int(steps), float(eps)
         if w0 is None:
             w0 = 5.0 if not problem.shape else np.array([-5.0, 2.0])
         self.w0 = np.asarray(w0, dtype=np.float64)
         controls = {
             "lr": log_slider("learning rate", lr, *lr_range),
-            "momentum": _slider(W.FloatSlider, "momentum beta", value=momentum, min=0.0,
+            "momentum": slider(W.FloatSlider, "momentum beta", value=momentum, min=0.0,
                                 max=0.99, step=0.01, readout_format=".2f"),
         }
-        with _style():
+        with style_context():
             fig = Figure(figsize=figsize, layout="constrained")
             ax_path, ax_err = fig.subplots(1, 2)
             if problem.shape:
@@ -171,7 +171,7 @@ class RaceExplorer(Explorer):
             "lr_momentum": log_slider("momentum: lr", lr_momentum, 0.002, 0.5),
             "lr_adam": log_slider("Adam: lr", lr_adam, 0.005, 2.0),
         }
-        with _style():
+        with style_context():
             fig = Figure(figsize=figsize, layout="constrained")
             ax_map, ax_err = fig.subplots(1, 2, width_ratios=(1.2, 1.0))
             self.paths = PathsPanel(ax_map, self.problem, xlim, ylim, 3, labels=self.labels,

@@ -26,13 +26,13 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import noise as _noise
-from . import theory
-from ._checks import check_choice, check_int, check_number
-from .explorer import Explorer, _slider, log_slider
-from .plotting import _style
-from .plotting_noise import SCHEDULE_COLORS, MSEPanel, restyle_legend
-from .problems import Quadratic, seed_problem
+from .. import noise as _noise
+from .. import theory
+from .._checks import check_choice, check_int, check_number
+from ..plot.base import style_context
+from ..plot.noise import SCHEDULE_COLORS, MSEPanel, restyle_legend
+from ..problems import Quadratic, blog_post_problem
+from .base import Explorer, log_slider, slider
 
 __all__ = ["NoiseScheduleExplorer"]
 
@@ -72,7 +72,7 @@ class NoiseScheduleExplorer(Explorer):
     def __init__(self, problem=None, w0=5.0, schedule="exponential", noise=1.0, lr=0.2,
                  decay_rate=0.99, c=0.5, step_size=100, steps=1000, runs=200, seed=0,
                  max_steps=2000, title=None, figsize=(8.3, 3.8)):
-        self.problem = problem if problem is not None else seed_problem()
+        self.problem = problem if problem is not None else blog_post_problem()
         if self.problem.shape != () or not hasattr(self.problem, "center"):
             raise ValueError("NoiseScheduleExplorer shows a 1-D Quadratic")
         check_choice("schedule", schedule, _noise.SCHEDULE_KINDS)
@@ -92,18 +92,18 @@ class NoiseScheduleExplorer(Explorer):
             "schedule": W.Dropdown(options=list(_noise.SCHEDULE_KINDS), value=schedule,
                                    description="schedule", style={"description_width": "9em"},
                                    layout=W.Layout(width="32em")),
-            "noise": _slider(W.FloatSlider, "noise s", value=noise, min=0.0, max=3.0,
+            "noise": slider(W.FloatSlider, "noise s", value=noise, min=0.0, max=3.0,
                              step=0.05),
             "lr": log_slider("starting rate", lr, 0.01, 0.95 * crit),
-            "steps": _slider(W.IntSlider, "steps", value=steps, min=100, max=max_steps,
+            "steps": slider(W.IntSlider, "steps", value=steps, min=100, max=max_steps,
                              step=100),
-            "decay_rate": _slider(W.FloatSlider, "× per step", value=decay_rate,
+            "decay_rate": slider(W.FloatSlider, "× per step", value=decay_rate,
                                   min=0.9, max=0.999, step=0.001, readout_format=".3f"),
             "c": log_slider("c (lr → c/t)", c, 0.05, 5.0),
-            "step_size": _slider(W.IntSlider, "halve every", value=step_size, min=10,
+            "step_size": slider(W.IntSlider, "halve every", value=step_size, min=10,
                                  max=500, step=10),
         }
-        with _style():
+        with style_context():
             fig = Figure(figsize=figsize, layout="constrained")
             ax_err, ax_rate = fig.subplots(1, 2, width_ratios=[1.6, 1])
             self.panel = MSEPanel(ax_err, max_steps, ylim=(1e-5, 1e2))

@@ -34,17 +34,16 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import theory
-from .canvas import make_canvas, png_rgba  # noqa: F401 - re-exported
-from .descent import gradient_descent
-from .explorer import Explorer, _slider, log_slider, octave_slider  # noqa: F401 - re-exported
-from .plotting import LossPanel, PathPanel, RateAxisPanel, RatePanel, _style, round_up_limit
-from .problems import Quadratic, TwoBasins, seed_problem
-from .schedules import exponential_decay
-from .summary import basin_report, describe, describe_basin, summarize
+from .. import theory
+from ..descent import gradient_descent
+from ..plot.base import LossPanel, PathPanel, RatePanel, round_up_limit, style_context
+from ..plot.one_d import RateAxisPanel
+from ..problems import Quadratic, TwoBasins, blog_post_problem
+from ..schedules import exponential_decay
+from ..summary import basin_report, describe, describe_basin, summarize
+from .base import Explorer, log_slider, slider
 
-__all__ = ["Explorer", "DescentExplorer", "RateAndDecayExplorer", "RegimeExplorer",
-           "BasinsExplorer", "log_slider", "octave_slider", "make_canvas"]
+__all__ = ["DescentExplorer", "RateAndDecayExplorer", "RegimeExplorer", "BasinsExplorer"]
 
 
 class DescentExplorer(Explorer):
@@ -73,7 +72,7 @@ class DescentExplorer(Explorer):
                  lr_range=(1e-3, 2.0), xlim=None, a=1.0, decay_rate=0.95, decay_steps=1,
                  staircase=False, w0_range=(-6.0, 6.0), max_steps=200, title=None,
                  figsize=(8.3, 3.5)):
-        self.problem = problem if problem is not None else seed_problem()
+        self.problem = problem if problem is not None else blog_post_problem()
         if self.problem.shape != ():
             raise ValueError("DescentExplorer shows 1-D problems; problem.shape must be ()")
         self.center = float(getattr(self.problem, "center", 0.0))
@@ -82,13 +81,13 @@ class DescentExplorer(Explorer):
                              decay_steps=decay_steps, staircase=staircase)
         make = {
             "lr": lambda: log_slider("learning rate", lr, *lr_range),
-            "w0": lambda: _slider(W.FloatSlider, "start w0", value=w0, min=w0_range[0],
+            "w0": lambda: slider(W.FloatSlider, "start w0", value=w0, min=w0_range[0],
                                   max=w0_range[1], step=0.1),
-            "steps": lambda: _slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
+            "steps": lambda: slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
             "a": lambda: log_slider("curvature a", a, 0.1, 10.0),
-            "decay_rate": lambda: _slider(W.FloatSlider, "decay rate", value=decay_rate,
+            "decay_rate": lambda: slider(W.FloatSlider, "decay rate", value=decay_rate,
                                           min=0.5, max=1.0, step=0.005, readout_format=".3f"),
-            "decay_steps": lambda: _slider(W.IntSlider, "decay steps", value=decay_steps,
+            "decay_steps": lambda: slider(W.IntSlider, "decay steps", value=decay_steps,
                                            min=1, max=50),
             "staircase": lambda: W.Checkbox(value=staircase, description="staircase",
                                             indent=False),
@@ -101,7 +100,7 @@ class DescentExplorer(Explorer):
         if xlim is None:
             reach = max(abs(w0_range[0] - self.center), abs(w0_range[1] - self.center), 1.0)
             xlim = (self.center - 1.4 * reach, self.center + 1.4 * reach)
-        with _style():
+        with style_context():
             fig = Figure(figsize=figsize, layout="constrained")
             axes = fig.subplots(1, 3 if self.decay else 2)
             self.path_panel = PathPanel(axes[0], self.problem, xlim, steady=True)
@@ -255,9 +254,9 @@ class RegimeExplorer(Explorer):
         self.defaults = dict(lr=lr, w0=w0, steps=steps, a=a)
         make = {
             "lr": lambda: log_slider("learning rate", lr, *lr_range),
-            "steps": lambda: _slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
+            "steps": lambda: slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
             "a": lambda: log_slider("curvature a", a, *a_range),
-            "w0": lambda: _slider(W.FloatSlider, "start w0", value=w0, min=w0_range[0],
+            "w0": lambda: slider(W.FloatSlider, "start w0", value=w0, min=w0_range[0],
                                   max=w0_range[1], step=0.1),
         }
         unknown = set(controls) - set(make)
@@ -267,7 +266,7 @@ class RegimeExplorer(Explorer):
         problem = Quadratic(a, center=self.center)
         a_top = a_range[1] if "a" in controls else a
         loss_top = 1e4 * float(np.max(Quadratic(a_top, center=self.center).loss(np.array(xlim))))
-        with _style():
+        with style_context():
             fig = Figure(figsize=figsize, layout="constrained")
             grid = fig.add_gridspec(2, 2, height_ratios=(3, 2))
             self.path_panel = PathPanel(fig.add_subplot(grid[0, 0]), problem, xlim, steady=True)

@@ -26,22 +26,22 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import theory
-from ._checks import check_choice, check_number
-from .conventions import GALLERY, GALLERY_DEFAULTS, equivalent_calls, gallery_schedule, lrlab_call
-from .descent import gradient_descent
-from .explorer import Explorer, _slider
-from .plotting import (
+from .. import theory
+from .._checks import check_choice, check_number
+from ..conventions import GALLERY, GALLERY_DEFAULTS, equivalent_calls, gallery_schedule, lrlab_call
+from ..descent import gradient_descent
+from ..plot.base import (
     COLORS,
     FINE_LADDER,
     LossPanel,
     PathPanel,
     RatePanel,
-    _style,
     round_up_limit,
+    style_context,
 )
-from .plotting_schedules import schedule_style
-from .problems import seed_problem
+from ..plot.schedules import schedule_style
+from ..problems import blog_post_problem
+from .base import Explorer, slider
 
 __all__ = ["GalleryExplorer", "slider_for"]
 
@@ -79,22 +79,22 @@ def slider_for(schedule, name, value, max_steps=300, lr_range=(0.0, 1.5)):
     if name in _RATES:
         # a linear grid of 0.005: every rate the notebook sets (0.1, 0.5, 1.05, ...) is a
         # position of the slider, so the browser never snaps it to a neighbour
-        return _slider(W.FloatSlider, label, value=value, min=0.0, max=lr_range[1], step=0.005,
+        return slider(W.FloatSlider, label, value=value, min=0.0, max=lr_range[1], step=0.005,
                        readout_format=".3f")
     if name in _LENGTHS:
-        return _slider(W.IntSlider, label, value=int(value), min=1, max=max_steps)
+        return slider(W.IntSlider, label, value=int(value), min=1, max=max_steps)
     if name in _POSITIONS:
-        return _slider(W.IntSlider, label, value=int(value), min=0, max=max_steps)
+        return slider(W.IntSlider, label, value=int(value), min=0, max=max_steps)
     if name == "div_factor":  # whole numbers, so that the default 25 stays exactly 25
-        return _slider(W.IntSlider, label, value=int(value), min=1, max=200)
+        return slider(W.IntSlider, label, value=int(value), min=1, max=200)
     if name == "decay_rate":
         lo, hi, step = _DECAY_RATE[schedule]
-        return _slider(W.FloatSlider, label, value=value, min=lo, max=hi, step=step,
+        return slider(W.FloatSlider, label, value=value, min=lo, max=hi, step=step,
                        readout_format=".2f")
     if name in _FLOATS:
         lo, hi, step = _FLOATS[name]
         digits = max(0, -int(np.floor(np.log10(step))))
-        return _slider(W.FloatSlider, label, value=value, min=lo, max=hi, step=step,
+        return slider(W.FloatSlider, label, value=value, min=lo, max=hi, step=step,
                        readout_format=f".{digits}f")
     if name in _CHOICES:
         return W.Dropdown(options=list(_CHOICES[name]), value=value, description=label,
@@ -145,7 +145,7 @@ class GalleryExplorer(Explorer):
 
     def __init__(self, schedule="cosine_decay", steps=100, problem=None, w0=5.0, max_steps=300,
                  lr_range=(0.0, 1.5), xlim=(-4.0, 6.5), title=None, figsize=(8.3, 3.7)):
-        self.problem = problem if problem is not None else seed_problem()
+        self.problem = problem if problem is not None else blog_post_problem()
         if self.problem.shape != ():
             raise ValueError("GalleryExplorer shows 1-D problems; problem.shape must be ()")
         check_choice("schedule", schedule, GALLERY)
@@ -154,7 +154,7 @@ class GalleryExplorer(Explorer):
             "schedule": W.Dropdown(options=list(GALLERY), value=schedule, description="schedule",
                                    style={"description_width": "9em"},
                                    layout=W.Layout(width="32em")),
-            "steps": _slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
+            "steps": slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
         }
         self.groups = {}
         for name in GALLERY:
@@ -170,7 +170,7 @@ class GalleryExplorer(Explorer):
         self.calls.add_class("lrlab-calls")
         self._shown = None
 
-        with _style():
+        with style_context():
             fig = Figure(figsize=figsize, layout="constrained")
             ax_rate, ax_path, ax_loss = fig.subplots(1, 3)
             self.rate_panel = RatePanel(ax_rate, steps)

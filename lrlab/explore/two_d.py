@@ -29,15 +29,15 @@ import ipywidgets as W
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import theory
-from ._checks import check_number
-from .descent import gradient_descent
-from .explorer import Explorer, _slider, for_people, log_slider
-from .plotting import LossPanel, _style, round_up_limit
-from .plotting2d import ContourPanel, DirectionErrorPanel, FactorPanel
-from .problems import stretched_bowl
-from .schedules import exponential_decay
-from .summary import describe, summarize
+from .. import theory
+from .._checks import check_number
+from ..descent import gradient_descent
+from ..plot.base import LossPanel, round_up_limit, style_context
+from ..plot.two_d import ContourPanel, DirectionErrorPanel, FactorPanel
+from ..problems import stretched_bowl
+from ..schedules import exponential_decay
+from ..summary import describe, summarize
+from .base import Explorer, for_people, log_slider, slider
 
 __all__ = ["Explorer2D", "BowlExplorer", "LandscapeExplorer"]
 
@@ -113,9 +113,9 @@ def _start_sliders(xlim, ylim, x0, y0):
     step_x = 10 ** math.floor(math.log10((xlim[1] - xlim[0]) / 100))
     step_y = 10 ** math.floor(math.log10((ylim[1] - ylim[0]) / 100))
     return {
-        "x0": _slider(W.FloatSlider, "start x0", value=x0, min=xlim[0], max=xlim[1],
+        "x0": slider(W.FloatSlider, "start x0", value=x0, min=xlim[0], max=xlim[1],
                       step=step_x),
-        "y0": _slider(W.FloatSlider, "start y0", value=y0, min=ylim[0], max=ylim[1],
+        "y0": slider(W.FloatSlider, "start y0", value=y0, min=ylim[0], max=ylim[1],
                       step=step_y),
     }
 
@@ -158,11 +158,11 @@ class BowlExplorer(Explorer2D):
                  steepest=10.0, xlim=(-6.0, 6.0), ylim=(-3.0, 3.0), lr_range=(0.002, 0.25),
                  eps=1e-3, max_steps=200, title=None, figsize=(8.3, 4.4)):
         make = {
-            "lr": lambda: _slider(W.FloatSlider, "learning rate", value=lr, min=lr_range[0],
+            "lr": lambda: slider(W.FloatSlider, "learning rate", value=lr, min=lr_range[0],
                                   max=lr_range[1], step=0.001, readout_format=".3f"),
             "condition": lambda: log_slider("condition k", condition, 1.0, 100.0, fmt=".3g"),
-            "steps": lambda: _slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
-            "decay_rate": lambda: _slider(W.FloatSlider, "decay rate", value=decay_rate,
+            "steps": lambda: slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
+            "decay_rate": lambda: slider(W.FloatSlider, "decay rate", value=decay_rate,
                                           min=0.8, max=1.0, step=0.002, readout_format=".3f"),
         }
         unknown = set(controls) - set(make) - {"x0", "y0"}
@@ -180,7 +180,7 @@ class BowlExplorer(Explorer2D):
         self.defaults = dict(lr=lr, condition=condition, steps=steps, decay_rate=decay_rate,
                              x0=x0, y0=y0)
         problem = stretched_bowl(condition, self.steepest)
-        with _style():
+        with style_context():
             fig = Figure(figsize=figsize, layout="constrained")
             grid = fig.add_gridspec(2, 2, width_ratios=(1.2, 1.0), height_ratios=(1.2, 1.0))
             ax_map = fig.add_subplot(grid[:, 0])
@@ -336,10 +336,10 @@ class LandscapeExplorer(Explorer2D):
         self.defaults = dict(x0=x0, y0=y0)
         built = {
             "lr": log_slider("learning rate", lr, *lr_range, fmt=".3g"),
-            "steps": _slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
+            "steps": slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
             **_start_sliders(xlim, ylim, x0, y0),
         }
-        with _style():
+        with style_context():
             fig = Figure(figsize=figsize, layout="constrained")
             ax_map, ax_loss = fig.subplots(1, 2, width_ratios=(1.2, 1.0))
             self.contour = ContourPanel(ax_map, problem, xlim, ylim, spacing=spacing,

@@ -24,20 +24,20 @@ from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import FixedLocator, MaxNLocator, NullLocator, StrMethodFormatter
 
-from ._checks import check_choice, check_int
-from .plotting import (
+from .._checks import check_choice, check_int
+from ..training import seed_quantiles
+from .base import (
     COLORS,
     FINE_LADDER,
     MARKERS,
     STYLE,
     WIDTH,
-    _panel_grid,
-    _style,
     grid_columns,
     label_above,
+    panel_grid,
     round_up_limit,
+    style_context,
 )
-from .training import seed_quantiles
 
 __all__ = ["data_figure", "steps_and_epochs", "range_test_figure", "schedules_figure",
            "peak_sweep_figure", "band", "SeedLinesPanel", "HeldLossPanel", "training_grid",
@@ -513,8 +513,8 @@ def training_grid(results, titles=None, ncols=None, ylim=(0.05, 3.0), figsize=No
     """
     n = len(results)
     ncols = min(grid_columns(n, ncols), max(n, 1))
-    with _style():
-        fig, axes, _ = _panel_grid(n, ncols, (4.6, 3.5), figsize, what="results", sharey=True)
+    with style_context():
+        fig, axes, _ = panel_grid(n, ncols, (4.6, 3.5), figsize, what="results", sharey=True)
         for i, (ax, result) in enumerate(zip(axes[:n], results, strict=True)):
             # the legend where the first row ends (the last panel, for one row)
             panel = HeldLossPanel(ax, ylim=ylim)

@@ -11,21 +11,21 @@ import numpy as np
 from matplotlib.colors import BoundaryNorm, ListedColormap, LogNorm
 from matplotlib.figure import Figure
 
-from . import theory
-from .plotting import (
-    _FLOOR,
+from .. import theory
+from .base import (
     COLORS,
+    FLOOR,
     MARKERS,
     WIDTH,
-    _panel_grid,
-    _set_line_data,
-    _style,
     grid_columns,
+    panel_grid,
+    set_line_data,
+    style_context,
 )
-from .plotting2d import ContourPanel
+from .two_d import ContourPanel
 
-__all__ = ["distance", "ErrorPanel", "PathsPanel", "ringing_grid", "outcome_map", "paths_grid",
-           "warmup_figure", "one_cycle_figure"]
+__all__ = ["distance", "ErrorPanel", "PathsPanel", "ringing_grid", "momentum_map",
+           "momentum_paths_grid", "warmup_figure", "one_cycle_figure"]
 
 _GREY = "#777777"
 
@@ -54,13 +54,13 @@ class ErrorPanel:
         """``errors``: one array of distances per line (fewer hides the rest)."""
         for i, line in enumerate(self.lines):
             if i >= len(errors):
-                _set_line_data(line, [], [])
+                set_line_data(line, [], [])
                 continue
             e = np.asarray(errors[i], dtype=np.float64)
-            e = np.where(np.isfinite(e), np.maximum(e, _FLOOR), np.nan)   # NaN: not drawn
-            _set_line_data(line, np.arange(len(e)), e)
+            e = np.where(np.isfinite(e), np.maximum(e, FLOOR), np.nan)   # NaN: not drawn
+            set_line_data(line, np.arange(len(e)), e)
         if rho is None or not errors:
-            _set_line_data(self.guide, [], [])
+            set_line_data(self.guide, [], [])
         else:
             e0 = float(np.asarray(errors[0])[0])
             t = np.arange(len(errors[0]))
@@ -68,7 +68,7 @@ class ErrorPanel:
                 g = e0 * float(rho) ** t
             # only the part inside the panel (an infinity cannot be drawn)
             g = np.where((g <= 10 * self.ylim[1]) & (g >= 1e-3 * self.ylim[0]), g, np.nan)
-            _set_line_data(self.guide, t, g)
+            set_line_data(self.guide, t, g)
         return self
 
 
@@ -109,7 +109,7 @@ class PathsPanel:
             inside = np.isfinite(w).all(axis=1) & (w[:, 0] >= x0) & (w[:, 0] <= x1) & (
                 w[:, 1] >= y0) & (w[:, 1] <= y1)
             stop = len(w) if inside.all() else int(np.argmin(inside))
-            _set_line_data(line, w[:stop, 0], w[:stop, 1])
+            set_line_data(line, w[:stop, 0], w[:stop, 1])
         return self
 
 
@@ -121,13 +121,13 @@ def ringing_grid(problem, w0, lr, momenta, steps, ncols=None, figsize=None):
     with ``rho`` the :func:`~lrlab.theory.momentum_contraction`.
     Returns ``fig, axes, runs`` (a batch of runs, one per momentum).
     """
-    from .descent import gradient_descent
+    from ..descent import gradient_descent
 
     momenta = np.asarray(momenta, dtype=np.float64)
     runs = gradient_descent(problem, w0, lr, steps, momentum=momenta)
     ncols = grid_columns(len(momenta), ncols)
-    with _style():
-        fig, axes, _ = _panel_grid(len(momenta), ncols, (3.3, 3.0), figsize, what="momenta",
+    with style_context():
+        fig, axes, _ = panel_grid(len(momenta), ncols, (3.3, 3.0), figsize, what="momenta",
                                    sharey=True)
         for i, beta in enumerate(momenta):
             run = runs.run(i)
@@ -142,7 +142,7 @@ def ringing_grid(problem, w0, lr, momenta, steps, ncols=None, figsize=None):
     return fig, axes, runs
 
 
-def outcome_map(result, problem, figsize=(WIDTH, 4.6), points=()):
+def momentum_map(result, problem, figsize=(WIDTH, 4.6), points=()):
     """The ``(lr, momentum)`` map of :func:`lrlab.momentum.sweep_outcomes`.
 
     Colour: steps to stay within the tolerance (darker is faster); light grey
@@ -153,7 +153,7 @@ def outcome_map(result, problem, figsize=(WIDTH, 4.6), points=()):
     """
     rates, momenta = result["rates"], result["momenta"]
     n = result["steps_to"].T
-    with _style():
+    with style_context():
         fig = Figure(figsize=figsize, layout="constrained")
         ax = fig.subplots()
         finite = np.isfinite(n)
@@ -182,8 +182,8 @@ def outcome_map(result, problem, figsize=(WIDTH, 4.6), points=()):
     return fig, ax
 
 
-def paths_grid(problems, runs_per_panel, labels, titles, xlim, ylim, ncols=None, figsize=None,
-               max_points=80):
+def momentum_paths_grid(problems, runs_per_panel, labels, titles, xlim, ylim, ncols=None,
+                        figsize=None, max_points=80):
     """Contour maps with several runs' paths on each (one panel per problem).
 
     ``runs_per_panel``: a list (one per panel) of lists of runs, drawn in the
@@ -191,8 +191,8 @@ def paths_grid(problems, runs_per_panel, labels, titles, xlim, ylim, ncols=None,
     """
     n = len(problems)
     ncols = grid_columns(n, ncols)
-    with _style():
-        fig, axes, _ = _panel_grid(n, ncols, (4.2, 3.4), figsize, what="problems")
+    with style_context():
+        fig, axes, _ = panel_grid(n, ncols, (4.2, 3.4), figsize, what="problems")
         for i, (problem, runs) in enumerate(zip(problems, runs_per_panel, strict=True)):
             PathsPanel(axes[i], problem, xlim, ylim, len(runs), labels=labels if i == 0 else None,
                        max_points=max_points).update(runs)
@@ -207,12 +207,12 @@ def warmup_figure(runs, labels, limits, figsize=(WIDTH, 3.8)):
 
     Returns ``fig, (ax_loss, ax_rate)``.
     """
-    with _style():
+    with style_context():
         fig = Figure(figsize=figsize, layout="constrained")
         ax_loss, ax_rate = fig.subplots(1, 2)
         for i, (run, label) in enumerate(zip(runs, labels, strict=True)):
             loss = np.asarray(run.loss, dtype=np.float64)
-            ax_loss.plot(np.arange(len(loss)), np.maximum(loss, _FLOOR), color=COLORS[i],
+            ax_loss.plot(np.arange(len(loss)), np.maximum(loss, FLOOR), color=COLORS[i],
                          marker=MARKERS[i], ms=3, markevery=0.1, label=label)
             ax_rate.plot(np.arange(run.steps), run.lr, color=COLORS[i], marker=MARKERS[i],
                          ms=3, markevery=0.1, drawstyle="steps-post", label=f"rate: {label}")
@@ -236,7 +236,7 @@ def one_cycle_figure(rates, momenta, figsize=(WIDTH, 3.6)):
     ``lr / (1 - beta)`` (right). Returns ``fig, (ax_left, ax_right)``."""
     rates, momenta = np.asarray(rates), np.asarray(momenta)
     t = np.arange(len(rates))
-    with _style():
+    with style_context():
         fig = Figure(figsize=figsize, layout="constrained")
         ax, ax_eff = fig.subplots(1, 2)
         ax.plot(t, rates, color=COLORS[0], label="learning rate")

@@ -7,8 +7,8 @@ numbers come from :mod:`lrlab.noise` and :mod:`lrlab.theory`.
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
->>> from lrlab import seed_problem
->>> fig, ax, table = noise_ball_figure(seed_problem(), [0.1, 0.2], [1.0], runs=50)
+>>> from lrlab import blog_post_problem
+>>> fig, ax, table = noise_ball_figure(blog_post_problem(), [0.1, 0.2], [1.0], runs=50)
 >>> table["formula"].round(4).tolist()
 [[0.0278, 0.0625]]
 """
@@ -18,9 +18,9 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import noise as _noise
-from . import theory
-from .plotting import COLORS, MARKERS, WIDTH, _style
+from .. import noise as _noise
+from .. import theory
+from .base import COLORS, MARKERS, WIDTH, style_context
 
 __all__ = ["SCHEDULE_COLORS", "MSEPanel", "restyle_legend", "noise_ball_figure",
            "schedules_grid", "long_run_figure"]
@@ -148,7 +148,7 @@ def noise_ball_figure(problem, rates, noises, steps=2000, runs=200, seed=0, figs
     formula = np.array([np.atleast_1d(theory.noise_ball(problem, rates, s)) for s in noises])
     crit = theory.critical_lr(problem)
     grid = np.geomspace(rates.min() / 1.3, crit * 0.995, 300)
-    with _style():
+    with style_context():
         fig = Figure(figsize=figsize, layout="constrained")
         ax = fig.subplots()
         for i, s in enumerate(noises):
@@ -193,7 +193,7 @@ def schedules_grid(results, titles=None, ball=None, ylim=(1e-5, 1e2), ncols=3, f
     ncols = max(1, min(ncols, n))
     nrows = -(-n // ncols)
     steps = len(results[names[0]]["mse"]) - 1
-    with _style():
+    with style_context():
         fig = Figure(figsize=figsize or (min(3.4 * ncols, WIDTH), 3.0 * nrows + 0.3),
                      layout="constrained")
         grid = np.atleast_1d(fig.subplots(nrows, ncols, sharey=True)).ravel()
@@ -232,7 +232,7 @@ def long_run_figure(results, limit=None, figsize=(WIDTH, 4.4)):
     -------
     fig, (ax_err, ax_rate)
     """
-    with _style():
+    with style_context():
         fig = Figure(figsize=figsize, layout="constrained")
         ax_err, ax_rate = fig.subplots(1, 2, width_ratios=[1.5, 1])
         for i, (name, r) in enumerate(results.items()):

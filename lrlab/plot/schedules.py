@@ -19,11 +19,11 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from . import theory
-from .descent import gradient_descent
-from .plotting import COLORS, MARKERS, WIDTH, LossPanel, _panel_grid, _style, grid_columns
+from .. import theory
+from ..descent import gradient_descent
+from .base import COLORS, MARKERS, WIDTH, LossPanel, grid_columns, panel_grid, style_context
 
-__all__ = ["schedule_style", "draw_rates", "gallery_grid", "seed_runs_grid",
+__all__ = ["schedule_style", "draw_rates", "gallery_grid", "blog_post_runs_grid",
            "convention_panels"]
 
 _GREY = "#777777"
@@ -77,8 +77,8 @@ def gallery_grid(schedules, steps=100, ncols=None, figsize=None, ylim=None):
     t = np.arange(int(steps) + 1)
     top = max(float(np.max(schedules[n](t))) for n in names)
     ncols = grid_columns(len(names), ncols)
-    with _style():
-        fig, axes, nrows = _panel_grid(len(names), ncols, (3.1, 2.35), figsize, "schedules",
+    with style_context():
+        fig, axes, nrows = panel_grid(len(names), ncols, (3.1, 2.35), figsize, "schedules",
                                        sharex=True,
                                        sharey=True)
         for i, (ax, name) in enumerate(zip(axes, names, strict=False)):
@@ -95,8 +95,8 @@ def gallery_grid(schedules, steps=100, ncols=None, figsize=None, ylim=None):
     return fig, axes[:len(names)]
 
 
-def seed_runs_grid(schedules, problem, w0, steps=100, reference_lr=None, ncols=None, figsize=None,
-                   ylim=(1e-16, 1e3)):
+def blog_post_runs_grid(schedules, problem, w0, steps=100, reference_lr=None, ncols=None,
+                        figsize=None, ylim=(1e-16, 1e3)):
     """Small multiples: the loss of gradient descent under each schedule, with its total of rates.
 
     Each panel shows the loss against the step (log scale) for the schedule
@@ -113,8 +113,8 @@ def seed_runs_grid(schedules, problem, w0, steps=100, reference_lr=None, ncols=N
     runs = {n: gradient_descent(problem, w0, schedules[n], steps) for n in names}
     ref = gradient_descent(problem, w0, reference_lr, steps) if reference_lr else None
     ncols = grid_columns(len(names), ncols)
-    with _style():
-        fig, axes, nrows = _panel_grid(len(names), ncols, (3.1, 2.45), figsize, "schedules",
+    with style_context():
+        fig, axes, nrows = panel_grid(len(names), ncols, (3.1, 2.45), figsize, "schedules",
                                        sharex=True,
                                        sharey=True)
         for i, (ax, name) in enumerate(zip(axes, names, strict=False)):
@@ -157,7 +157,7 @@ def convention_panels(panels, figsize=None):
     -------
     fig, axes
     """
-    with _style():
+    with style_context():
         n = len(panels)
         # one panel per row, its legend on its right: a notebook column holds both
         fig = Figure(figsize=figsize or (WIDTH, 2.9 * n), layout="constrained")

@@ -32,20 +32,20 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.path import Path
 
-from . import theory
-from .descent import gradient_descent
-from .plotting import (
+from .. import theory
+from ..descent import gradient_descent
+from ..problems import Quadratic
+from .base import (
     COLORS,
     MARKERS,
     WIDTH,
-    _panel_grid,
-    _RateMarks,
-    _set_line_data,
-    _set_text_position,
+    RateMarks,
     grid_columns,
     label_above,
+    panel_grid,
+    set_line_data,
+    set_text_position,
 )
-from .problems import Quadratic
 
 __all__ = [
     "ContourPanel",
@@ -237,8 +237,8 @@ class ContourPanel:
         else:
             self._draw_grid(problem)
         minima, saddle = _special_points(problem)
-        _set_line_data(self.minima, minima[:, 0], minima[:, 1])
-        _set_line_data(self.saddle, saddle[:, 0], saddle[:, 1])
+        set_line_data(self.minima, minima[:, 0], minima[:, 1])
+        set_line_data(self.saddle, saddle[:, 0], saddle[:, 1])
         return self
 
     def _draw_ellipses(self, problem):
@@ -309,7 +309,7 @@ class ContourPanel:
             self.exit_text.set_text(f"left the plot at step {out}")
             # the note stands on the side the path did not leave by
             high = edge[1] > 0.5 * (self.ylim[0] + self.ylim[1])
-            _set_text_position(self.exit_text, y=0.03 if high else 0.97)
+            set_text_position(self.exit_text, y=0.03 if high else 0.97)
             self.exit_text.set_verticalalignment("bottom" if high else "top")
         return self
 
@@ -362,7 +362,7 @@ class FactorPanel:
                              mec="black", zorder=5)[0] for i in range(d)]
         self.now_line = ax.axvline(0, color=COLORS[4], lw=2, zorder=4)
         self.now_line.set_visible(False)
-        self._marks = _RateMarks(ax, "best", at=(0, 0), lw=1.6, fontsize=11)
+        self._marks = RateMarks(ax, "best", at=(0, 0), lw=1.6, fontsize=11)
         self.best_line, self.crit_line = self._marks.lines
         self.best_text, self.crit_text = self._marks.texts
         # above the panel, a row above the thresholds' labels: a long list of factors has the
@@ -387,22 +387,22 @@ class FactorPanel:
         lo, hi = self.grid[0], self.grid[-1]
         # only what changed is set: a line or label left as it was is not redrawn
         for i, curve in enumerate(self.curves):
-            _set_line_data(curve, self.grid, factors[:, i])
+            set_line_data(curve, self.grid, factors[:, i])
             low = int(np.argmin(factors[:, i]))  # the line's lowest point within the range
             at = min(low, int(0.6 * (len(self.grid) - 1)))  # clear of the limit's labels
             name = self.names[i]
             if 0 < low == at:
                 # a V: the name stands inside it, clear of both arms
-                _set_text_position(name, self.grid[at], factors[at, i] + 0.2)
+                set_text_position(name, self.grid[at], factors[at, i] + 0.2)
                 ha = "center"
             else:
-                _set_text_position(name, self.grid[at] + (0.012 if i % 2 else -0.012) * (hi - lo),
+                set_text_position(name, self.grid[at] + (0.012 if i % 2 else -0.012) * (hi - lo),
                                    factors[at, i] + 0.02)
                 ha = "left" if i % 2 else "right"
             if name.get_horizontalalignment() != ha:    # left clean when it stays
                 name.set_horizontalalignment(ha)
             name.set_text(_name(i, d))
-        _set_line_data(self.worst, self.grid, theory.contraction(problem, self.grid))
+        set_line_data(self.worst, self.grid, theory.contraction(problem, self.grid))
         self._marks.move(theory.optimal_lr(problem), theory.critical_lr(problem))
         if self.lr is not None:
             self.update(self.lr)
@@ -545,7 +545,7 @@ def contour_grid(problems, starts, rates, steps, xlim, ylim, titles=None, ncols=
     if not len(problems) == len(starts) == len(rates) == n:
         raise ValueError("problems, starts and rates given as lists must have the same length")
     ncols = grid_columns(n, ncols)
-    fig, axes, _ = _panel_grid(n, ncols, (3.3, 3.0), figsize, what="problems, starts or rates",
+    fig, axes, _ = panel_grid(n, ncols, (3.3, 3.0), figsize, what="problems, starts or rates",
                                sharex=True, sharey=True)
     runs = []
     for i in range(n):

@@ -32,7 +32,7 @@ SCOPE = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 # its readout and the values it showed when it was displayed.
 STATE_CODE = """
 import json as _json
-from lrlab.explorer import Explorer as _Explorer
+from lrlab.explore.base import Explorer as _Explorer
 print("LRLAB-STATE" + _json.dumps({
     _name: {"values": {k: repr(v) for k, v in _obj.values.items()}, "text": _obj.text,
             "shown": None if getattr(_obj, "shown_values", None) is None

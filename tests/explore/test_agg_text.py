@@ -11,7 +11,7 @@ import pytest  # noqa: E402
 from matplotlib.backends.backend_agg import RendererAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from lrlab._agg_text import TextCache, TextCachingRenderer  # noqa: E402
+from lrlab.explore._agg_text import TextCache, TextCachingRenderer  # noqa: E402
 
 
 def busy_figure(shift=0.0, color="black"):

@@ -1,7 +1,7 @@
 """The Explorer base class: blitted frames equal full draws, bursts coalesce, frames decode.
 
 The speed of a live explorer comes from drawing only what moved
-(:meth:`lrlab.explorer.Explorer.render`). These tests pin down that the
+(:meth:`lrlab.explore.base.Explorer.render`). These tests pin down that the
 shortcut never shows anything a full draw would not: pixel for pixel, after
 moves that change data, texts, limits and the problem itself.
 """
@@ -24,13 +24,13 @@ matplotlib.use("Agg")
 from matplotlib.patches import Rectangle  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from lrlab import canvas as canvas_module  # noqa: E402
-from lrlab.widgets import (  # noqa: E402
+from lrlab.explore import canvas as canvas_module  # noqa: E402
+from lrlab.explore.canvas import png_rgba  # noqa: E402
+from lrlab.explore.one_d import (  # noqa: E402
     BasinsExplorer,
     DescentExplorer,
     RateAndDecayExplorer,
     RegimeExplorer,
-    png_rgba,
 )
 
 
@@ -343,7 +343,7 @@ def test_import_lrlab_needs_neither_matplotlib_nor_ipywidgets():
 def test_the_ink_box_is_found_near_a_hint_and_everywhere_when_the_hint_falls_short():
     from matplotlib.transforms import Bbox
 
-    from lrlab.explorer import _ink_box
+    from lrlab.explore.base import _ink_box
 
     alpha = np.zeros((100, 200), dtype=np.uint8)
     alpha[10:20, 30:60] = 255                     # rows from the top

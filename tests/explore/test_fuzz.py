@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 # every notebook whose code makes an explorer (08's TrainingExplorer included)
 NOTEBOOKS = [p for p in sorted((REPO / "notebooks").glob("*.ipynb"))
              if "Explorer(" in p.read_text(encoding="utf-8")]
@@ -86,7 +86,7 @@ def check_figure(explorer, where):
 def independent_status(explorer, values):
     """The status of a run lrlab computes from the explorer's settings, or None."""
     from lrlab import Quadratic, gradient_descent
-    from lrlab.widgets import DescentExplorer
+    from lrlab.explore.one_d import DescentExplorer
 
     # explorers whose settings(values) give (problem, rate or schedule, run)
     if isinstance(explorer, DescentExplorer) or type(explorer).__name__ == "BowlExplorer":
@@ -219,7 +219,7 @@ def test_after_every_control_change_the_frame_is_a_full_draw(path):
     """What the page gets after a control moves (drawn fast: only what changed) shows what a
     full draw of the figure shows: legends, notes and end markers included, never a stale
     picture of an earlier run."""
-    from test_explorer_base import attached, frame, full_frame
+    from .test_base import attached, frame, full_frame
 
     for name, explorer in explorers(path):
         attached(explorer)

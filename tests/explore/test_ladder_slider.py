@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lrlab.explorer import LadderSlider, linear_values, log_slider, nice_values
+from lrlab.explore.base import LadderSlider, linear_values, log_slider, nice_values
 
 # rates, curvatures and conditions the notebooks and the issue name
 NAMED = [0.001, 0.0018, 0.003, 0.03, 0.05, 0.1, 0.18, 0.19, 0.2, 0.21, 0.25, 0.4, 0.5, 0.8,

@@ -17,6 +17,7 @@ import pytest  # noqa: E402
 
 from lrlab import constant, cosine_decay, exponential_decay, linear_warmup  # noqa: E402
 from lrlab.data import engel, held_out_runs  # noqa: E402
+from lrlab.explore.model import TrainingExplorer  # noqa: E402
 from lrlab.training import (  # noqa: E402
     SCHEDULE_KINDS,
     epoch_schedule,
@@ -24,7 +25,6 @@ from lrlab.training import (  # noqa: E402
     seed_quantiles,
     warmup_steps,
 )
-from lrlab.widgets_model import TrainingExplorer  # noqa: E402
 
 SEEDS = list(range(20))
 

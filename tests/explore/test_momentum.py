@@ -11,13 +11,13 @@ import pytest
 matplotlib.use("Agg")
 
 import lrlab.theory as th  # noqa: E402
-from lrlab import Quadratic, adam, gradient_descent, seed_problem  # noqa: E402
+from lrlab import Quadratic, adam, blog_post_problem, gradient_descent  # noqa: E402
+from lrlab.explore.momentum import HeavyBallExplorer, RaceExplorer  # noqa: E402
 from lrlab.momentum import one_cycle_momentum, sweep_outcomes  # noqa: E402
-from lrlab.widgets_momentum import HeavyBallExplorer, RaceExplorer  # noqa: E402
 
-SEED = seed_problem()
+SEED = blog_post_problem()
 BOWL = Quadratic([0.5, 5.0])
-REF = json.loads((Path(__file__).parent / "reference" / "one_cycle_momentum_torch.json")
+REF = json.loads((Path(__file__).parents[1] / "reference" / "one_cycle_momentum_torch.json")
                  .read_text())
 
 
@@ -127,7 +127,7 @@ def test_race_frames_after_one_rate_moves_are_full_draws():
     rates that moved 0.6 % of the frame (more than rounding ever should)."""
     import asyncio
 
-    from test_explorer_base import assert_same_picture, attached, frame, full_frame
+    from .test_base import assert_same_picture, attached, frame, full_frame
 
     e = attached(RaceExplorer())
     e.controls["lr_sgd"].value = 0.1

@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from lrlab import Quadratic, seed_problem  # noqa: E402
+from lrlab import Quadratic, blog_post_problem  # noqa: E402
 from lrlab import noise as N  # noqa: E402
-from lrlab.widgets_noise import NoiseScheduleExplorer  # noqa: E402
+from lrlab.explore.noise import NoiseScheduleExplorer  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_readout_mean_is_the_simulation(explorer):
     explorer.controls["step_size"].value = 50
     explorer.controls["noise"].value = 0.5
     sched = N.noise_schedule("step", 0.2, step_size=50)
-    batch = N.seeded_runs(seed_problem(), 5.0, sched, 300, noise=0.5, runs=100, seed=0)
+    batch = N.seeded_runs(blog_post_problem(), 5.0, sched, 300, noise=0.5, runs=100, seed=0)
     mse = float(np.mean((batch.w[-1] + 1.0) ** 2))
     assert explorer.summary["mse"] == pytest.approx(mse, rel=1e-12)
     # the drawn mean line ends at the same value
@@ -91,7 +91,7 @@ def test_needs_a_1d_quadratic():
 def test_a_new_schedule_restyles_the_legends_without_new_artists():
     from matplotlib.colors import to_hex
 
-    from lrlab.plotting_noise import SCHEDULE_COLORS
+    from lrlab.plot.noise import SCHEDULE_COLORS
 
     e = NoiseScheduleExplorer(runs=20, steps=200)
     artists = [list(ax.get_children()) for ax in e.figure.axes]
@@ -135,7 +135,7 @@ def test_the_legends_follow_the_schedule_on_the_page(kind):
     """After another schedule is chosen the frame the page gets shows its legend (name and
     colour) as a full redraw does: a legend restyled in place was kept in the cached
     background, and the page showed the old schedule's name and colours."""
-    from test_explorer_base import assert_same_picture, attached, frame, full_frame
+    from .test_base import assert_same_picture, attached, frame, full_frame
 
     e = attached(NoiseScheduleExplorer(runs=20, steps=200))
     for value in (kind, "exponential", kind):

@@ -10,10 +10,10 @@ import pytest
 
 pytest.importorskip("ipympl")
 
-import lrlab.widgets_schedules as WS  # noqa: E402
+import lrlab.explore.schedules as WS  # noqa: E402
 from lrlab.conventions import GALLERY, GALLERY_DEFAULTS  # noqa: E402
-from lrlab.explorer import LadderSlider  # noqa: E402
-from lrlab.widgets_schedules import GalleryExplorer  # noqa: E402
+from lrlab.explore.base import LadderSlider  # noqa: E402
+from lrlab.explore.schedules import GalleryExplorer  # noqa: E402
 
 
 @pytest.fixture()

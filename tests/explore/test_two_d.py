@@ -1,4 +1,4 @@
-"""lrlab.widgets2d: the 2-D explorers, driven from code as the notebooks and a click do."""
+"""lrlab.explore.two_d: the 2-D explorers, driven from code as the notebooks and a click do."""
 
 import html
 import math
@@ -12,9 +12,9 @@ import pytest  # noqa: E402
 from matplotlib.backend_bases import MouseEvent  # noqa: E402
 
 from lrlab import Quadratic, Rosenbrock, gradient_descent  # noqa: E402
-from lrlab.explorer import Explorer  # noqa: E402
+from lrlab.explore.base import Explorer  # noqa: E402
+from lrlab.explore.two_d import BowlExplorer, LandscapeExplorer  # noqa: E402
 from lrlab.problems import TwoBasins2D, stretched_bowl  # noqa: E402
-from lrlab.widgets2d import BowlExplorer, LandscapeExplorer  # noqa: E402
 
 BOWL = Quadratic(a=[0.5, 5.0])  # what BowlExplorer shows at condition 10
 

@@ -1,4 +1,4 @@
-"""Axis ends that follow a slider in steps: lrlab.plotting.round_up_limit and steady panels."""
+"""Axis ends that follow a slider in steps: lrlab.plot.round_up_limit and steady panels."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure  # noqa: E402
 
 from lrlab import Quadratic  # noqa: E402
-from lrlab.plotting import FINE_LADDER, PathPanel, round_up_limit  # noqa: E402
+from lrlab.plot.base import FINE_LADDER, PathPanel, round_up_limit  # noqa: E402
 
 
 @pytest.mark.parametrize("value, expected", [
@@ -57,7 +57,7 @@ def test_a_steady_path_panel_keeps_its_limits_for_a_small_change_of_curvature():
 
 
 def test_a_loss_axis_longer_than_the_run_marks_where_the_run_stops():
-    from lrlab.plotting import LossPanel
+    from lrlab.plot.base import LossPanel
 
     ax = Figure().subplots()
     panel = LossPanel(ax, 30)

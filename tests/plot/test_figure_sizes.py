@@ -31,27 +31,28 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-import lrlab.plotting as P  # noqa: E402
-import lrlab.plotting2d as P2  # noqa: E402
-import lrlab.plotting_model as PM  # noqa: E402
-import lrlab.plotting_noise as PN  # noqa: E402
-import lrlab.plotting_schedules as PS  # noqa: E402
+import lrlab.plot as P  # noqa: E402
+import lrlab.plot.model as PM  # noqa: E402
+import lrlab.plot.noise as PN  # noqa: E402
+import lrlab.plot.schedules as PS  # noqa: E402
+import lrlab.plot.two_d as P2  # noqa: E402
 from lrlab import (  # noqa: E402
     Quadratic,
     TwoBasins,
+    blog_post_problem,
     exponential_decay,
     gradient_descent,
     noise,
-    seed_problem,
     theory,
 )
 from lrlab import conventions as conv  # noqa: E402
+from lrlab.plot.base import style_context  # noqa: E402
 
 COLUMN_PX = 848        # JupyterLab 4.6 at 1280x800, file browser open (measured in Chromium)
 MAX_WIDTH_PX = 850
 MIN_TICK_PX = 10.0
 
-SEED = seed_problem()
+SEED = blog_post_problem()
 
 
 def _training():
@@ -183,7 +184,7 @@ def _figures():
         "factor_plot": P2.factor_plot(bowl, rates=[0.1, 0.19])[0],
         "direction_errors": P2.direction_errors(bowl, start, [0.1, 0.19], steps=60)[0],
         "gallery_grid": PS.gallery_grid(conv.gallery(), steps=100)[0],
-        "seed_runs_grid": PS.seed_runs_grid(conv.gallery(), SEED, 5.0, steps=100,
+        "blog_post_runs_grid": PS.blog_post_runs_grid(conv.gallery(), SEED, 5.0, steps=100,
                                             reference_lr=0.1)[0],
         "convention_panels": PS.convention_panels(_convention_panels())[0],
     }
@@ -207,7 +208,7 @@ NOT_FIGURES = {
 def figures():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    with P._style():
+    with style_context():
         made = _figures()
     for fig in made.values():
         FigureCanvasAgg(fig)

@@ -1,4 +1,4 @@
-"""lrlab.plotting_model: the figures draw what the math modules computed."""
+"""lrlab.plot.model: the figures draw what the math modules computed."""
 
 import matplotlib
 
@@ -9,7 +9,7 @@ import pytest  # noqa: E402
 
 from lrlab import constant, exponential_decay  # noqa: E402
 from lrlab.data import ManySeeds, engel, held_out_runs  # noqa: E402
-from lrlab.plotting_model import (  # noqa: E402
+from lrlab.plot.model import (  # noqa: E402
     band,
     data_figure,
     peak_sweep_figure,

@@ -13,8 +13,8 @@ import pytest
 
 pytest.importorskip("ipympl")
 
-from lrlab import exponential_decay, gradient_descent, seed_problem  # noqa: E402
-from lrlab.widgets import DescentExplorer  # noqa: E402
+from lrlab import blog_post_problem, exponential_decay, gradient_descent  # noqa: E402
+from lrlab.explore.one_d import DescentExplorer  # noqa: E402
 
 XLIM = (-4.0, 6.5)
 
@@ -26,7 +26,7 @@ def make():
 
 
 def test_the_path_leaves_comes_back_and_ends_on_a_star():
-    run = gradient_descent(seed_problem(), 5.0, exponential_decay(1.18, 21, 0.825,
+    run = gradient_descent(blog_post_problem(), 5.0, exponential_decay(1.18, 21, 0.825,
                                                                   staircase=True), 195)
     w = np.asarray(run.w, dtype=np.float64)
     out = np.flatnonzero((w < XLIM[0]) | (w > XLIM[1]))

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-import lrlab.plotting_schedules as P
-from lrlab import constant, cosine_decay, exponential_decay, seed_problem
+import lrlab.plot.schedules as P
+from lrlab import blog_post_problem, constant, cosine_decay, exponential_decay
 from lrlab.conventions import epoch_stepped, gallery, keras_piecewise_constant
 
 matplotlib.use("Agg")
@@ -49,7 +49,7 @@ def test_schedule_styles_avoid_yellow():
 
 def test_seed_runs_grid_losses_and_totals():
     scheds = {"constant": constant(0.1), "halving": exponential_decay(0.1, 1, 0.5)}
-    fig, axes, runs = P.seed_runs_grid(scheds, seed_problem(), 5.0, steps=100,
+    fig, axes, runs = P.blog_post_runs_grid(scheds, blog_post_problem(), 5.0, steps=100,
                                        reference_lr=0.1, ncols=2)
     # constant 0.1 on (w + 1)^2 from 5: error 6 * 0.8^t, loss its square
     assert float(runs["constant"].loss[-1]) == pytest.approx((6 * 0.8**100) ** 2, rel=1e-9)

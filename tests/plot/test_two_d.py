@@ -1,4 +1,4 @@
-"""lrlab.plotting2d: contour panels, factor lines and per-direction errors, checked by value."""
+"""lrlab.plot.two_d: contour panels, factor lines and per-direction errors, checked by value."""
 
 import matplotlib
 
@@ -10,8 +10,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from lrlab import Quadratic, Rosenbrock, exponential_decay, gradient_descent  # noqa: E402
-from lrlab.plotting import COLORS  # noqa: E402
-from lrlab.plotting2d import (  # noqa: E402
+from lrlab.plot import COLORS  # noqa: E402
+from lrlab.plot.two_d import (  # noqa: E402
     ContourPanel,
     DirectionErrorPanel,
     FactorPanel,

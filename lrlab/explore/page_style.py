@@ -6,7 +6,7 @@ column. These rules let the canvas take the column's whole width, its height
 following with the aspect ratio kept; the kernel still draws every frame at
 the figure's own size and the browser scales the picture (a frame is the same
 picture, only shown larger). Presenter mode (``make present``) draws the
-figures with more pixels instead (:data:`lrlab.plotting.PRESENT_SCALE`), so
+figures with more pixels instead (:data:`lrlab.plot.PRESENT_SCALE`), so
 there the picture is shown at about its own size.
 
 The rules travel in a ``<style>`` element inside a hidden ``ipywidgets.HTML``
