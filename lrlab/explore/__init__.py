@@ -19,6 +19,13 @@ module          explorers
 ``base``        what they share: Explorer, LadderSlider and the slider factories
 ``canvas``      the live canvas (ipympl) and how frames reach the page
 ==============  ================================================================
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> from lrlab.explore import DescentExplorer
+>>> explorer = DescentExplorer(lr=0.5)
+>>> explorer.values["lr"], explorer.run.w[:3].tolist()
+(0.5, [5.0, -1.0, -1.0])
 """
 
 from .base import Explorer, LadderSlider

@@ -16,6 +16,14 @@ module          figures of
 ``momentum``    notebook 07: momentum and Adam
 ``model``       notebook 08: a real model, mini-batches, the range test
 ==============  ==========================================================
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> from lrlab import blog_post_problem
+>>> from lrlab.plot import paths_grid
+>>> fig, axes = paths_grid(blog_post_problem(), 5.0, [0.1, 0.5, 0.9], steps=10, xlim=(-4, 6))
+>>> [ax.get_title() for ax in axes]
+['lr = 0.1: monotone', 'lr = 0.5: one step', 'lr = 0.9: oscillating']
 """
 
 from .base import COLORS, MARKERS, STYLE, WIDTH

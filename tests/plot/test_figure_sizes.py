@@ -31,9 +31,9 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-import lrlab.plot as P  # noqa: E402
 import lrlab.plot.model as PM  # noqa: E402
 import lrlab.plot.noise as PN  # noqa: E402
+import lrlab.plot.one_d as P  # noqa: E402
 import lrlab.plot.schedules as PS  # noqa: E402
 import lrlab.plot.two_d as P2  # noqa: E402
 from lrlab import (  # noqa: E402
