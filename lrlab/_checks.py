@@ -18,6 +18,8 @@ __all__ = [
     "check_array",
     "check_dtype",
     "check_choice",
+    "check_numbers",
+    "scalar_or_array",
 ]
 
 
@@ -100,6 +102,29 @@ def check_array(name, value, lo=None, hi=None, lo_open=False, hi_open=False, ndi
             f"{name} must hold finite numbers{' ' + rng if rng else ''}, got {first!r}"
         )
     return arr
+
+
+def check_numbers(name, value, **bounds):
+    """:func:`check_number` for a single number, :func:`check_array` for an array of them.
+
+    Returns a Python float or a float64 array; ``bounds`` as for :func:`check_number`.
+    """
+    if np.ndim(value) == 0:
+        return check_number(name, value, **bounds)
+    return check_array(name, value, **bounds)
+
+
+def scalar_or_array(x):
+    """A result as the caller wants it: a Python scalar when it is 0-d, else an array.
+
+    Functions that take one number or an array of numbers give back a float
+    (or an int, or a str) for one number and an array for an array.
+
+    >>> scalar_or_array(np.float64(0.25)), scalar_or_array(np.array(["a", "b"])).tolist()
+    (0.25, ['a', 'b'])
+    """
+    x = np.asarray(x)
+    return x.item() if x.ndim == 0 else x
 
 
 def check_dtype(name, dtype):

@@ -883,7 +883,6 @@ def keras_momentum_path(problem, w0, lr, steps, momentum):
     >>> keras_momentum_path(seed_problem(), 5.0, 0.1, 2, 0.9).round(12).tolist()
     [5.0, 3.8, 1.76]
     """
-    from .descent import _rates
     from .problems import Problem
 
     if not isinstance(problem, Problem):
@@ -893,7 +892,7 @@ def keras_momentum_path(problem, w0, lr, steps, momentum):
     w0 = np.asarray(w0, dtype=np.float64)
     if w0.shape != problem.shape:
         raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
-    rates = _rates(lr, steps, np.dtype(np.float64))
+    rates = S.rates(lr, steps)
     path = [w0]
     w, v = w0, np.zeros_like(w0)
     for t in range(steps):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import _tf32
+from . import _tf32, schedules
 from ._checks import check_array, check_bool, check_dtype, check_int, check_number
 from .problems import Problem
 
@@ -104,23 +104,6 @@ class Trajectory:
 
     def __len__(self):
         return self.steps
-
-
-def _rates(lr, steps, dtype):
-    """Rates for every update: an array of shape ``(steps, *batch)``."""
-    if callable(lr):
-        values = np.asarray(lr(np.arange(steps)), dtype=np.float64)
-        if values.shape != (steps,):
-            raise ValueError(f"lr must be a schedule giving one rate per step, got shape "
-                             f"{values.shape}")
-        if not np.all(np.isfinite(values) & (values >= 0)):
-            raise ValueError("lr must be a schedule giving finite rates >= 0 at every step")
-        return values.astype(dtype)
-    if np.ndim(lr) == 0:
-        value = check_number("lr", lr, lo=0, lo_open=True)
-        return np.full(steps, value, dtype=dtype)
-    rates = check_array("lr", lr, lo=0, lo_open=True)
-    return np.broadcast_to(rates.astype(dtype), (steps, *rates.shape))
 
 
 def _update_float64(w, lr, g):
@@ -363,7 +346,7 @@ def _starts_and_rates(problem, w0, lr, steps, dt):
     w0 = check_array("w0", w0)
     if w0.ndim < len(shape) or w0.shape[w0.ndim - len(shape):] != shape:
         raise ValueError(f"w0 must have shape batch + {shape} for {problem!r}, got {w0.shape}")
-    rates = _rates(lr, steps, dt)
+    rates = schedules.rates(lr, steps, dt)
     try:
         batch = np.broadcast_shapes(w0.shape[: w0.ndim - len(shape)], rates.shape[1:])
     except ValueError:

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_number
+from ._checks import check_array, check_int, check_number, scalar_or_array
 from .descent import gradient_descent
 
 __all__ = ["OUTCOMES", "sweep_outcomes", "one_cycle_momentum"]
@@ -91,4 +91,4 @@ def one_cycle_momentum(step, total_steps, pct_start=0.3, base_momentum=0.85,
         rising = anneal(hi, lo, t / peak) if peak > 0 else np.full(t.shape, lo)
         falling = anneal(lo, hi, (t - peak) / (end - peak))
     out = np.where(t <= peak, rising, falling)
-    return float(out) if out.ndim == 0 else out
+    return scalar_or_array(out)

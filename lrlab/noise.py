@@ -34,8 +34,9 @@ import math
 
 import numpy as np
 
-from ._checks import check_array, check_choice, check_int, check_number
-from .descent import Trajectory, _rates, gradient_descent
+from . import schedules
+from ._checks import check_array, check_choice, check_int, check_number, scalar_or_array
+from .descent import Trajectory, gradient_descent
 from .problems import NoisyGradient, Problem, Quadratic
 from .schedules import (
     constant,
@@ -266,16 +267,6 @@ def mean_sq_error(run):
     return _sq_errors(run).mean(axis=1)
 
 
-def _rate_values(lr, steps):
-    if callable(lr):
-        values = np.asarray(lr(np.arange(steps)), dtype=np.float64)
-        if values.shape != (steps,) or not np.all(np.isfinite(values) & (values >= 0)):
-            raise ValueError("lr schedule must give one finite rate >= 0 per step")
-        return values[:, None]
-    rates = check_array("lr", lr, lo=0, lo_open=True, ndim=(0, 1))
-    return np.broadcast_to(rates, (steps, *rates.shape)).reshape(steps, -1)
-
-
 def expected_sq_error(problem, w0, lr, steps, noise):
     r"""The exact expected squared error ``E[|w_t - w*|^2]`` of noisy descent on a quadratic.
 
@@ -319,7 +310,11 @@ def expected_sq_error(problem, w0, lr, steps, noise):
         raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
     L = curvatures(problem)
     e0 = np.ravel(w0 - problem.center)
-    rates = _rate_values(lr, steps)                     # (steps, n)
+    rates = schedules.rates(lr, steps)                  # (steps, *batch)
+    if rates.ndim > 2:
+        raise ValueError(f"lr must be a number, a 1-D array of rates or a schedule, got an "
+                         f"array of shape {np.shape(lr)}")
+    rates = rates.reshape(steps, -1)
     m = np.broadcast_to(e0**2, (rates.shape[1], L.size)).astype(np.float64)
     out = np.empty((steps + 1, rates.shape[1]))
     out[0] = m.sum(axis=-1)
@@ -378,7 +373,7 @@ def stationary_sq_error(problem, lr, noise, steps=2000, runs=200, seed=0):
     batch = seeded_runs(problem, w_star, lr, steps, noise, runs=runs, seed=seed)
     settled = mean_sq_error(batch)[steps // 2 + 1:]
     v = settled.mean(axis=0)
-    return float(v) if np.ndim(v) == 0 else v
+    return scalar_or_array(v)
 
 
 def _inverse_time_sq_total(lr0, k, exact_terms=100_000):
@@ -500,7 +495,7 @@ def inverse_time_limit(problem, c, noise, t):
         v = np.full(t.shape, math.inf)
     else:
         v = np.multiply.outer(1.0 / t, c * c * s2 / x).sum(axis=-1)
-    return float(v) if v.ndim == 0 else v
+    return scalar_or_array(v)
 
 
 def _noisy_quadratic_runs(problem, w0, lr, steps, noise, draws):
@@ -514,7 +509,7 @@ def _noisy_quadratic_runs(problem, w0, lr, steps, noise, draws):
     ``None`` when a run diverged (``gradient_descent`` then blanks it with
     NaN, which the caller gets by running it).
     """
-    rates = _rates(lr, steps, np.dtype(np.float64))
+    rates = schedules.rates(lr, steps)
     _, two_a, c = problem._params(np.dtype(np.float64))
     s = np.float64(noise)
     runs = draws.shape[1]

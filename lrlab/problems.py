@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_number
+from ._checks import check_array, check_int, check_number, scalar_or_array
 
 __all__ = [
     "Problem",
@@ -274,7 +274,7 @@ class TwoBasins2D(Problem):
         """Which pit a point lies over: 0 left of the saddle, 1 right of it."""
         w = _as_points(w, (2,))
         out = (w[..., 0] >= self.saddle[0]).astype(int)
-        return int(out) if out.ndim == 0 else out
+        return scalar_or_array(out)
 
     def _loss(self, w):
         b = w.dtype.type(self.b)

@@ -39,9 +39,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_number
+from ._checks import check_array, check_int, check_number, scalar_or_array
 from .descent import Trajectory, gradient_descent
-from .schedules import exponential_decay
+from .schedules import exponential_decay, rates
 
 __all__ = ["geometric_ramp", "read_curve", "RangeTest", "range_test"]
 
@@ -203,10 +203,10 @@ def range_test(problem, w0, lr_min=1e-3, lr_max=10.0, steps=100, blowup=4.0, fac
     """
     ramp = geometric_ramp(lr_min, lr_max, steps)
     run = gradient_descent(problem, w0, ramp, steps)
-    lr = ramp(np.arange(steps))
+    lr = rates(ramp, steps)
     loss = run.loss[1:]
     start = run.loss[0]
     lr_best, lr_explode, suggested = read_curve(lr, loss, start, blowup=blowup, factor=factor)
-    start = float(start) if np.ndim(start) == 0 else np.asarray(start)
+    start = scalar_or_array(start)
     return RangeTest(lr=lr, loss=loss, start_loss=start, lr_best=lr_best,
                      lr_explode=lr_explode, suggested_lr=suggested, run=run)

@@ -52,6 +52,8 @@ import numpy as np
 from . import _checks
 from ._checks import check_bool, check_choice, check_int
 
+# The schedule factories: ``lrlab`` exports them and notebook 04's gallery shows them, in
+# this order. :func:`rates` (a schedule's rate at every step) is imported by name.
 __all__ = [
     "constant",
     "exponential_decay",
@@ -254,21 +256,75 @@ def _times_power(lr0, factor, n, dt):
     return _saturate(lr0 * _saturate(np.power(factor, n), dt), dt)
 
 
-def _evaluate(schedule, steps, dt, name="schedule"):
-    """Rates of another schedule at an array of (valid) steps, as an array of ``dt``.
+def _at(schedule, steps, dt, name):
+    """``schedule(steps)`` for an array of valid steps, checked, as an array of ``dt``.
 
-    Raises ValueError if the schedule gives anything but finite rates >= 0 there.
+    The rates must have the steps' shape and be finite and >= 0 once in ``dt``;
+    otherwise a ValueError names the argument ``name`` (and the first bad step).
     """
     try:
-        rates = np.asarray(schedule(np.asarray(steps)), dtype=dt).reshape(np.shape(steps))
+        values = np.asarray(schedule(steps), dtype=np.float64)
     except (TypeError, ValueError) as err:
         raise ValueError(f"{name} must be a schedule giving one rate per step "
                          f"(see lrlab.schedules): {err}") from None
-    bad = ~(np.isfinite(rates) & (rates >= 0))
+    if values.shape != steps.shape:
+        raise ValueError(f"{name} must be a schedule giving one rate per step (see "
+                         f"lrlab.schedules): it gave shape {values.shape} for steps of shape "
+                         f"{steps.shape}")
+    with np.errstate(over="ignore"):
+        out = values.astype(dt)
+    bad = ~(np.isfinite(out) & (out >= 0))
     if bad.any():
-        raise ValueError(f"{name} must give finite rates >= 0, got {rates[bad].flat[0]!r} at "
-                         f"step {np.asarray(steps)[bad].flat[0]!r}")
-    return rates
+        most = "" if dt == np.float64 else f" and <= {_big(dt):g} ({dt})"
+        raise ValueError(f"{name} must be a schedule giving finite rates >= 0{most}, got "
+                         f"{values[bad].flat[0].item()!r} at step {steps[bad].flat[0].item()!r}")
+    return out
+
+
+def rates(schedule, steps, dtype=np.float64, name="lr"):
+    """The rate of every update ``t = 0, 1, ..., steps - 1``, from a number, an array or a schedule.
+
+    Every lrlab function that takes a learning rate reads it with this rule:
+
+    - a number ``> 0`` is the same rate at every step: shape ``(steps,)``;
+    - an array of rates ``> 0`` is one run per rate, each rate the same at
+      every step: shape ``(steps, *array.shape)`` (a read-only view that
+      repeats the array);
+    - a schedule function (from this module, or any ``f(steps) -> rates``) is
+      called once with all the steps, ``schedule(np.arange(steps))``, and must
+      give one finite rate ``>= 0`` per step: shape ``(steps,)``.
+
+    Parameters
+    ----------
+    schedule : float, array_like or schedule function
+    steps : int
+        Number of updates, >= 1.
+    dtype : np.float64 or np.float32
+        dtype of the rates.
+    name : str, default "lr"
+        The argument's name in error messages.
+
+    Returns
+    -------
+    ndarray, shape ``(steps, *batch)``
+
+    Examples
+    --------
+    >>> rates(0.1, 3).tolist()
+    [0.1, 0.1, 0.1]
+    >>> rates([0.1, 0.5], 2).tolist()
+    [[0.1, 0.5], [0.1, 0.5]]
+    >>> rates(exponential_decay(0.2, 1, 0.5), 4).tolist()
+    [0.2, 0.1, 0.05, 0.025]
+    """
+    dt = _dtype("dtype", dtype)
+    steps = check_int("steps", steps, lo=1)
+    if callable(schedule):
+        return _at(schedule, np.arange(steps), dt, name)
+    values = _checks.check_numbers(name, schedule, lo=0, lo_open=True)
+    if np.ndim(values) == 0:
+        return np.full(steps, values, dtype=dt)
+    return np.broadcast_to(values.astype(dt), (steps, *values.shape))
 
 
 # ---------------------------------------------------------------------------
@@ -1034,7 +1090,7 @@ def linear_warmup(schedule, warmup_steps, start_lr=0.0, dtype=np.float64):
     schedule = _schedule_arg("schedule", schedule)
     warmup_steps = _length("warmup_steps", warmup_steps, dt)
     start_lr = _lr("start_lr", start_lr, dt)
-    target = float(_evaluate(schedule, 0, np.dtype(np.float64)))
+    target = float(_at(schedule, np.asarray(0), np.dtype(np.float64), "schedule"))
     params = {"schedule": schedule, "warmup_steps": warmup_steps, "start_lr": start_lr,
               "dtype": dt.type}
     lr_start, w = dt.type(start_lr), dt.type(warmup_steps)
@@ -1045,7 +1101,7 @@ def linear_warmup(schedule, warmup_steps, start_lr=0.0, dtype=np.float64):
         later = s >= w
         rates = ramp.astype(dt)
         if later.any():
-            rates[later] = _evaluate(schedule, s[later] - w, dt)
+            rates[later] = _at(schedule, s[later] - w, dt, "schedule")
         return rates
 
     return _make_schedule("linear_warmup", params, dt, core)
@@ -1231,7 +1287,7 @@ def join_schedules(schedules, boundaries, dtype=np.float64):
         for i, sched in enumerate(schedules):
             here = which == i
             if here.any():
-                rates[here] = _evaluate(sched, s64[here] - starts[i], dt)
+                rates[here] = _at(sched, s64[here] - starts[i], dt, "schedule")
         return rates
 
     return _make_schedule("join_schedules", params, dt, core)

@@ -98,8 +98,8 @@ def summarize(run, lr=None, eps=1e-6):
 
 
 def _value(x):
-    x = np.asarray(x, dtype=np.float64)
-    return float(x) if x.ndim == 0 else x.tolist()
+    """A point as plain Python: a float, or a list of floats."""
+    return np.asarray(x, dtype=np.float64).tolist()
 
 
 def _num(x, digits=4):

@@ -26,7 +26,16 @@ import math
 
 import numpy as np
 
-from ._checks import check_array, check_bool, check_dtype, check_int, check_number
+from . import schedules
+from ._checks import (
+    check_array,
+    check_bool,
+    check_dtype,
+    check_int,
+    check_number,
+    check_numbers,
+    scalar_or_array,
+)
 
 __all__ = [
     "REGIMES",
@@ -89,12 +98,6 @@ def curvatures(problem):
     return L
 
 
-def _rates(lr, name="lr"):
-    if np.ndim(lr) == 0:
-        return check_number(name, lr, lo=0, lo_open=True)
-    return check_array(name, lr, lo=0, lo_open=True)
-
-
 def critical_lr(problem):
     """The largest rate that still converges: ``2 / L_max`` (``1 / a`` in 1-D).
 
@@ -146,9 +149,9 @@ def contraction(problem, lr):
     0.6
     """
     L = curvatures(problem)
-    lr = _rates(lr)
+    lr = check_numbers("lr", lr, lo=0, lo_open=True)
     c = np.abs(1.0 - np.multiply.outer(lr, L)).max(axis=-1)
-    return float(c) if np.ndim(c) == 0 else c
+    return scalar_or_array(c)
 
 
 def error_factor(problem, lr):
@@ -165,9 +168,9 @@ def error_factor(problem, lr):
     >>> [round(error_factor(seed_problem(), r), 12) for r in (0.2, 0.5, 0.7, 1.0)]
     [0.6, 0.0, -0.4, -1.0]
     """
-    lr = _rates(lr)
+    lr = check_numbers("lr", lr, lo=0, lo_open=True)
     f = 1.0 - np.asarray(lr) * curvatures(problem).max()
-    return float(f) if np.ndim(f) == 0 else f
+    return scalar_or_array(f)
 
 
 def critical_lr_at(problem, w):
@@ -194,7 +197,7 @@ def critical_lr_at(problem, w):
     curv = np.asarray(curv, dtype=np.float64)
     with np.errstate(divide="ignore"):
         lim = np.where(curv > 0, 2.0 / np.where(curv > 0, curv, 1.0), np.inf)
-    return float(lim) if lim.ndim == 0 else lim
+    return scalar_or_array(lim)
 
 
 def regime(problem, lr, small=0.1):
@@ -232,7 +235,7 @@ def regime(problem, lr, small=0.1):
     ['too small', 'monotone', 'one step', 'oscillating', 'on the edge', 'divergent']
     """
     small = check_number("small", small, lo=0, hi=1, lo_open=True, hi_open=True)
-    r = np.asarray(_rates(lr)) * curvatures(problem).max()
+    r = np.asarray(check_numbers("lr", lr, lo=0, lo_open=True)) * curvatures(problem).max()
     labels = np.select(
         [
             np.isclose(r, 1.0, rtol=_EDGE_RTOL, atol=0),
@@ -244,7 +247,7 @@ def regime(problem, lr, small=0.1):
         ["one step", "on the edge", "too small", "monotone", "oscillating"],
         default="divergent",
     )
-    return str(labels) if labels.ndim == 0 else labels
+    return scalar_or_array(labels)
 
 
 def steps_to_tolerance(problem, lr, eps):
@@ -262,16 +265,7 @@ def steps_to_tolerance(problem, lr, eps):
     with np.errstate(divide="ignore", invalid="ignore"):
         n = np.ceil(np.log(eps) / np.log(rho) - 1e-9)
     n = np.where(rho == 0, 1.0, np.where(rho >= 1, np.inf, n))
-    return float(n) if n.ndim == 0 else n
-
-
-def _schedule_values(lr, steps):
-    if callable(lr):
-        values = np.asarray(lr(np.arange(steps)), dtype=np.float64)
-        if values.shape != (steps,) or not np.all(np.isfinite(values) & (values >= 0)):
-            raise ValueError("lr schedule must give one finite rate >= 0 per step")
-        return values
-    return np.full(steps, check_number("lr", lr, lo=0, lo_open=True))
+    return scalar_or_array(n)
 
 
 def closed_form_path(problem, w0, lr, steps):
@@ -301,7 +295,9 @@ def closed_form_path(problem, w0, lr, steps):
     w0 = check_array("w0", w0)
     if w0.shape != problem.shape:
         raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
-    rates = _schedule_values(lr, steps)
+    if not callable(lr):
+        lr = check_number("lr", lr, lo=0, lo_open=True)     # one rate (one path), or a schedule
+    rates = schedules.rates(lr, steps)
     factors = 1.0 - np.multiply.outer(rates, problem.curvature)
     with np.errstate(over="ignore"):
         prods = np.concatenate([np.ones((1, *problem.shape)), np.cumprod(factors, axis=0)])
@@ -356,7 +352,7 @@ def total_lr(schedule, steps=None):
         return float(schedule) * check_int("steps", steps, lo=1)
     if steps is not None:
         steps = check_int("steps", steps, lo=1)
-        return float(np.sum(np.asarray(schedule(np.arange(steps)), dtype=np.float64)))
+        return float(np.sum(schedules.rates(schedule, steps, name="schedule")))
     name = getattr(schedule, "name", None)
     if name == "exponential_decay":
         return _exponential_total(schedule)
@@ -393,7 +389,7 @@ def freeze_point(problem, w0, schedule, steps=None, max_steps=10_000_000):
         raise TypeError("schedule must be a schedule function (see lrlab.schedules)")
     L = problem.curvature
     if steps is not None:
-        return _as_result(closed_form_path(problem, w0, schedule, steps)[-1])
+        return scalar_or_array(closed_form_path(problem, w0, schedule, steps)[-1])
     max_steps = check_int("max_steps", max_steps, lo=1)
     prod = np.ones(problem.shape)
     start, chunk = 0, 4096
@@ -408,18 +404,13 @@ def freeze_point(problem, w0, schedule, steps=None, max_steps=10_000_000):
             with np.errstate(invalid="ignore"):
                 moved = np.where(offset == 0, 0.0, prod * offset)
             moved = np.where(np.isfinite(moved), moved, np.inf)
-            return _as_result(problem.center + moved)
+            return scalar_or_array(problem.center + moved)
         start += chunk
         chunk = min(chunk * 2, 1 << 20)
     raise ValueError(
         f"schedule never freezes within max_steps={max_steps}: its rates do not decay to "
         "zero (their total is infinite); pass steps to get the point after a number of steps"
     )
-
-
-def _as_result(x):
-    x = np.asarray(x, dtype=np.float64)
-    return float(x) if x.ndim == 0 else x
 
 
 def noise_ball(problem, lr, noise):
@@ -435,12 +426,12 @@ def noise_ball(problem, lr, noise):
     """
     L = curvatures(problem)
     s = check_number("noise", noise, lo=0)
-    lr = np.asarray(_rates(lr))
+    lr = np.asarray(check_numbers("lr", lr, lo=0, lo_open=True))
     x = np.multiply.outer(lr, L)
     # where lr L >= 2 the ball is infinite; the division there (0 / 0 without noise) is unused
     with np.errstate(divide="ignore", invalid="ignore"):
         v = np.where(x < 2, lr[..., None] * s**2 / (L * (2 - x)), np.inf).sum(axis=-1)
-    return float(v) if v.ndim == 0 else v
+    return scalar_or_array(v)
 
 
 #: Labels returned by :func:`decay_outcome`.
@@ -514,7 +505,7 @@ def decay_outcome(problem, initial_lr, decay_rate, decay_steps=1, staircase=Fals
     ['freezes short', 'converges', 'diverges']
     """
     L = curvatures(problem)
-    lr0 = np.asarray(_rates(initial_lr, "initial_lr"), dtype=np.float64)
+    lr0 = np.asarray(check_numbers("initial_lr", initial_lr, lo=0, lo_open=True))
     rate = np.asarray(check_array("decay_rate", decay_rate, lo=0, hi=1, lo_open=True,
                                   hi_open=True), dtype=np.float64)
     k = check_int("decay_steps", decay_steps, lo=1)
@@ -530,7 +521,7 @@ def decay_outcome(problem, initial_lr, decay_rate, decay_steps=1, staircase=Fals
     converges = (log_end <= math.log(tol)).all(axis=-1)
     out = np.where(diverges, DECAY_OUTCOMES[2],
                    np.where(converges, DECAY_OUTCOMES[0], DECAY_OUTCOMES[1]))
-    return str(out) if out.ndim == 0 else out
+    return scalar_or_array(out)
 
 
 def underflow_step(initial_lr, decay_rate, decay_steps=1, staircase=False, flush=True,
@@ -611,7 +602,7 @@ def direction_factors(problem, lr):
     >>> direction_factors(Quadratic([0.5, 5.0]), 0.19).round(12).tolist()   # L = 1, 10
     [0.81, -0.9]
     """
-    return 1.0 - np.multiply.outer(_rates(lr), curvatures(problem))
+    return 1.0 - np.multiply.outer(check_numbers("lr", lr, lo=0, lo_open=True), curvatures(problem))
 
 
 def growing_directions(problem, w0, lr):
@@ -742,7 +733,7 @@ def slowest_direction(problem, lr):
     (0, 1)
     """
     idx = np.argmax(np.abs(direction_factors(problem, lr)), axis=-1)
-    return int(idx) if np.ndim(idx) == 0 else idx
+    return scalar_or_array(idx)
 
 
 def direction_steps(problem, lr, eps):
@@ -819,12 +810,6 @@ MOMENTUM_REGIMES = ("overdamped", "critically damped", "underdamped", "flipping"
                     "divergent")
 
 
-def _momenta(momentum):
-    if np.ndim(momentum) == 0:
-        return check_number("momentum", momentum, lo=0, hi=1, hi_open=True)
-    return check_array("momentum", momentum, lo=0, hi=1, hi_open=True)
-
-
 def momentum_matrix(problem, lr, momentum):
     """The heavy ball's error recursion as a 2x2 matrix, one per direction.
 
@@ -843,7 +828,9 @@ def momentum_matrix(problem, lr, momentum):
     [[[0.9, -0.9], [1.0, 0.0]]]
     """
     L = curvatures(problem)
-    lr, beta = np.broadcast_arrays(np.asarray(_rates(lr)), np.asarray(_momenta(momentum)))
+    lr = check_numbers("lr", lr, lo=0, lo_open=True)
+    beta = check_numbers("momentum", momentum, lo=0, hi=1, hi_open=True)
+    lr, beta = np.broadcast_arrays(np.asarray(lr), np.asarray(beta))
     x = np.multiply.outer(lr, L)
     b = np.broadcast_to(beta[..., None], x.shape)
     M = np.empty(x.shape + (2, 2))
@@ -885,7 +872,7 @@ def momentum_contraction(problem, lr, momentum):
     0.9
     """
     rho = np.abs(momentum_roots(problem, lr, momentum)).max(axis=(-1, -2))
-    return float(rho) if rho.ndim == 0 else rho
+    return scalar_or_array(rho)
 
 
 def momentum_critical_lr(problem, momentum):
@@ -898,9 +885,9 @@ def momentum_critical_lr(problem, momentum):
     >>> momentum_critical_lr(seed_problem(), 0.9)
     1.9
     """
-    beta = np.asarray(_momenta(momentum), dtype=np.float64)
+    beta = np.asarray(check_numbers("momentum", momentum, lo=0, hi=1, hi_open=True))
     lim = 2.0 * (1.0 + beta) / curvatures(problem).max()
-    return float(lim) if lim.ndim == 0 else lim
+    return scalar_or_array(lim)
 
 
 def effective_lr(lr, momentum):
@@ -912,9 +899,10 @@ def effective_lr(lr, momentum):
     >>> round(effective_lr(0.01, 0.9), 12)
     0.1
     """
-    lr = np.asarray(_rates(lr), dtype=np.float64)
-    out = lr / (1.0 - np.asarray(_momenta(momentum), dtype=np.float64))
-    return float(out) if out.ndim == 0 else out
+    lr = np.asarray(check_numbers("lr", lr, lo=0, lo_open=True))
+    beta = np.asarray(check_numbers("momentum", momentum, lo=0, hi=1, hi_open=True))
+    out = lr / (1.0 - beta)
+    return scalar_or_array(out)
 
 
 def momentum_regime(problem, lr, momentum):
@@ -945,7 +933,9 @@ def momentum_regime(problem, lr, momentum):
     >>> [momentum_regime(seed_problem(), r, 0.25) for r in (0.05, 0.125, 0.5, 1.2, 1.25, 1.3)]
     ['overdamped', 'critically damped', 'underdamped', 'flipping', 'on the edge', 'divergent']
     """
-    lr, beta = np.broadcast_arrays(np.asarray(_rates(lr)), np.asarray(_momenta(momentum)))
+    lr = check_numbers("lr", lr, lo=0, lo_open=True)
+    beta = check_numbers("momentum", momentum, lo=0, hi=1, hi_open=True)
+    lr, beta = np.broadcast_arrays(np.asarray(lr), np.asarray(beta))
     x = lr * curvatures(problem).max()
     sb = np.sqrt(beta)
     low, high, edge = (1 - sb) ** 2, (1 + sb) ** 2, 2 * (1 + beta)
@@ -960,7 +950,7 @@ def momentum_regime(problem, lr, momentum):
         ["critically damped", "on the edge", "overdamped", "underdamped", "flipping"],
         default="divergent",
     )
-    return str(labels) if labels.ndim == 0 else labels
+    return scalar_or_array(labels)
 
 
 def optimal_momentum(problem):
@@ -1071,4 +1061,4 @@ def adam_first_step(problem, w0, lr, eps=1e-8):
     g = problem.grad(w0)
     lr = check_number("lr", lr, lo=0, lo_open=True)
     eps = check_number("eps", eps, lo=0)
-    return _as_result(w0 - lr * g / (np.abs(g) + eps))
+    return scalar_or_array(w0 - lr * g / (np.abs(g) + eps))
