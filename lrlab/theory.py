@@ -14,6 +14,10 @@ The functions take any problem with a ``curvature`` (the Hessian's eigenvalues:
 In several variables the stiffest direction (``L_max``) sets the limit and
 the flattest (``L_min``) sets the speed.
 
+The functions come in the order the notebooks teach them: one step and its
+limits, closed-form paths, budgets under a schedule, noise, two dimensions,
+momentum and Adam.
+
 >>> from lrlab import seed_problem
 >>> seed = seed_problem()                 # (w + 1)^2: a = 1, L = 2
 >>> critical_lr(seed), one_step_lr(seed), regime(seed, 0.2)
@@ -40,24 +44,30 @@ from ._checks import (
 __all__ = [
     "REGIMES",
     "curvatures",
-    "critical_lr",
-    "critical_lr_at",
     "one_step_lr",
-    "optimal_lr",
-    "contraction",
-    "direction_factors",
-    "growing_directions",
+    "critical_lr",
     "error_factor",
+    "contraction",
     "regime",
     "steps_to_tolerance",
+    "critical_lr_at",
     "closed_form_path",
     "total_lr",
     "freeze_point",
-    "noise_ball",
-    "level_ellipse",
     "DECAY_OUTCOMES",
     "decay_outcome",
     "underflow_step",
+    "noise_ball",
+    "level_ellipse",
+    "condition_number",
+    "direction_factors",
+    "growing_directions",
+    "optimal_lr",
+    "optimal_contraction",
+    "slowest_direction",
+    "direction_steps",
+    "local_curvatures",
+    "local_critical_lr",
     "MOMENTUM_REGIMES",
     "momentum_matrix",
     "momentum_roots",
@@ -72,8 +82,15 @@ __all__ = [
     "adam_first_step",
 ]
 
+
+# --- One step and its limits (notebooks 00-02) ----------------------------------------------------
+# Each direction's error is multiplied by ``1 - L lr`` per step: the rate that zeroes it,
+# the rate where it reaches -1, its size, and the regimes between.
+
+
 #: Regime labels returned by :func:`regime`, from the smallest rate to the largest.
 REGIMES = ("too small", "monotone", "one step", "oscillating", "on the edge", "divergent")
+
 
 _EDGE_RTOL = 1e-9
 
@@ -98,19 +115,6 @@ def curvatures(problem):
     return L
 
 
-def critical_lr(problem):
-    """The largest rate that still converges: ``2 / L_max`` (``1 / a`` in 1-D).
-
-    At exactly this rate the stiffest direction bounces between two points
-    forever; above it, the run diverges.
-
-    >>> from lrlab import Quadratic
-    >>> critical_lr(Quadratic([0.5, 5.0]))       # 2 / 10
-    0.2
-    """
-    return float(2.0 / curvatures(problem).max())
-
-
 def one_step_lr(problem):
     """The rate that lands on the minimum in one step: ``1 / L_max`` (``1 / (2a)``).
 
@@ -123,35 +127,17 @@ def one_step_lr(problem):
     return float(1.0 / curvatures(problem).max())
 
 
-def optimal_lr(problem):
-    """The best constant rate: ``2 / (L_min + L_max)``.
+def critical_lr(problem):
+    """The largest rate that still converges: ``2 / L_max`` (``1 / a`` in 1-D).
 
-    It makes the slowest and the stiffest direction shrink equally fast, by
-    ``(k - 1) / (k + 1)`` per step with ``k = L_max / L_min`` (Goh, "Why
-    Momentum Really Works", Distill 2017). In 1-D it equals :func:`one_step_lr`.
+    At exactly this rate the stiffest direction bounces between two points
+    forever; above it, the run diverges.
 
     >>> from lrlab import Quadratic
-    >>> optimal_lr(Quadratic([0.5, 5.0]))        # 2 / (1 + 10)
-    0.18181818181818182
+    >>> critical_lr(Quadratic([0.5, 5.0]))       # 2 / 10
+    0.2
     """
-    L = curvatures(problem)
-    return float(2.0 / (L.min() + L.max()))
-
-
-def contraction(problem, lr):
-    """Factor by which the error shrinks per step, worst direction: ``max_i |1 - L_i lr|``.
-
-    Below 1 the run converges; 0 means one step; above 1 it diverges.
-    Accepts one rate or an array of rates.
-
-    >>> from lrlab import seed_problem
-    >>> contraction(seed_problem(), 0.2)
-    0.6
-    """
-    L = curvatures(problem)
-    lr = check_numbers("lr", lr, lo=0, lo_open=True)
-    c = np.abs(1.0 - np.multiply.outer(lr, L)).max(axis=-1)
-    return scalar_or_array(c)
+    return float(2.0 / curvatures(problem).max())
 
 
 def error_factor(problem, lr):
@@ -173,31 +159,20 @@ def error_factor(problem, lr):
     return scalar_or_array(f)
 
 
-def critical_lr_at(problem, w):
-    """The critical rate of the bowl that fits a 1-D loss at ``w``: ``2 / f''(w)``.
+def contraction(problem, lr):
+    """Factor by which the error shrinks per step, worst direction: ``max_i |1 - L_i lr|``.
 
-    Near the bottom of a pit any smooth loss looks like ``a (w - w*)^2`` with
-    ``2 a = f''(w*)``, so a run that has come close to the bottom stays there
-    only if ``lr < 2 / f''(w*)`` (:func:`critical_lr` of that bowl). For a
-    problem with ``curvature_at`` (e.g. :class:`~lrlab.problems.TwoBasins`);
-    ``inf`` where the curvature is not positive (a hump has no limit: it
-    never holds a run). Accepts one point or an array of points.
+    Below 1 the run converges; 0 means one step; above 1 it diverges.
+    Accepts one rate or an array of rates.
 
-    >>> from lrlab import TwoBasins
-    >>> p = TwoBasins(tilt=0.0)                  # (w^2 - 1)^2: f''(1) = 8
-    >>> critical_lr_at(p, 1.0), critical_lr_at(p, 0.0)
-    (0.25, inf)
+    >>> from lrlab import seed_problem
+    >>> contraction(seed_problem(), 0.2)
+    0.6
     """
-    try:
-        curv = problem.curvature_at(w)
-    except AttributeError:
-        raise TypeError(
-            f"problem must have curvature_at (e.g. TwoBasins), got {type(problem).__name__}"
-        ) from None
-    curv = np.asarray(curv, dtype=np.float64)
-    with np.errstate(divide="ignore"):
-        lim = np.where(curv > 0, 2.0 / np.where(curv > 0, curv, 1.0), np.inf)
-    return scalar_or_array(lim)
+    L = curvatures(problem)
+    lr = check_numbers("lr", lr, lo=0, lo_open=True)
+    c = np.abs(1.0 - np.multiply.outer(lr, L)).max(axis=-1)
+    return scalar_or_array(c)
 
 
 def regime(problem, lr, small=0.1):
@@ -268,6 +243,37 @@ def steps_to_tolerance(problem, lr, eps):
     return scalar_or_array(n)
 
 
+def critical_lr_at(problem, w):
+    """The critical rate of the bowl that fits a 1-D loss at ``w``: ``2 / f''(w)``.
+
+    Near the bottom of a pit any smooth loss looks like ``a (w - w*)^2`` with
+    ``2 a = f''(w*)``, so a run that has come close to the bottom stays there
+    only if ``lr < 2 / f''(w*)`` (:func:`critical_lr` of that bowl). For a
+    problem with ``curvature_at`` (e.g. :class:`~lrlab.problems.TwoBasins`);
+    ``inf`` where the curvature is not positive (a hump has no limit: it
+    never holds a run). Accepts one point or an array of points.
+
+    >>> from lrlab import TwoBasins
+    >>> p = TwoBasins(tilt=0.0)                  # (w^2 - 1)^2: f''(1) = 8
+    >>> critical_lr_at(p, 1.0), critical_lr_at(p, 0.0)
+    (0.25, inf)
+    """
+    try:
+        curv = problem.curvature_at(w)
+    except AttributeError:
+        raise TypeError(
+            f"problem must have curvature_at (e.g. TwoBasins), got {type(problem).__name__}"
+        ) from None
+    curv = np.asarray(curv, dtype=np.float64)
+    with np.errstate(divide="ignore"):
+        lim = np.where(curv > 0, 2.0 / np.where(curv > 0, curv, 1.0), np.inf)
+    return scalar_or_array(lim)
+
+
+# --- Closed-form paths (notebook 01) --------------------------------------------------------------
+# The factors multiplied out: where ``w`` is after any number of steps, without running them.
+
+
 def closed_form_path(problem, w0, lr, steps):
     """The path of ``w`` in closed form: ``w_t = c + prod_{k<t} (1 - L lr_k) (w0 - c)``.
 
@@ -304,30 +310,9 @@ def closed_form_path(problem, w0, lr, steps):
     return problem.center + prods * (w0 - problem.center)
 
 
-def _exponential_total(schedule):
-    """Sum over all steps of an exponential decay: in closed form, or summed when it has none."""
-    params = schedule.params
-    lr0, k, rate = params["initial_lr"], params["decay_steps"], params["decay_rate"]
-    if params.get("end_value") or rate >= 1:
-        return math.inf
-    begin = params.get("transition_begin", 0)
-    held = math.ceil(begin)       # the steps t < begin keep lr0; step `held` is (held - begin) in
-    if not params.get("staircase"):
-        q = rate ** (1.0 / k)
-        return held * lr0 + lr0 * q ** (held - begin) / (1.0 - q)
-    if float(k).is_integer():
-        # every stair holds k steps, wherever between two steps the decay begins
-        return held * lr0 + lr0 * k / (1.0 - rate)
-    # a stair of a fractional length holds a varying number of steps: add the rates up
-    # until they no longer change the total
-    total, start, chunk = 0.0, 0, 4096
-    while True:
-        rates = np.asarray(schedule(np.arange(start, start + chunk)), dtype=np.float64)
-        total += float(rates.sum())
-        if rates[-1] <= 1e-17 * total:
-            return total
-        start += chunk
-        chunk = min(chunk * 2, 1 << 20)
+# --- Budgets under a schedule: totals, freezing, outcomes (notebook 03) ---------------------------
+# A decaying schedule multiplies the error by ``prod_t (1 - L lr_t)``; with a finite total of
+# rates that product stays away from zero.
 
 
 def total_lr(schedule, steps=None):
@@ -362,6 +347,32 @@ def total_lr(schedule, steps=None):
         f"steps is required for the schedule {name or schedule!r}: only exponential_decay "
         "and constant have a closed-form total over infinitely many steps"
     )
+
+
+def _exponential_total(schedule):
+    """Sum over all steps of an exponential decay: in closed form, or summed when it has none."""
+    params = schedule.params
+    lr0, k, rate = params["initial_lr"], params["decay_steps"], params["decay_rate"]
+    if params.get("end_value") or rate >= 1:
+        return math.inf
+    begin = params.get("transition_begin", 0)
+    held = math.ceil(begin)       # the steps t < begin keep lr0; step `held` is (held - begin) in
+    if not params.get("staircase"):
+        q = rate ** (1.0 / k)
+        return held * lr0 + lr0 * q ** (held - begin) / (1.0 - q)
+    if float(k).is_integer():
+        # every stair holds k steps, wherever between two steps the decay begins
+        return held * lr0 + lr0 * k / (1.0 - rate)
+    # a stair of a fractional length holds a varying number of steps: add the rates up
+    # until they no longer change the total
+    total, start, chunk = 0.0, 0, 4096
+    while True:
+        rates = np.asarray(schedule(np.arange(start, start + chunk)), dtype=np.float64)
+        total += float(rates.sum())
+        if rates[-1] <= 1e-17 * total:
+            return total
+        start += chunk
+        chunk = min(chunk * 2, 1 << 20)
 
 
 def freeze_point(problem, w0, schedule, steps=None, max_steps=10_000_000):
@@ -413,52 +424,8 @@ def freeze_point(problem, w0, schedule, steps=None, max_steps=10_000_000):
     )
 
 
-def noise_ball(problem, lr, noise):
-    """Mean squared error where SGD settles with a constant rate and noisy gradients.
-
-    With gradient noise of standard deviation ``s`` per coordinate, each
-    direction's error settles at ``E[e^2] = lr s^2 / (L (2 - lr L))``; the
-    result is the sum over directions. ``inf`` when ``lr >= 2 / L_max``.
-
-    >>> from lrlab import seed_problem
-    >>> noise_ball(seed_problem(), 0.2, 1.0)      # 0.2 / (2 * 1.6)
-    0.0625
-    """
-    L = curvatures(problem)
-    s = check_number("noise", noise, lo=0)
-    lr = np.asarray(check_numbers("lr", lr, lo=0, lo_open=True))
-    x = np.multiply.outer(lr, L)
-    # where lr L >= 2 the ball is infinite; the division there (0 / 0 without noise) is unused
-    with np.errstate(divide="ignore", invalid="ignore"):
-        v = np.where(x < 2, lr[..., None] * s**2 / (L * (2 - x)), np.inf).sum(axis=-1)
-    return scalar_or_array(v)
-
-
 #: Labels returned by :func:`decay_outcome`.
 DECAY_OUTCOMES = ("converges", "freezes short", "diverges")
-
-
-def _decay_log_factors(x0, q, reps, small=1e-4):
-    """``log |prod_j (1 - x0 q^j)^reps|`` over all ``j >= 0``, and its largest partial sum.
-
-    Exact terms while ``x0 q^j >= small``; the rest from the series
-    ``log(1 - x) = -x - x^2/2 - x^3/3 - ...`` summed in closed form (three terms,
-    relative error below ``small^4 / (4 (1 - q^4))``). A factor of exactly 0
-    gives ``-inf`` (the run lands on the minimum).
-    """
-    log_end = np.zeros(x0.shape)
-    peak = np.zeros(x0.shape)
-    x = x0.astype(np.float64).copy()
-    active = x >= small
-    with np.errstate(divide="ignore"):
-        while active.any():
-            f = np.log(np.abs(1.0 - x[active])) * reps
-            log_end[active] += f
-            peak[active] = np.maximum(peak[active], log_end[active])
-            x[active] *= q[active]
-            active &= x >= small
-    tail = -reps * (x / (1 - q) + x**2 / (2 * (1 - q**2)) + x**3 / (3 * (1 - q**3)))
-    return log_end + tail, peak
 
 
 def decay_outcome(problem, initial_lr, decay_rate, decay_steps=1, staircase=False, tol=1e-6,
@@ -524,6 +491,29 @@ def decay_outcome(problem, initial_lr, decay_rate, decay_steps=1, staircase=Fals
     return scalar_or_array(out)
 
 
+def _decay_log_factors(x0, q, reps, small=1e-4):
+    """``log |prod_j (1 - x0 q^j)^reps|`` over all ``j >= 0``, and its largest partial sum.
+
+    Exact terms while ``x0 q^j >= small``; the rest from the series
+    ``log(1 - x) = -x - x^2/2 - x^3/3 - ...`` summed in closed form (three terms,
+    relative error below ``small^4 / (4 (1 - q^4))``). A factor of exactly 0
+    gives ``-inf`` (the run lands on the minimum).
+    """
+    log_end = np.zeros(x0.shape)
+    peak = np.zeros(x0.shape)
+    x = x0.astype(np.float64).copy()
+    active = x >= small
+    with np.errstate(divide="ignore"):
+        while active.any():
+            f = np.log(np.abs(1.0 - x[active])) * reps
+            log_end[active] += f
+            peak[active] = np.maximum(peak[active], log_end[active])
+            x[active] *= q[active]
+            active &= x >= small
+    tail = -reps * (x / (1 - q) + x**2 / (2 * (1 - q**2)) + x**3 / (3 * (1 - q**3)))
+    return log_end + tail, peak
+
+
 def underflow_step(initial_lr, decay_rate, decay_steps=1, staircase=False, flush=True,
                    dtype=np.float32):
     """First step at which exponential decay's rate is too small for ``dtype`` to hold.
@@ -583,9 +573,93 @@ def underflow_step(initial_lr, decay_rate, decay_steps=1, staircase=False, flush
     return math.floor(k * p_star) + 1
 
 
-# --- Several directions at once (notebook 06) -------------------------------------------------
-# Appended for notebooks/06-two-dimensions.ipynb: per-direction factors and steps, the
-# condition number, curvatures of any problem at a point, and a two-pit surface.
+# --- Noise (notebook 05) --------------------------------------------------------------------------
+# Noisy gradients and a constant rate: where the error settles.
+
+
+def noise_ball(problem, lr, noise):
+    """Mean squared error where SGD settles with a constant rate and noisy gradients.
+
+    With gradient noise of standard deviation ``s`` per coordinate, each
+    direction's error settles at ``E[e^2] = lr s^2 / (L (2 - lr L))``; the
+    result is the sum over directions. ``inf`` when ``lr >= 2 / L_max``.
+
+    >>> from lrlab import seed_problem
+    >>> noise_ball(seed_problem(), 0.2, 1.0)      # 0.2 / (2 * 1.6)
+    0.0625
+    """
+    L = curvatures(problem)
+    s = check_number("noise", noise, lo=0)
+    lr = np.asarray(check_numbers("lr", lr, lo=0, lo_open=True))
+    x = np.multiply.outer(lr, L)
+    # where lr L >= 2 the ball is infinite; the division there (0 / 0 without noise) is unused
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v = np.where(x < 2, lr[..., None] * s**2 / (L * (2 - x)), np.inf).sum(axis=-1)
+    return scalar_or_array(v)
+
+
+# --- Two dimensions (notebook 06) -----------------------------------------------------------------
+# One factor per direction: the stiffest sets the limit, the worst factor the speed; the
+# condition number; curvatures of any surface at a point.
+
+
+def level_ellipse(problem, level, points=512):
+    r"""Points on a contour line of a 2-D quadratic bowl: the ellipse ``loss(w) = level``.
+
+    On ``loss = a_x (x - c_x)^2 + a_y (y - c_y)^2`` the contour at ``level``
+    is the ellipse with half-axes ``sqrt(level / a_x)`` and ``sqrt(level / a_y)``
+    around the minimum:
+
+    .. math::
+
+        w(\theta) = c + \left(\sqrt{\ell / a_x} \cos\theta,\;
+                            \sqrt{\ell / a_y} \sin\theta\right),
+        \qquad 0 \le \theta \le 2\pi .
+
+    Parameters
+    ----------
+    problem : Quadratic
+        With ``shape == (2,)``.
+    level : float
+        The loss on the contour, >= 0 (0 gives the minimum itself).
+    points : int, default 512
+        Points along the ellipse, counter-clockwise from the end of the ``x``
+        half-axis; the last one repeats the first (a closed line).
+
+    Returns
+    -------
+    ndarray, shape ``(points, 2)``
+
+    Examples
+    --------
+    >>> from lrlab import Quadratic
+    >>> bowl = Quadratic([0.5, 5.0])                    # half-axes sqrt(2 / 0.5), sqrt(2 / 5)
+    >>> (level_ellipse(bowl, 2.0, points=5).round(3) + 0.0).tolist()
+    [[2.0, 0.0], [0.0, 0.632], [-2.0, 0.0], [0.0, -0.632], [2.0, 0.0]]
+    >>> bool(np.allclose(bowl.loss(level_ellipse(bowl, 2.0)), 2.0))
+    True
+    """
+    if not hasattr(problem, "a") or not hasattr(problem, "center") or problem.shape != (2,):
+        raise TypeError(f"problem must be a 2-D Quadratic, got {problem!r}")
+    level = check_number("level", level, lo=0)
+    points = check_int("points", points, lo=2)
+    half = np.sqrt(level / np.asarray(problem.a, dtype=np.float64))
+    theta = np.linspace(0.0, 2.0 * np.pi, points)
+    ring = np.asarray(problem.center, dtype=np.float64) + half * np.column_stack(
+        [np.cos(theta), np.sin(theta)])
+    ring[-1] = ring[0]            # closed exactly
+    return ring
+
+
+def condition_number(problem):
+    """How stretched the bowl is: ``k = L_max / L_min`` (1 for a round bowl).
+
+    >>> from lrlab import Quadratic
+    >>> condition_number(Quadratic([0.5, 5.0]))
+    10.0
+    """
+    L = curvatures(problem)
+    return float(L.max() / L.min())
 
 
 def direction_factors(problem, lr):
@@ -648,63 +722,19 @@ def growing_directions(problem, w0, lr):
     return (np.abs(factors) > 1) & (w0 != center)
 
 
-def level_ellipse(problem, level, points=512):
-    r"""Points on a contour line of a 2-D quadratic bowl: the ellipse ``loss(w) = level``.
+def optimal_lr(problem):
+    """The best constant rate: ``2 / (L_min + L_max)``.
 
-    On ``loss = a_x (x - c_x)^2 + a_y (y - c_y)^2`` the contour at ``level``
-    is the ellipse with half-axes ``sqrt(level / a_x)`` and ``sqrt(level / a_y)``
-    around the minimum:
-
-    .. math::
-
-        w(\theta) = c + \left(\sqrt{\ell / a_x} \cos\theta,\;
-                            \sqrt{\ell / a_y} \sin\theta\right),
-        \qquad 0 \le \theta \le 2\pi .
-
-    Parameters
-    ----------
-    problem : Quadratic
-        With ``shape == (2,)``.
-    level : float
-        The loss on the contour, >= 0 (0 gives the minimum itself).
-    points : int, default 512
-        Points along the ellipse, counter-clockwise from the end of the ``x``
-        half-axis; the last one repeats the first (a closed line).
-
-    Returns
-    -------
-    ndarray, shape ``(points, 2)``
-
-    Examples
-    --------
-    >>> from lrlab import Quadratic
-    >>> bowl = Quadratic([0.5, 5.0])                    # half-axes sqrt(2 / 0.5), sqrt(2 / 5)
-    >>> (level_ellipse(bowl, 2.0, points=5).round(3) + 0.0).tolist()
-    [[2.0, 0.0], [0.0, 0.632], [-2.0, 0.0], [0.0, -0.632], [2.0, 0.0]]
-    >>> bool(np.allclose(bowl.loss(level_ellipse(bowl, 2.0)), 2.0))
-    True
-    """
-    if not hasattr(problem, "a") or not hasattr(problem, "center") or problem.shape != (2,):
-        raise TypeError(f"problem must be a 2-D Quadratic, got {problem!r}")
-    level = check_number("level", level, lo=0)
-    points = check_int("points", points, lo=2)
-    half = np.sqrt(level / np.asarray(problem.a, dtype=np.float64))
-    theta = np.linspace(0.0, 2.0 * np.pi, points)
-    ring = np.asarray(problem.center, dtype=np.float64) + half * np.column_stack(
-        [np.cos(theta), np.sin(theta)])
-    ring[-1] = ring[0]            # closed exactly
-    return ring
-
-
-def condition_number(problem):
-    """How stretched the bowl is: ``k = L_max / L_min`` (1 for a round bowl).
+    It makes the slowest and the stiffest direction shrink equally fast, by
+    ``(k - 1) / (k + 1)`` per step with ``k = L_max / L_min`` (Goh, "Why
+    Momentum Really Works", Distill 2017). In 1-D it equals :func:`one_step_lr`.
 
     >>> from lrlab import Quadratic
-    >>> condition_number(Quadratic([0.5, 5.0]))
-    10.0
+    >>> optimal_lr(Quadratic([0.5, 5.0]))        # 2 / (1 + 10)
+    0.18181818181818182
     """
     L = curvatures(problem)
-    return float(L.max() / L.min())
+    return float(2.0 / (L.min() + L.max()))
 
 
 def optimal_contraction(problem):
@@ -782,9 +812,6 @@ def local_curvatures(problem, w, h=1e-5):
     return np.linalg.eigvalsh(0.5 * (H + H.T))
 
 
-
-
-
 def local_critical_lr(problem, w, h=1e-5):
     """The largest stable rate near the point ``w``: ``2 / L_max`` of its :func:`local_curvatures`.
 
@@ -799,11 +826,10 @@ def local_critical_lr(problem, w, h=1e-5):
     return 2.0 / top if top > 0 else math.inf
 
 
-
-
-# --- Momentum and Adam (notebook 07, momentum and Adam) ---------------------------------------
+# --- Momentum and Adam (notebook 07) --------------------------------------------------------------
 # The heavy ball on a quadratic: each direction's error obeys a two-term recursion, i.e. a
 # 2x2 matrix; its eigenvalues play the part of the factor 1 - L lr.
+
 
 #: Labels returned by :func:`momentum_regime`, from the smallest rate to the largest.
 MOMENTUM_REGIMES = ("overdamped", "critically damped", "underdamped", "flipping", "on the edge",
