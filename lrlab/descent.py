@@ -31,95 +31,6 @@ __all__ = ["Trajectory", "gradient_descent", "adam", "STATUSES"]
 STATUSES = ("diverged", "stalled", "converged", "running")
 
 
-@dataclass(frozen=True)
-class Trajectory:
-    """Everything a run of gradient descent did.
-
-    Arrays are indexed by step first, then by run (when several ran at once),
-    then by coordinate (for problems in several variables).
-
-    Attributes
-    ----------
-    w : ndarray, shape (steps + 1, *batch, *problem.shape)
-        Every point, ``w[0]`` the start. After a run diverges its points are NaN.
-    loss : ndarray, shape (steps + 1, *batch)
-        The loss at every point.
-    lr : ndarray, shape (steps, *batch)
-        The rate each update used (``lr[t]`` took ``w[t]`` to ``w[t + 1]``).
-    grad : ndarray, shape (steps, *batch, *problem.shape)
-        The gradient each update used.
-    status : ndarray of str, shape batch
-        ``"diverged"``: the loss grew past ``max_loss`` or overflowed;
-        ``"stalled"``: an update left ``w`` bit-identical although the gradient
-        was not zero (the step fell below the float spacing of ``w``);
-        ``"converged"``: the gradient norm fell to ``tol`` or below;
-        ``"running"``: none of these within ``steps``.
-    status_step : ndarray of int, shape batch
-        The index ``t`` of the point ``w[t]`` where the status was seen
-        (``-1`` for ``"running"``). For ``"stalled"``, ``w[t]`` is where ``w``
-        froze: every later update left it unchanged or it moved no more.
-    problem : Problem
-    """
-
-    w: np.ndarray
-    loss: np.ndarray
-    lr: np.ndarray
-    grad: np.ndarray
-    status: np.ndarray
-    status_step: np.ndarray
-    problem: Problem
-
-    @property
-    def steps(self):
-        """Number of updates."""
-        return self.lr.shape[0]
-
-    @property
-    def batch_shape(self):
-        """Shape of the batch of runs (``()`` for a single run)."""
-        return self.status.shape
-
-    def run(self, index):
-        """One run of a batch, as a :class:`Trajectory` of its own.
-
-        >>> from lrlab import Quadratic
-        >>> runs = gradient_descent(Quadratic(1.0), 1.0, lr=[0.1, 0.2], steps=2)
-        >>> runs.run(1).w.round(12).tolist()
-        [1.0, 0.6, 0.36]
-        """
-        if not self.batch_shape:
-            raise ValueError("run(index) needs a batch of runs; this trajectory holds one run")
-        index = index if isinstance(index, tuple) else (index,)
-        if len(index) != len(self.batch_shape):
-            raise ValueError(f"index must give one position per batch axis "
-                             f"{self.batch_shape}, got {index!r}")
-        index = tuple(check_int("index", i, lo=-n, hi=n - 1)
-                      for i, n in zip(index, self.batch_shape, strict=True))
-        pick = (slice(None),) + index
-        return Trajectory(
-            w=self.w[pick], loss=self.loss[pick], lr=self.lr[pick], grad=self.grad[pick],
-            status=self.status[index], status_step=self.status_step[index],
-            problem=self.problem,
-        )
-
-    def __len__(self):
-        return self.steps
-
-
-def _update_float64(w, lr, g):
-    return w - lr * g
-
-
-def _update_float32(w, lr, g):
-    """One update the way TensorFlow's float32 CPU kernel does it.
-
-    TensorFlow's CPU kernels run with subnormal numbers flushed to zero, so a
-    product ``lr * g`` too small to be a normal float32 becomes exactly 0.
-    """
-    step = _tf32.flush_subnormals(lr * g)
-    return _tf32.flush_subnormals(w - step)
-
-
 def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_loss=None,
                      momentum=0.0, nesterov=False):
     """Run gradient descent and record its whole trajectory.
@@ -209,11 +120,27 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
                 and shape == (2,)):
             _descend_floats(problem, w, grad, rates.reshape(steps).tolist())
         else:
+            # the update itself: w[t + 1] = w[t] - lr[t] * grad(w[t])
             for t in range(steps):
                 g = problem._grad(w[t], t)
                 grad[t] = g
                 w[t + 1] = update(w[t], per_point[t], g)
     return _trajectory(problem, w, grad, rates, tol, max_loss)
+
+
+def _update_float64(w, lr, g):
+    """One update in float64: ``w - lr * g``, plain IEEE arithmetic."""
+    return w - lr * g
+
+
+def _update_float32(w, lr, g):
+    """One update the way TensorFlow's float32 CPU kernel does it.
+
+    TensorFlow's CPU kernels run with subnormal numbers flushed to zero, so a
+    product ``lr * g`` too small to be a normal float32 becomes exactly 0.
+    """
+    step = _tf32.flush_subnormals(lr * g)
+    return _tf32.flush_subnormals(w - step)
 
 
 def _descend_momentum(problem, w, grad, rates, beta, nesterov, update):
@@ -256,105 +183,6 @@ def _descend_floats(problem, w, grad, rates):
     w[1:] = points
     grad[:] = grads
 
-
-def _losses(problem, w, chunk=256):
-    """Loss at every recorded point, a few hundred steps at a time (bounded memory)."""
-    loss = np.empty(w.shape[: w.ndim - len(problem.shape)], dtype=w.dtype)
-    for start in range(0, w.shape[0], chunk):
-        loss[start:start + chunk] = problem._loss(w[start:start + chunk])
-    return loss
-
-
-def _first(condition):
-    """Index of the first True along axis 0 for each run, and whether there is one."""
-    at = np.array(np.argmax(condition, axis=0))
-    found = np.array(np.take_along_axis(condition, at[None], axis=0)[0])
-    return at, found
-
-
-def _statuses(w, loss, grad, g_last, shape, tol, max_loss):
-    """Status and status step of every run, from its recorded trajectory."""
-    axes = tuple(range(-len(shape), 0))
-    if max_loss is None:
-        limit = 1e6 * np.maximum(np.abs(loss[0].astype(np.float64)), 1.0)
-    else:
-        limit = max_loss
-    # "not (finite and below the limit)", written so that NaN counts as diverged
-    diverged_at, diverged = _first(~(loss <= limit) | np.isinf(loss))
-
-    def small(g):
-        if not shape:
-            return np.abs(g) <= tol
-        g = g.astype(np.float64)
-        return np.sqrt((g * g).sum(axis=axes)) <= tol
-
-    converged_at, converged = _first(small(grad))
-    at_end = ~converged & small(g_last)
-    converged_at[at_end], converged[at_end] = grad.shape[0], True
-
-    frozen = w[1:] == w[:-1]
-    moving = grad != 0
-    if shape:
-        frozen, moving = frozen.all(axis=axes), moving.any(axis=axes)
-    stalled_at, stalled = _first(frozen & moving)
-
-    batch = loss.shape[1:]
-    status = np.full(batch, "running", dtype="<U9")
-    status_step = np.full(batch, -1, dtype=np.int64)
-    # the first of "converged" and "stalled" wins (a tie goes to "converged");
-    # "diverged" overrides both
-    stall_first = stalled & (~converged | (stalled_at < converged_at))
-    conv = converged & ~stall_first
-    status[conv], status_step[conv] = "converged", converged_at[conv]
-    status[stall_first], status_step[stall_first] = "stalled", stalled_at[stall_first]
-    status[diverged], status_step[diverged] = "diverged", diverged_at[diverged]
-    return status, status_step
-
-
-def _blank_after_divergence(status, status_step, w, loss, grad, lr):
-    """Set everything after a run's divergence step to NaN (its last point stays)."""
-    for run in np.argwhere(status == "diverged"):
-        run = tuple(run)
-        k = int(status_step[run])
-        w[(slice(k + 1, None), *run)] = np.nan
-        loss[(slice(k + 1, None), *run)] = np.nan
-        grad[(slice(k, None), *run)] = np.nan
-        lr[(slice(k, None), *run)] = np.nan
-
-
-
-
-def _trajectory(problem, w, grad, rates, tol, max_loss):
-    """The recorded run as a Trajectory: losses, statuses, and a diverged run blanked."""
-    steps = grad.shape[0]
-    with np.errstate(all="ignore"):
-        loss = _losses(problem, w)
-        g_last = problem._grad(w[steps], steps)
-        status, status_step = _statuses(w, loss, grad, g_last, problem.shape, tol, max_loss)
-    lr_used = rates  # a read-only view; copied only if a run diverged
-    if (status == "diverged").any():
-        lr_used = np.array(rates, dtype=w.dtype)
-        _blank_after_divergence(status, status_step, w, loss, grad, lr_used)
-    return Trajectory(
-        w=w, loss=loss, lr=lr_used, grad=grad, status=status, status_step=status_step,
-        problem=problem,
-    )
-
-def _starts_and_rates(problem, w0, lr, steps, dt):
-    """Checked start points, the rates per step and the batch of runs they make together."""
-    shape = problem.shape
-    w0 = check_array("w0", w0)
-    if w0.ndim < len(shape) or w0.shape[w0.ndim - len(shape):] != shape:
-        raise ValueError(f"w0 must have shape batch + {shape} for {problem!r}, got {w0.shape}")
-    rates = schedules.rates(lr, steps, dt)
-    try:
-        batch = np.broadcast_shapes(w0.shape[: w0.ndim - len(shape)], rates.shape[1:])
-    except ValueError:
-        raise ValueError(
-            f"the batch of start points {w0.shape[: w0.ndim - len(shape)]} and the batch of "
-            f"rates {rates.shape[1:]} must broadcast together"
-        ) from None
-    return w0, rates, batch
 
 def adam(problem, w0, lr, steps, b1=0.9, b2=0.999, eps=1e-8, dtype=np.float64, tol=1e-8,
          max_loss=None):
@@ -423,3 +251,180 @@ def adam(problem, w0, lr, steps, b1=0.9, b2=0.999, eps=1e-8, dtype=np.float64, t
             v_hat = v / (1 - b2 ** (t + 1))
             w[t + 1] = w[t] - per_point[t] * m_hat / (np.sqrt(v_hat) + eps)
     return _trajectory(problem, w, grad, rates, tol, max_loss)
+
+
+# --- What a run records: the Trajectory, its statuses, and the checks of the arguments ---
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    """Everything a run of gradient descent did.
+
+    Arrays are indexed by step first, then by run (when several ran at once),
+    then by coordinate (for problems in several variables).
+
+    Attributes
+    ----------
+    w : ndarray, shape (steps + 1, *batch, *problem.shape)
+        Every point, ``w[0]`` the start. After a run diverges its points are NaN.
+    loss : ndarray, shape (steps + 1, *batch)
+        The loss at every point.
+    lr : ndarray, shape (steps, *batch)
+        The rate each update used (``lr[t]`` took ``w[t]`` to ``w[t + 1]``).
+    grad : ndarray, shape (steps, *batch, *problem.shape)
+        The gradient each update used.
+    status : ndarray of str, shape batch
+        ``"diverged"``: the loss grew past ``max_loss`` or overflowed;
+        ``"stalled"``: an update left ``w`` bit-identical although the gradient
+        was not zero (the step fell below the float spacing of ``w``);
+        ``"converged"``: the gradient norm fell to ``tol`` or below;
+        ``"running"``: none of these within ``steps``.
+    status_step : ndarray of int, shape batch
+        The index ``t`` of the point ``w[t]`` where the status was seen
+        (``-1`` for ``"running"``). For ``"stalled"``, ``w[t]`` is where ``w``
+        froze: every later update left it unchanged or it moved no more.
+    problem : Problem
+    """
+
+    w: np.ndarray
+    loss: np.ndarray
+    lr: np.ndarray
+    grad: np.ndarray
+    status: np.ndarray
+    status_step: np.ndarray
+    problem: Problem
+
+    @property
+    def steps(self):
+        """Number of updates."""
+        return self.lr.shape[0]
+
+    @property
+    def batch_shape(self):
+        """Shape of the batch of runs (``()`` for a single run)."""
+        return self.status.shape
+
+    def run(self, index):
+        """One run of a batch, as a :class:`Trajectory` of its own.
+
+        >>> from lrlab import Quadratic
+        >>> runs = gradient_descent(Quadratic(1.0), 1.0, lr=[0.1, 0.2], steps=2)
+        >>> runs.run(1).w.round(12).tolist()
+        [1.0, 0.6, 0.36]
+        """
+        if not self.batch_shape:
+            raise ValueError("run(index) needs a batch of runs; this trajectory holds one run")
+        index = index if isinstance(index, tuple) else (index,)
+        if len(index) != len(self.batch_shape):
+            raise ValueError(f"index must give one position per batch axis "
+                             f"{self.batch_shape}, got {index!r}")
+        index = tuple(check_int("index", i, lo=-n, hi=n - 1)
+                      for i, n in zip(index, self.batch_shape, strict=True))
+        pick = (slice(None),) + index
+        return Trajectory(
+            w=self.w[pick], loss=self.loss[pick], lr=self.lr[pick], grad=self.grad[pick],
+            status=self.status[index], status_step=self.status_step[index],
+            problem=self.problem,
+        )
+
+    def __len__(self):
+        return self.steps
+
+
+def _trajectory(problem, w, grad, rates, tol, max_loss):
+    """The recorded run as a Trajectory: losses, statuses, and a diverged run blanked."""
+    steps = grad.shape[0]
+    with np.errstate(all="ignore"):
+        loss = _losses(problem, w)
+        g_last = problem._grad(w[steps], steps)
+        status, status_step = _statuses(w, loss, grad, g_last, problem.shape, tol, max_loss)
+    lr_used = rates  # a read-only view; copied only if a run diverged
+    if (status == "diverged").any():
+        lr_used = np.array(rates, dtype=w.dtype)
+        _blank_after_divergence(status, status_step, w, loss, grad, lr_used)
+    return Trajectory(
+        w=w, loss=loss, lr=lr_used, grad=grad, status=status, status_step=status_step,
+        problem=problem,
+    )
+
+
+def _losses(problem, w, chunk=256):
+    """Loss at every recorded point, a few hundred steps at a time (bounded memory)."""
+    loss = np.empty(w.shape[: w.ndim - len(problem.shape)], dtype=w.dtype)
+    for start in range(0, w.shape[0], chunk):
+        loss[start:start + chunk] = problem._loss(w[start:start + chunk])
+    return loss
+
+
+def _statuses(w, loss, grad, g_last, shape, tol, max_loss):
+    """Status and status step of every run, from its recorded trajectory."""
+    axes = tuple(range(-len(shape), 0))
+    if max_loss is None:
+        limit = 1e6 * np.maximum(np.abs(loss[0].astype(np.float64)), 1.0)
+    else:
+        limit = max_loss
+    # "not (finite and below the limit)", written so that NaN counts as diverged
+    diverged_at, diverged = _first(~(loss <= limit) | np.isinf(loss))
+
+    def small(g):
+        if not shape:
+            return np.abs(g) <= tol
+        g = g.astype(np.float64)
+        return np.sqrt((g * g).sum(axis=axes)) <= tol
+
+    converged_at, converged = _first(small(grad))
+    at_end = ~converged & small(g_last)
+    converged_at[at_end], converged[at_end] = grad.shape[0], True
+
+    frozen = w[1:] == w[:-1]
+    moving = grad != 0
+    if shape:
+        frozen, moving = frozen.all(axis=axes), moving.any(axis=axes)
+    stalled_at, stalled = _first(frozen & moving)
+
+    batch = loss.shape[1:]
+    status = np.full(batch, "running", dtype="<U9")
+    status_step = np.full(batch, -1, dtype=np.int64)
+    # the first of "converged" and "stalled" wins (a tie goes to "converged");
+    # "diverged" overrides both
+    stall_first = stalled & (~converged | (stalled_at < converged_at))
+    conv = converged & ~stall_first
+    status[conv], status_step[conv] = "converged", converged_at[conv]
+    status[stall_first], status_step[stall_first] = "stalled", stalled_at[stall_first]
+    status[diverged], status_step[diverged] = "diverged", diverged_at[diverged]
+    return status, status_step
+
+
+def _first(condition):
+    """Index of the first True along axis 0 for each run, and whether there is one."""
+    at = np.array(np.argmax(condition, axis=0))
+    found = np.array(np.take_along_axis(condition, at[None], axis=0)[0])
+    return at, found
+
+
+def _blank_after_divergence(status, status_step, w, loss, grad, lr):
+    """Set everything after a run's divergence step to NaN (its last point stays)."""
+    for run in np.argwhere(status == "diverged"):
+        run = tuple(run)
+        k = int(status_step[run])
+        w[(slice(k + 1, None), *run)] = np.nan
+        loss[(slice(k + 1, None), *run)] = np.nan
+        grad[(slice(k, None), *run)] = np.nan
+        lr[(slice(k, None), *run)] = np.nan
+
+
+def _starts_and_rates(problem, w0, lr, steps, dt):
+    """Checked start points, the rates per step and the batch of runs they make together."""
+    shape = problem.shape
+    w0 = check_array("w0", w0)
+    if w0.ndim < len(shape) or w0.shape[w0.ndim - len(shape):] != shape:
+        raise ValueError(f"w0 must have shape batch + {shape} for {problem!r}, got {w0.shape}")
+    rates = schedules.rates(lr, steps, dt)
+    try:
+        batch = np.broadcast_shapes(w0.shape[: w0.ndim - len(shape)], rates.shape[1:])
+    except ValueError:
+        raise ValueError(
+            f"the batch of start points {w0.shape[: w0.ndim - len(shape)]} and the batch of "
+            f"rates {rates.shape[1:]} must broadcast together"
+        ) from None
+    return w0, rates, batch
