@@ -35,6 +35,9 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
                      momentum=0.0, nesterov=False):
     """Run gradient descent and record its whole trajectory.
 
+    Taught in notebooks/01-one-step-at-a-time.ipynb, section 'The same thing as a loop'; the
+    notebooks run it from notebook 00 on.
+
     ``w[t + 1] = w[t] - lr[t] * grad(w[t])`` for ``t = 0 .. steps - 1``; with
     ``momentum`` the heavy ball (or Nesterov), see :func:`_descend_momentum`.
 
@@ -188,6 +191,9 @@ def adam(problem, w0, lr, steps, b1=0.9, b2=0.999, eps=1e-8, dtype=np.float64, t
          max_loss=None):
     """Run Adam and record its whole trajectory (the same :class:`Trajectory`).
 
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section '4 · Adam: the rate as a step length'.
+
     PyTorch's ``torch.optim.Adam`` and optax's ``adam``: two running averages,
     corrected for starting at zero, and ``eps`` outside the square root::
 
@@ -259,6 +265,9 @@ def adam(problem, w0, lr, steps, b1=0.9, b2=0.999, eps=1e-8, dtype=np.float64, t
 @dataclass(frozen=True)
 class Trajectory:
     """Everything a run of gradient descent did.
+
+    What gradient_descent and adam return; first read in notebooks/00-start-here.ipynb,
+    section 'Where this comes from'.
 
     Arrays are indexed by step first, then by run (when several ran at once),
     then by coordinate (for problems in several variables).

@@ -29,6 +29,8 @@ OUTCOMES = ("within tol", "not yet", "diverges")
 def sweep_outcomes(problem, w0, rates, momenta, steps, tol=1e-3, nesterov=False):
     """Run every pair of a grid of rates and momenta, and say what each run did.
 
+    Taught in notebooks/07-momentum-and-adam.ipynb, section '2 · A map of rates and momenta'.
+
     One call of :func:`~lrlab.gradient_descent` with ``lr`` a column and
     ``momentum`` a row. For each run, the error is ``w - problem.minimum`` and:
 
@@ -67,6 +69,9 @@ def sweep_outcomes(problem, w0, rates, momenta, steps, tol=1e-3, nesterov=False)
 def one_cycle_momentum(step, total_steps, pct_start=0.3, base_momentum=0.85,
                        max_momentum=0.95):
     """The momentum of PyTorch's ``OneCycleLR`` (``cycle_momentum=True``, cosine) at ``step``.
+
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section 'Why one-cycle schedules cycle the momentum'.
 
     It runs against the rate (:func:`lrlab.schedules.one_cycle`): from
     ``max_momentum`` down to ``base_momentum`` while the rate climbs to its peak

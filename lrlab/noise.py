@@ -67,6 +67,8 @@ SCHEDULE_KINDS = ("constant", "exponential", "1/t", "cosine", "step")
 def noise_schedule(kind, lr0, horizon=1000, decay_rate=0.99, c=0.5, step_size=100, gamma=0.5):
     r"""One of the five schedules of :data:`SCHEDULE_KINDS`, all starting at ``lr0``.
 
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb, section '3 · Five ways to decay'.
+
     =============  ==========================================================
     ``kind``       rate at step ``t``
     =============  ==========================================================
@@ -127,6 +129,9 @@ def _is_rate_array(lr):
 def noise_draws(seed, steps, shape=()):
     r"""The standard normal numbers the noisy runs of ``seed`` get, drawn ahead of time.
 
+    Used in notebooks/05-why-decay-noisy-gradients.ipynb, section 'Try it', by the explorer,
+    which draws the noise once (and by compare_schedules).
+
     Row ``t`` is what :class:`lrlab.NoisyGradient` with this ``seed`` adds
     (times ``noise``) to the gradients of update ``t`` for a batch of points
     of shape ``shape``: ``default_rng([seed, t]).standard_normal(shape)``.
@@ -169,6 +174,9 @@ def noise_draws(seed, steps, shape=()):
 
 def seeded_runs(problem, w0, lr, steps, noise, runs=1000, seed=0):
     r"""Many runs of gradient descent with noisy gradients, all in one batch.
+
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section '1 · A gradient you cannot trust'.
 
     Every run starts at ``w0`` and gets its own noise: the gradient of run
     ``i`` at update ``t`` is ``grad(w) + noise * z[t, i]`` with independent
@@ -240,6 +248,10 @@ def _sq_distances(w, problem):
 def mean_sq_error(run):
     r"""Mean over the runs of the squared distance to the minimum, at every step.
 
+    Used in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section '2 · A constant rate stalls in a noise ball', through stationary_sq_error (and
+    compare_schedules).
+
     .. math::
 
         \bar m_t = \frac{1}{R} \sum_{i=1}^{R} \lVert w_t^{(i)} - w^* \rVert^2
@@ -269,6 +281,9 @@ def mean_sq_error(run):
 
 def expected_sq_error(problem, w0, lr, steps, noise):
     r"""The exact expected squared error ``E[|w_t - w*|^2]`` of noisy descent on a quadratic.
+
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section 'What "reaching the minimum" takes: Robbins and Monro'.
 
     Each direction ``i`` (curvature ``L_i``, start error ``e_i``) follows
 
@@ -345,6 +360,9 @@ def expected_sq_error(problem, w0, lr, steps, noise):
 def stationary_sq_error(problem, lr, noise, steps=2000, runs=200, seed=0):
     r"""The noise ball measured: mean squared error once a constant rate has settled.
 
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section '2 · A constant rate stalls in a noise ball'.
+
     Runs start *at* the minimum and run ``steps`` updates; the mean of
     ``|w_t - w*|^2`` over the runs and over the second half of the steps
     (after the first ``steps // 2``, when the start is forgotten) estimates
@@ -389,6 +407,9 @@ def _inverse_time_sq_total(lr0, k, exact_terms=100_000):
 
 def rate_totals(schedule):
     r"""The sum of the rates and the sum of their squares, over all steps for ever.
+
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section 'What "reaching the minimum" takes: Robbins and Monro'.
 
     .. math::
 
@@ -455,6 +476,9 @@ def rate_totals(schedule):
 
 def inverse_time_limit(problem, c, noise, t):
     r"""How fast a ``c / t`` rate shrinks the expected squared error: its large-``t`` form.
+
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section '5 · For ever: of the five, only $1/t$ keeps going'.
 
     With ``lr_t ~ c / t`` the recursion of :func:`expected_sq_error` gives,
     for each direction with ``2 c L > 1``,
@@ -540,6 +564,9 @@ def _noisy_quadratic_runs(problem, w0, lr, steps, noise, draws):
 def compare_schedules(problem, w0, schedules, steps, noise, runs=1000, seed=0,
                       quantiles=(0.1, 0.9), draws=None):
     r"""Run every schedule on the same noise and measure it, step by step.
+
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb, section '3 · Five ways to decay'
+    (its exercise 2) and section '4 · The five schedules, step by step'.
 
     For each schedule: :func:`seeded_runs` (``runs`` runs, the same ``seed``
     for all, so every schedule meets the same noise), then at every step the

@@ -49,6 +49,9 @@ __all__ = ["geometric_ramp", "read_curve", "RangeTest", "range_test"]
 def geometric_ramp(lr_min, lr_max, steps):
     """The range test's schedule: from ``lr_min`` at step 0 to ``lr_max`` at step ``steps - 1``.
 
+    Used in notebooks/08-a-real-model.ipynb, section '4 · The learning-rate range test', through
+    range_test.
+
     ``lr(t) = lr_min * (lr_max / lr_min) ** (t / (steps - 1))``: the rate is
     multiplied by the same factor at every update, so it spends as many
     updates between 0.01 and 0.1 as between 0.1 and 1. It is
@@ -80,6 +83,9 @@ def geometric_ramp(lr_min, lr_max, steps):
 
 def read_curve(lr, loss, start_loss, blowup=4.0, factor=10.0):
     """Read the three rates off a range test's curve.
+
+    Used in notebooks/08-a-real-model.ipynb, section '4 · The learning-rate range test', through
+    range_test.
 
     Parameters
     ----------
@@ -139,6 +145,9 @@ def read_curve(lr, loss, start_loss, blowup=4.0, factor=10.0):
 class RangeTest:
     """The result of :func:`range_test`.
 
+    What range_test returns; used in notebooks/08-a-real-model.ipynb,
+    section '4 · The learning-rate range test'.
+
     Attributes
     ----------
     lr : ndarray, shape (steps,)
@@ -168,6 +177,8 @@ class RangeTest:
 
 def range_test(problem, w0, lr_min=1e-3, lr_max=10.0, steps=100, blowup=4.0, factor=10.0):
     """Run the learning-rate range test on ``problem`` and read its curve.
+
+    Taught in notebooks/08-a-real-model.ipynb, section '4 · The learning-rate range test'.
 
     Runs :func:`lrlab.gradient_descent` from ``w0`` for ``steps`` updates
     with the :func:`geometric_ramp` from ``lr_min`` to ``lr_max`` and reads

@@ -83,6 +83,9 @@ __all__ = [
 def constant(lr, dtype=np.float64):
     """The same learning rate at every step: ``lr(step) = lr``.
 
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page';
+    used in notebooks/07-momentum-and-adam.ipynb, section 'A case where warmup matters'.
+
     Parameters
     ----------
     lr : float
@@ -122,6 +125,9 @@ def constant(lr, dtype=np.float64):
 def exponential_decay(initial_lr, decay_steps, decay_rate, staircase=False, transition_begin=0,
                       end_value=None, dtype=np.float64):
     r"""Multiply the rate by ``decay_rate`` every ``decay_steps`` steps.
+
+    Taught in notebooks/03-exponential-decay.ipynb, section '1 · The formula' (the blog post's
+    schedule); first met in notebooks/00-start-here.ipynb.
 
     .. math::
 
@@ -276,6 +282,9 @@ def _exponential_decay_float32(initial_lr, decay_steps, decay_rate, staircase, s
 def inverse_time_decay(initial_lr, decay_steps, decay_rate, staircase=False, dtype=np.float64):
     r"""Rate inversely proportional to time: a ``1/t`` decay.
 
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'
+    (notebook 05's 1/t schedule is one).
+
     .. math::
 
         \mathrm{lr}(t) = \frac{\mathrm{initial\_lr}}
@@ -340,6 +349,8 @@ def inverse_time_decay(initial_lr, decay_steps, decay_rate, staircase=False, dty
 def polynomial_decay(initial_lr, decay_steps, end_lr=0.0, power=1.0, cycle=False,
                      dtype=np.float64):
     r"""Go from ``initial_lr`` to ``end_lr`` along a power curve, then stay there.
+
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'.
 
     .. math::
 
@@ -420,6 +431,9 @@ def polynomial_decay(initial_lr, decay_steps, end_lr=0.0, power=1.0, cycle=False
 def piecewise_constant(boundaries, values, switch="after", dtype=np.float64):
     """A rate that is constant between boundaries: ``values[i]`` on the i-th piece.
 
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page';
+    its boundary convention in section 'D1 · Boundaries: on which side is the boundary step?'.
+
     The libraries disagree on which piece a step *equal to* a boundary
     belongs to, so this is a parameter:
 
@@ -495,6 +509,9 @@ def piecewise_constant(boundaries, values, switch="after", dtype=np.float64):
 def step_decay(initial_lr, step_size, gamma=0.1, dtype=np.float64):
     r"""Multiply the rate by ``gamma`` every ``step_size`` steps (a staircase).
 
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'
+    (notebook 05's step schedule is one).
+
     .. math::
 
         \mathrm{lr}(t) = \mathrm{initial\_lr} \cdot
@@ -546,6 +563,8 @@ def step_decay(initial_lr, step_size, gamma=0.1, dtype=np.float64):
 
 def multistep_decay(initial_lr, milestones, gamma=0.1, dtype=np.float64):
     r"""Multiply the rate by ``gamma`` at each milestone.
+
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'.
 
     .. math::
 
@@ -610,6 +629,9 @@ def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, periodic=Fals
                  dtype=np.float64):
     r"""Half a cosine wave from ``initial_lr`` down to ``alpha * initial_lr``, then flat.
 
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page';
+    PyTorch's version in section "D5 · One more: PyTorch's cosine does not stop".
+
     .. math::
 
         \mathrm{lr}(t) = \mathrm{initial\_lr}\left[(1 - \alpha)\,
@@ -622,7 +644,6 @@ def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, periodic=Fals
     ``periodic=True`` the cosine goes on instead (:math:`t` in place of
     :math:`\min(t, D)`): the rate climbs back to ``initial_lr`` at ``2 D`` and
     repeats with period ``2 D``, as PyTorch's ``CosineAnnealingLR`` does.
-    Taught in notebook 04 (the schedule gallery).
 
     Parameters
     ----------
@@ -694,6 +715,8 @@ def _cosine_factor(fraction, alpha, exponent, dt):
 def cosine_decay_restarts(initial_lr, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0,
                           dtype=np.float64):
     r"""Cosine decay that restarts: SGDR (Loshchilov and Hutter, 2016).
+
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'.
 
     The first period is a :func:`cosine_decay` over ``first_decay_steps``.
     Then the rate jumps back up and decays again over a period ``t_mul``
@@ -785,6 +808,9 @@ def cosine_decay_restarts(initial_lr, first_decay_steps, t_mul=2.0, m_mul=1.0, a
 def linear_warmup(schedule, warmup_steps, start_lr=0.0, dtype=np.float64):
     r"""Prepend a linear warmup to a schedule.
 
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page';
+    used in notebooks/07-momentum-and-adam.ipynb, section 'A case where warmup matters'.
+
     .. math::
 
         \mathrm{lr}(t) = \begin{cases}
@@ -858,6 +884,9 @@ def linear_warmup(schedule, warmup_steps, start_lr=0.0, dtype=np.float64):
 def one_cycle(max_lr, total_steps, pct_start=0.3, div_factor=25.0, final_div_factor=1e4,
               anneal="cos", three_phase=False, dtype=np.float64):
     r"""The "1cycle" policy (Smith and Topin, 2017), as PyTorch's ``OneCycleLR``.
+
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page';
+    its peak step in section 'D4 · One-cycle: does the peak come at step 29 or 30?'.
 
     The rate rises from ``max_lr / div_factor`` to ``max_lr``, then falls to
     ``max_lr / (div_factor * final_div_factor)``, far below where it
@@ -978,6 +1007,8 @@ def one_cycle(max_lr, total_steps, pct_start=0.3, div_factor=25.0, final_div_fac
 def join_schedules(schedules, boundaries, dtype=np.float64):
     """Run schedules one after the other; each one starts counting from 0.
 
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'.
+
     ``schedules[0]`` runs until ``boundaries[0]``; from step
     ``boundaries[i]`` on, ``schedules[i + 1]`` runs and sees the step
     ``step - boundaries[i]``. The switch happens *at* the boundary.
@@ -1048,6 +1079,9 @@ def join_schedules(schedules, boundaries, dtype=np.float64):
 
 def rates(schedule, steps, dtype=np.float64, name="lr"):
     """The rate of every update ``t = 0, 1, ..., steps - 1``, from a number, an array or a schedule.
+
+    Not called by a notebook: gradient_descent, adam and the theory and noise functions read
+    every rate through it (checked in tests/test_schedules.py).
 
     Every lrlab function that takes a learning rate reads it with this rule:
 

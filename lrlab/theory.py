@@ -98,6 +98,9 @@ _EDGE_RTOL = 1e-9
 def curvatures(problem):
     """The Hessian's eigenvalues ``L_i`` of a quadratic problem, as a 1-D array.
 
+    Not called by a notebook: the other functions here read the curvatures through it
+    (tests/test_theory2d.py).
+
     >>> from lrlab import Quadratic
     >>> curvatures(Quadratic([0.5, 5.0])).tolist()
     [1.0, 10.0]
@@ -118,6 +121,8 @@ def curvatures(problem):
 def one_step_lr(problem):
     """The rate that lands on the minimum in one step: ``1 / L_max`` (``1 / (2a)``).
 
+    Taught in notebooks/02-too-small-too-large.ipynb, section 'The two thresholds'.
+
     In several variables only the stiffest direction lands in one step.
 
     >>> from lrlab import seed_problem
@@ -129,6 +134,9 @@ def one_step_lr(problem):
 
 def critical_lr(problem):
     """The largest rate that still converges: ``2 / L_max`` (``1 / a`` in 1-D).
+
+    Taught in notebooks/02-too-small-too-large.ipynb, section 'The two thresholds'; for a
+    steeper bowl in section '4 · A steeper bowl needs a smaller rate'.
 
     At exactly this rate the stiffest direction bounces between two points
     forever; above it, the run diverges.
@@ -142,6 +150,9 @@ def critical_lr(problem):
 
 def error_factor(problem, lr):
     """The signed number the error is multiplied by each step: ``1 - L_max lr``.
+
+    Taught in notebooks/02-too-small-too-large.ipynb,
+    section '1 · One number decides everything'.
 
     On ``a (w - w*)^2`` that is ``1 - 2 a lr`` exactly: ``e[t + 1] = (1 - 2 a lr) e[t]``.
     Its sign tells the side (positive: ``w`` stays on the side it started;
@@ -162,6 +173,8 @@ def error_factor(problem, lr):
 def contraction(problem, lr):
     """Factor by which the error shrinks per step, worst direction: ``max_i |1 - L_i lr|``.
 
+    Taught in notebooks/01-one-step-at-a-time.ipynb, section 'The same factor every step'.
+
     Below 1 the run converges; 0 means one step; above 1 it diverges.
     Accepts one rate or an array of rates.
 
@@ -177,6 +190,9 @@ def contraction(problem, lr):
 
 def regime(problem, lr, small=0.1):
     """Name what a constant rate does, judged by the stiffest direction.
+
+    Taught in notebooks/02-too-small-too-large.ipynb, section 'The two thresholds'; the six
+    regimes side by side in section '2 · The six regimes, side by side'.
 
     With ``r = lr * L_max`` (the rate as a fraction of the one-step rate):
 
@@ -228,6 +244,10 @@ def regime(problem, lr, small=0.1):
 def steps_to_tolerance(problem, lr, eps):
     """Steps a constant rate needs to shrink the error by the factor ``eps``.
 
+    Taught in notebooks/01-one-step-at-a-time.ipynb, section 'Exercise 3: how many steps?'; the
+    cost of a small rate in notebooks/02-too-small-too-large.ipynb,
+    section '3 · Too small costs steps'.
+
     ``ceil(ln(eps) / ln(rho))`` with ``rho`` the :func:`contraction`; ``1``
     when ``rho == 0`` (one step) and ``inf`` when ``rho >= 1`` (never).
 
@@ -245,6 +265,8 @@ def steps_to_tolerance(problem, lr, eps):
 
 def critical_lr_at(problem, w):
     """The critical rate of the bowl that fits a 1-D loss at ``w``: ``2 / f''(w)``.
+
+    Taught in notebooks/02-too-small-too-large.ipynb, section '6 · Stepping over the pit'.
 
     Near the bottom of a pit any smooth loss looks like ``a (w - w*)^2`` with
     ``2 a = f''(w*)``, so a run that has come close to the bottom stays there
@@ -276,6 +298,9 @@ def critical_lr_at(problem, w):
 
 def closed_form_path(problem, w0, lr, steps):
     """The path of ``w`` in closed form: ``w_t = c + prod_{k<t} (1 - L lr_k) (w0 - c)``.
+
+    Used in notebooks/01-one-step-at-a-time.ipynb, section 'The same factor every step', by the
+    dashed lines of plotting.error_by_step.
 
     For a constant rate that is ``c + (1 - L lr)^t (w0 - c)``. Only for
     :class:`~lrlab.problems.Quadratic` (whose directions are the coordinates).
@@ -317,6 +342,9 @@ def closed_form_path(problem, w0, lr, steps):
 
 def total_lr(schedule, steps=None):
     """Total of all the rates a schedule gives: ``sum_{t=0}^{steps-1} lr(t)``.
+
+    Taught in notebooks/03-exponential-decay.ipynb,
+    section '4 · The total of all the rates, and where $w$ freezes'.
 
     With ``steps=None`` the total over all steps for ever, which is finite for
     exponential decay with ``decay_rate < 1``::
@@ -378,6 +406,9 @@ def _exponential_total(schedule):
 def freeze_point(problem, w0, schedule, steps=None, max_steps=10_000_000):
     """Where ``w`` ends when a decaying schedule runs for ever: ``c + e0 prod_t (1 - L lr_t)``.
 
+    Taught in notebooks/03-exponential-decay.ipynb,
+    section '4 · The total of all the rates, and where $w$ freezes'.
+
     When the rates add up to a finite total, the product stays away from zero
     and ``w`` freezes short of the minimum ``c``. With ``steps`` given, the
     point after that many updates (the same as ``closed_form_path(...)[-1]``).
@@ -431,6 +462,8 @@ DECAY_OUTCOMES = ("converges", "freezes short", "diverges")
 def decay_outcome(problem, initial_lr, decay_rate, decay_steps=1, staircase=False, tol=1e-6,
                   blowup=1e3):
     """What exponential decay does to gradient descent on a quadratic, run for ever.
+
+    Taught in notebooks/03-exponential-decay.ipynb, section '6 · A map of every setting'.
 
     With ``lr_t = initial_lr * decay_rate^(t / decay_steps)`` (exponent rounded
     down with ``staircase``), each direction's error is multiplied by
@@ -518,6 +551,9 @@ def underflow_step(initial_lr, decay_rate, decay_steps=1, staircase=False, flush
                    dtype=np.float32):
     """First step at which exponential decay's rate is too small for ``dtype`` to hold.
 
+    Taught in notebooks/03-exponential-decay.ipynb, section 'Deeper B · Float32's own limit:
+    "the computer treats it as zero"'.
+
     The rate ``lr0 * r^p`` (``p = t / k``, rounded down with ``staircase``)
     becomes 0 in floating point once it falls below a limit ``m``:
 
@@ -580,6 +616,9 @@ def underflow_step(initial_lr, decay_rate, decay_steps=1, staircase=False, flush
 def noise_ball(problem, lr, noise):
     """Mean squared error where SGD settles with a constant rate and noisy gradients.
 
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section '2 · A constant rate stalls in a noise ball'.
+
     With gradient noise of standard deviation ``s`` per coordinate, each
     direction's error settles at ``E[e^2] = lr s^2 / (L (2 - lr L))``; the
     result is the sum over directions. ``inf`` when ``lr >= 2 / L_max``.
@@ -605,6 +644,9 @@ def noise_ball(problem, lr, noise):
 
 def level_ellipse(problem, level, points=512):
     r"""Points on a contour line of a 2-D quadratic bowl: the ellipse ``loss(w) = level``.
+
+    Used in notebooks/06-two-dimensions.ipynb, section '2 · Four rates on the same bowl', for
+    the contour lines of every bowl figure and explorer.
 
     On ``loss = a_x (x - c_x)^2 + a_y (y - c_y)^2`` the contour at ``level``
     is the ellipse with half-axes ``sqrt(level / a_x)`` and ``sqrt(level / a_y)``
@@ -654,6 +696,9 @@ def level_ellipse(problem, level, points=512):
 def condition_number(problem):
     """How stretched the bowl is: ``k = L_max / L_min`` (1 for a round bowl).
 
+    Taught in notebooks/06-two-dimensions.ipynb, section '1 · A bowl seen from above'; its cost
+    in section '4 · Ill-conditioning: stretch the bowl'.
+
     >>> from lrlab import Quadratic
     >>> condition_number(Quadratic([0.5, 5.0]))
     10.0
@@ -664,6 +709,8 @@ def condition_number(problem):
 
 def direction_factors(problem, lr):
     """The signed factor of every direction: ``1 - L_i lr``, one column per direction.
+
+    Taught in notebooks/06-two-dimensions.ipynb, section 'One step, two coordinates'.
 
     Direction ``i`` of the error obeys ``e_i[t + 1] = (1 - L_i lr) e_i[t]``: each
     direction shrinks by its own ``|1 - L_i lr|``, and :func:`contraction` is the
@@ -681,6 +728,9 @@ def direction_factors(problem, lr):
 
 def growing_directions(problem, w0, lr):
     """Which coordinates' errors grow under a constant rate, from the start ``w0``.
+
+    Used in notebooks/06-two-dimensions.ipynb, section 'Explorer: a bowl you can stretch', by
+    the explorer's readout.
 
     On a quadratic bowl ``sum_i a_i (w_i - c_i)^2`` each coordinate's error
     obeys ``e_i[t] = (1 - L_i lr)^t e_i[0]`` with ``L_i = 2 a_i``
@@ -725,6 +775,9 @@ def growing_directions(problem, w0, lr):
 def optimal_lr(problem):
     """The best constant rate: ``2 / (L_min + L_max)``.
 
+    Taught in notebooks/06-two-dimensions.ipynb,
+    section '3 · The steepest direction sets the limit, the worse factor the speed'.
+
     It makes the slowest and the stiffest direction shrink equally fast, by
     ``(k - 1) / (k + 1)`` per step with ``k = L_max / L_min`` (Goh, "Why
     Momentum Really Works", Distill 2017). In 1-D it equals :func:`one_step_lr`.
@@ -739,6 +792,9 @@ def optimal_lr(problem):
 
 def optimal_contraction(problem):
     """The error factor per step at the best constant rate: ``(k - 1) / (k + 1)``.
+
+    Taught in notebooks/06-two-dimensions.ipynb,
+    section '3 · The steepest direction sets the limit, the worse factor the speed'.
 
     It is :func:`contraction` at :func:`optimal_lr`, where the flattest and the
     stiffest direction shrink equally fast (Goh, "Why Momentum Really Works",
@@ -755,6 +811,9 @@ def optimal_contraction(problem):
 def slowest_direction(problem, lr):
     """Index of the direction that converges last: the largest ``|1 - L_i lr|``.
 
+    Taught in notebooks/06-two-dimensions.ipynb,
+    section 'Exercise 2: which direction converges last?'.
+
     A tie (as at :func:`optimal_lr`) goes to the first such direction.
 
     >>> from lrlab import Quadratic
@@ -768,6 +827,9 @@ def slowest_direction(problem, lr):
 
 def direction_steps(problem, lr, eps):
     """Steps each direction needs to shrink its error by ``eps``: ``ceil(ln eps / ln|1 - L_i lr|)``.
+
+    Taught in notebooks/06-two-dimensions.ipynb,
+    section 'Exercise 2: which direction converges last?'.
 
     ``1`` for a factor of 0 and ``inf`` for ``|factor| >= 1``, as in
     :func:`steps_to_tolerance`, which is the largest of these.
@@ -785,6 +847,9 @@ def direction_steps(problem, lr, eps):
 
 def local_curvatures(problem, w, h=1e-5):
     """Curvatures of any problem at one point: the Hessian's eigenvalues, smallest first.
+
+    Taught in notebooks/06-two-dimensions.ipynb,
+    section "6 · Beyond the bowl: Rosenbrock's valley".
 
     The Hessian is built column by column from central differences of the
     gradient, ``H[:, j] = (g(w + h u_j) - g(w - h u_j)) / (2 h)``, made
@@ -815,6 +880,9 @@ def local_curvatures(problem, w, h=1e-5):
 def local_critical_lr(problem, w, h=1e-5):
     """The largest stable rate near the point ``w``: ``2 / L_max`` of its :func:`local_curvatures`.
 
+    Taught in notebooks/06-two-dimensions.ipynb,
+    section "6 · Beyond the bowl: Rosenbrock's valley"; for two pits in section '7 · Two pits'.
+
     On a quadratic it is :func:`critical_lr` everywhere; on any other surface
     it holds for small steps around ``w`` (``inf`` if no curvature there is positive).
 
@@ -838,6 +906,9 @@ MOMENTUM_REGIMES = ("overdamped", "critically damped", "underdamped", "flipping"
 
 def momentum_matrix(problem, lr, momentum):
     """The heavy ball's error recursion as a 2x2 matrix, one per direction.
+
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section 'Why momentum is a two-term recursion'.
 
     With ``buf = beta buf + g`` and ``w -= lr buf`` (:func:`~lrlab.gradient_descent`
     with ``momentum=beta``), ``lr buf[t] = e[t - 1] - e[t]``, so each direction's
@@ -870,6 +941,9 @@ def momentum_matrix(problem, lr, momentum):
 def momentum_roots(problem, lr, momentum):
     """The eigenvalues of :func:`momentum_matrix`: roots of ``z^2 - (1 + beta - L lr) z + beta``.
 
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section 'Why momentum is a two-term recursion'.
+
     Complex when the direction rings. Shape ``(*batch, d, 2)``; with ``momentum=0``
     one root is ``1 - L lr`` (plain descent's factor) and the other 0.
 
@@ -889,6 +963,9 @@ def momentum_roots(problem, lr, momentum):
 def momentum_contraction(problem, lr, momentum):
     """Factor by which the heavy ball's error shrinks per step in the long run, worst direction.
 
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section 'Why momentum is a two-term recursion'.
+
     The largest ``|root|`` of :func:`momentum_roots` over all directions (the
     spectral radius). Below 1 the run converges; when a direction rings
     (complex roots) its factor is exactly ``sqrt(beta)``.
@@ -903,6 +980,9 @@ def momentum_contraction(problem, lr, momentum):
 
 def momentum_critical_lr(problem, momentum):
     """The heavy ball's largest stable rate: ``2 (1 + beta) / L_max``.
+
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section 'Why momentum is a two-term recursion'.
 
     The roots stay inside the unit circle iff ``0 < L lr < 2 (1 + beta)``:
     momentum moves plain descent's limit ``2 / L_max`` out by the factor ``1 + beta``.
@@ -919,6 +999,8 @@ def momentum_critical_lr(problem, momentum):
 def effective_lr(lr, momentum):
     """The rate momentum amounts to while the gradient hardly changes: ``lr / (1 - beta)``.
 
+    Taught in notebooks/07-momentum-and-adam.ipynb, section 'The effective rate'.
+
     With a constant gradient ``g``, ``buf = g (1 + beta + beta^2 + ...)`` tends
     to ``g / (1 - beta)``, so the step tends to ``lr g / (1 - beta)``.
 
@@ -933,6 +1015,9 @@ def effective_lr(lr, momentum):
 
 def momentum_regime(problem, lr, momentum):
     """Name what the heavy ball does on the stiffest direction (in 1-D: on the problem).
+
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section 'The same rate, more and more momentum'.
 
     With ``x = L_max lr`` and ``beta = momentum``:
 
@@ -982,6 +1067,9 @@ def momentum_regime(problem, lr, momentum):
 def optimal_momentum(problem):
     """The best constant ``(lr, beta)`` for the heavy ball on a bowl.
 
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section '3 · The bowl of notebook 06, with momentum'.
+
     ``lr = 4 / (sqrt(L_max) + sqrt(L_min))^2`` and
     ``beta = ((sqrt(k) - 1) / (sqrt(k) + 1))^2`` with ``k = L_max / L_min``: both
     extreme directions then sit on the edge of ringing, and every direction's
@@ -1002,6 +1090,9 @@ def optimal_momentum(problem):
 def optimal_momentum_contraction(problem):
     """The heavy ball's factor per step at its best pair: ``(sqrt(k) - 1) / (sqrt(k) + 1)``.
 
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section '3 · The bowl of notebook 06, with momentum'.
+
     >>> from lrlab import Quadratic
     >>> round(optimal_momentum_contraction(Quadratic([0.5, 50.0])), 12)     # k = 100: 9/11
     0.818181818182
@@ -1012,6 +1103,9 @@ def optimal_momentum_contraction(problem):
 
 def momentum_path(problem, w0, lr, momentum, steps):
     """The heavy ball's path from the matrix powers: ``(e[t], e[t-1]) = M^t (e0, e0)``.
+
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section 'Why momentum is a two-term recursion'.
 
     An independent computation of :func:`~lrlab.gradient_descent` with
     ``momentum``, for a :class:`~lrlab.problems.Quadratic` and a constant rate.
@@ -1043,6 +1137,9 @@ def momentum_path(problem, w0, lr, momentum, steps):
 def steps_to_stay_within(errors, eps):
     """First step from which every later error norm is at most ``eps`` times the first.
 
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section 'Exercise 1: does momentum rescue a rate that is too large?'.
+
     ``errors`` has shape ``(steps + 1, ...)`` (the error ``w - w*`` of a run, any
     coordinates after the first axis). ``inf`` if the last one is still above.
     With momentum the error is not monotone, so "reached" means "stays".
@@ -1070,6 +1167,9 @@ def steps_to_stay_within(errors, eps):
 
 def adam_first_step(problem, w0, lr, eps=1e-8):
     """Where Adam's first step lands: ``w0 - lr g / (|g| + eps)`` with ``g = grad(w0)``.
+
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section '4 · Adam: the rate as a step length' (its exercises 3 and 4).
 
     At step 1 the bias-corrected averages are ``g`` and ``g^2`` exactly, whatever
     ``b1`` and ``b2``, so each coordinate moves by ``lr |g| / (|g| + eps)``: about
