@@ -78,14 +78,14 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
     Examples
     --------
     >>> from lrlab import Quadratic
-    >>> seed = Quadratic(1.0, center=-1.0)
-    >>> runs = gradient_descent(seed, 5.0, lr=[0.2, 0.5, 1.0, 1.1], steps=60)
+    >>> post = Quadratic(1.0, center=-1.0)            # the blog post's (w + 1)^2
+    >>> runs = gradient_descent(post, 5.0, lr=[0.2, 0.5, 1.0, 1.1], steps=60)
     >>> runs.status.tolist()
     ['converged', 'converged', 'running', 'diverged']
 
     With momentum 0.5 the rate 1.1 comes back inside the limit ``2 (1 + 0.5) / 2``:
 
-    >>> gradient_descent(seed, 5.0, lr=1.1, steps=100, momentum=0.5).status.item()
+    >>> gradient_descent(post, 5.0, lr=1.1, steps=100, momentum=0.5).status.item()
     'converged'
     """
     if not isinstance(problem, Problem):

@@ -7,8 +7,8 @@ compute in the dtype of ``w`` (float32 in, float32 out), so a float32 run does
 its arithmetic in float32 from start to end.
 
 >>> from lrlab.problems import Quadratic
->>> seed = Quadratic(a=1.0, center=-1.0)      # loss = (w + 1)^2
->>> float(seed.loss(5.0)), float(seed.grad(5.0))
+>>> post = Quadratic(a=1.0, center=-1.0)      # the blog post's loss, (w + 1)^2
+>>> float(post.loss(5.0)), float(post.grad(5.0))
 (36.0, 12.0)
 """
 
@@ -112,7 +112,7 @@ class Quadratic(Problem):
     --------
     The blog post's problem ``(w + 1)^2`` and the 2-D bowl ``0.5 (x^2 + 10 y^2)``:
 
-    >>> seed = Quadratic(a=1.0, center=-1.0)
+    >>> post = Quadratic(a=1.0, center=-1.0)
     >>> bowl = Quadratic(a=[0.5, 5.0], center=[0.0, 0.0])
     >>> bowl.shape, bowl.curvature.tolist()
     ((2,), [1.0, 10.0])

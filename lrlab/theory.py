@@ -19,8 +19,8 @@ limits, closed-form paths, budgets under a schedule, noise, two dimensions,
 momentum and Adam.
 
 >>> from lrlab import seed_problem
->>> seed = seed_problem()                 # (w + 1)^2: a = 1, L = 2
->>> critical_lr(seed), one_step_lr(seed), regime(seed, 0.2)
+>>> post = seed_problem()                 # the blog post's (w + 1)^2: a = 1, L = 2
+>>> critical_lr(post), one_step_lr(post), regime(post, 0.2)
 (1.0, 0.5, 'monotone')
 """
 
@@ -496,7 +496,7 @@ def decay_outcome(problem, initial_lr, decay_rate, decay_steps=1, staircase=Fals
 
     Examples
     --------
-    The seed (``L = 2``, ``lr0 = 0.2``): ``0.95`` leaves ``w`` 7e-4 short of
+    The blog post's problem (``L = 2``, ``lr0 = 0.2``): ``0.95`` leaves ``w`` 7e-4 short of
     ``-1`` (1.2e-4 of the start distance 6); ``0.99`` gets there; a first rate
     of ``3`` multiplies the error by ``|1 - 6| = 5`` per step at first.
 
@@ -1177,8 +1177,8 @@ def adam_first_step(problem, w0, lr, eps=1e-8):
     length, not a multiplier of the gradient.
 
     >>> from lrlab import seed_problem
-    >>> seed = seed_problem()
-    >>> round(adam_first_step(seed, 5.0, 0.1), 9), round(adam_first_step(seed, 500.0, 0.1), 9)
+    >>> post = seed_problem()
+    >>> round(adam_first_step(post, 5.0, 0.1), 9), round(adam_first_step(post, 500.0, 0.1), 9)
     (4.9, 499.9)
     """
     if not hasattr(problem, "grad"):
