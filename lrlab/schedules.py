@@ -43,9 +43,10 @@ would overflow saturates at the largest finite float instead of becoming
 ``inf``, so a schedule always returns finite rates >= 0.
 
 The factories come first, in the order of notebook 04's gallery; then
-:func:`rates`, the rule by which every lrlab function reads a learning rate
-(a number, an array of rates or a schedule) as one rate per step; then the
-private support code.
+:func:`rates`, which turns a learning rate (a number, an array of rates or a
+schedule) into one rate per step for gradient_descent, adam and the other
+functions that take an ``lr`` and a number of steps; then the private support
+code.
 """
 
 from __future__ import annotations
@@ -1083,7 +1084,8 @@ def rates(schedule, steps, dtype=np.float64, name="lr"):
     Not called by a notebook: gradient_descent, adam and the theory and noise functions read
     every rate through it (checked in tests/test_schedules.py).
 
-    Every lrlab function that takes a learning rate reads it with this rule:
+    gradient_descent, adam and every lrlab function that takes an ``lr`` and a
+    number of steps read their rates with this rule:
 
     - a number ``> 0`` is the same rate at every step: shape ``(steps,)``;
     - an array of rates ``> 0`` is one run per rate, each rate the same at
