@@ -18,6 +18,8 @@ __all__ = [
     "check_array",
     "check_dtype",
     "check_choice",
+    "check_numbers",
+    "scalar_or_array",
 ]
 
 
@@ -32,6 +34,8 @@ def _describe(lo, hi, lo_open, hi_open):
 
 def check_number(name, value, lo=None, hi=None, lo_open=False, hi_open=False):
     """Return ``value`` as a Python float after checking it is a finite real in range.
+
+    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
 
     ``lo``/``hi`` are optional bounds; ``lo_open``/``hi_open`` make them strict.
     """
@@ -60,7 +64,10 @@ def check_number(name, value, lo=None, hi=None, lo_open=False, hi_open=False):
 
 
 def check_int(name, value, lo=None, hi=None):
-    """Return ``value`` as a Python int after checking it is an integer in ``[lo, hi]``."""
+    """Return ``value`` as a Python int after checking it is an integer in ``[lo, hi]``.
+
+    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
+    """
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
         whole = isinstance(value, (float, np.floating)) and np.isfinite(value)
         if whole and float(value).is_integer():
@@ -79,7 +86,10 @@ def check_int(name, value, lo=None, hi=None):
 
 def check_array(name, value, lo=None, hi=None, lo_open=False, hi_open=False, ndim=None,
                 dtype=np.float64):
-    """Return ``value`` as a float array after checking every entry is finite and in range."""
+    """Return ``value`` as a float array after checking every entry is finite and in range.
+
+    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
+    """
     try:
         arr = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError):
@@ -102,8 +112,39 @@ def check_array(name, value, lo=None, hi=None, lo_open=False, hi_open=False, ndi
     return arr
 
 
+def check_numbers(name, value, **bounds):
+    """:func:`check_number` for a single number, :func:`check_array` for an array of them.
+
+    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
+
+    Returns a Python float or a float64 array; ``bounds`` as for :func:`check_number`.
+    """
+    if np.ndim(value) == 0:
+        return check_number(name, value, **bounds)
+    return check_array(name, value, **bounds)
+
+
+def scalar_or_array(x):
+    """A result as the caller wants it: a Python scalar when it is 0-d, else an array.
+
+    Not used by a notebook: the results of theory, noise and the problems go through it
+    (tests/test_argument_checks.py).
+
+    Functions that take one number or an array of numbers give back a float
+    (or an int, or a str) for one number and an array for an array.
+
+    >>> scalar_or_array(np.float64(0.25)), scalar_or_array(np.array(["a", "b"])).tolist()
+    (0.25, ['a', 'b'])
+    """
+    x = np.asarray(x)
+    return x.item() if x.ndim == 0 else x
+
+
 def check_dtype(name, dtype):
-    """Return ``np.dtype(dtype)`` if it is float32 or float64."""
+    """Return ``np.dtype(dtype)`` if it is float32 or float64.
+
+    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
+    """
     try:
         dt = np.dtype(dtype)
     except (TypeError, SyntaxError, ValueError):
@@ -114,7 +155,10 @@ def check_dtype(name, dtype):
 
 
 def check_bool(name, value):
-    """Return ``value`` as a bool after checking it is True or False (not 1, "yes" or None)."""
+    """Return ``value`` as a bool after checking it is True or False (not 1, "yes" or None).
+
+    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
+    """
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
@@ -122,6 +166,8 @@ def check_bool(name, value):
 
 def renamed(call, names):
     """``call()``, with an error about an argument of an inner function renamed to the outer one.
+
+    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
 
     ``names`` maps inner argument names to the caller's: an error that starts
     ``"initial_lr must ..."`` from inside ``torch_multistep(lr, ...)`` reads
@@ -138,7 +184,10 @@ def renamed(call, names):
 
 
 def check_summary(name, value, keys, maker):
-    """Return ``value`` if it is a dict holding ``keys`` (the dict ``maker`` returns)."""
+    """Return ``value`` if it is a dict holding ``keys`` (the dict ``maker`` returns).
+
+    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
+    """
     if not isinstance(value, dict):
         raise TypeError(f"{name} must be the dict {maker} returns, got {type(value).__name__}")
     missing = [k for k in keys if k not in value]
@@ -149,7 +198,10 @@ def check_summary(name, value, keys, maker):
 
 
 def check_choice(name, value, choices):
-    """Return ``value`` if it is one of ``choices``."""
+    """Return ``value`` if it is one of ``choices``.
+
+    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
+    """
     if value not in choices:
         allowed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")

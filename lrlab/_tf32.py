@@ -56,6 +56,10 @@ def _smallest_normal(dtype):
 def flush_subnormals(x):
     """Replace subnormal numbers by a zero of the same sign (flush to zero).
 
+    Used in notebooks/03-exponential-decay.ipynb,
+    section "3 · The blog post's program, replayed", through exponential_decay and
+    gradient_descent in float32.
+
     A floating-point number is *subnormal* when it is not zero but smaller in
     size than the smallest normal number of its type,
     ``np.finfo(dtype).tiny`` (1.1754944e-38 for float32). IEEE arithmetic,
@@ -97,6 +101,10 @@ def flush_subnormals(x):
 
 def powf(base, exponent):
     """``base ** exponent`` in float32 by the C library's ``powf``.
+
+    Used in notebooks/03-exponential-decay.ipynb,
+    section "3 · The blog post's program, replayed", through exponential_decay and
+    gradient_descent in float32.
 
     TensorFlow's ``Pow`` kernel, given one float32 number (as the learning
     rate of ``exponential_decay`` is), calls the C library's ``powf``. So does
@@ -149,6 +157,10 @@ def powf(base, exponent):
 def tf_pow(base, exponent):
     """TensorFlow's float32 ``tf.pow`` on single numbers: ``powf``, then flushed.
 
+    Used in notebooks/03-exponential-decay.ipynb,
+    section "3 · The blog post's program, replayed", through exponential_decay and
+    gradient_descent in float32.
+
     >>> float(tf_pow(0.95, 1750.0)), float(powf(0.95, 1750.0)) > 0
     (0.0, True)
     """
@@ -157,6 +169,10 @@ def tf_pow(base, exponent):
 
 def tf_multiply(x, y):
     """TensorFlow's float32 ``x * y``: the IEEE product, subnormals flushed.
+
+    Used in notebooks/03-exponential-decay.ipynb,
+    section "3 · The blog post's program, replayed", through exponential_decay and
+    gradient_descent in float32.
 
     >>> import numpy as np
     >>> float(tf_multiply(np.finfo(np.float32).tiny, 0.5))

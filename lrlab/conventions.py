@@ -104,6 +104,9 @@ GALLERY_DEFAULTS = {
 def gallery_schedule(name, **settings):
     """Build the gallery's ``name`` schedule from flat settings (see :data:`GALLERY_DEFAULTS`).
 
+    Used in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page',
+    through gallery, and by the explorer of section '3 · Explore: any schedule, any settings'.
+
     The nested schedules are built as follows: ``linear_warmup`` wraps
     ``cosine_decay(peak_lr, decay_steps, alpha)``; ``join_schedules`` holds
     ``constant(lr)`` until ``boundary``, then runs
@@ -141,6 +144,8 @@ def gallery_schedule(name, **settings):
 
 def gallery():
     """Every schedule of :mod:`lrlab.schedules` with its gallery settings, by name.
+
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'.
 
     >>> list(gallery())[:3]
     ['constant', 'exponential_decay', 'inverse_time_decay']
@@ -188,6 +193,8 @@ class _Code(str):
 
 def lrlab_call(schedule):
     """The lrlab call that builds ``schedule``, from its ``.params`` (defaults left out).
+
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'.
 
     >>> lrlab_call(S.cosine_decay(0.1, 100, alpha=0.1))
     'cosine_decay(0.1, 100, alpha=0.1)'
@@ -497,6 +504,10 @@ _CALLS = {
 def equivalent_calls(schedule):
     """The Keras, PyTorch and optax calls that give ``schedule``'s rates, from its ``.params``.
 
+    Used in notebooks/04-schedule-gallery.ipynb,
+    section '3 · Explore: any schedule, any settings', by the explorer, and through
+    equivalents_table.
+
     Each entry is a string of code, or ``None`` when the library has no
     built-in equivalent for these settings. Where a library's nearest built-in
     follows a different convention (optax's one-cycle peaks one step later than
@@ -530,6 +541,9 @@ def equivalent_calls(schedule):
 def equivalents_table(schedules):
     """One row per schedule: its lrlab call and the Keras, PyTorch and optax equivalents.
 
+    Taught in notebooks/04-schedule-gallery.ipynb,
+    section 'Deeper · The same schedule in Keras, PyTorch and optax'.
+
     Parameters
     ----------
     schedules : dict name -> schedule, or a list of schedules
@@ -544,6 +558,9 @@ def equivalents_table(schedules):
 
 def table_markdown(rows, columns=("lrlab", "keras", "pytorch", "optax"), missing="no built-in"):
     """A Markdown table of :func:`equivalents_table` rows (code in backticks).
+
+    Taught in notebooks/04-schedule-gallery.ipynb,
+    section 'Deeper · The same schedule in Keras, PyTorch and optax'.
 
     To keep the table narrow, the module prefixes are named once in the header
     and left out of the cells: ``keras.optimizers.schedules.``,
@@ -576,6 +593,10 @@ def table_markdown(rows, columns=("lrlab", "keras", "pytorch", "optax"), missing
 def keras_piecewise_constant(boundaries, values):
     """Keras ``PiecewiseConstantDecay(boundaries, values)``: switches *after* each boundary.
 
+    Taught in notebooks/04-schedule-gallery.ipynb,
+    section 'D1 · Boundaries: on which side is the boundary step?' and
+    section 'Exercise 2 · A port that forgot the boundary'.
+
     ``lr(t) = values[i]`` where ``i`` counts the boundaries ``b < t``.
 
     >>> keras_piecewise_constant([10], [0.1, 0.01])([10, 11]).tolist()
@@ -586,6 +607,10 @@ def keras_piecewise_constant(boundaries, values):
 
 def optax_piecewise_constant(init_value, boundaries_and_scales):
     """optax ``piecewise_constant_schedule(init_value, {b: scale})``: switches *at* each boundary.
+
+    Taught in notebooks/04-schedule-gallery.ipynb,
+    section 'D1 · Boundaries: on which side is the boundary step?' and
+    section 'Exercise 2 · A port that forgot the boundary'.
 
     optax stores ratios: from step ``b`` on the rate is multiplied by
     ``scale``, so ``lr(t) = init_value * prod(scale_b for b <= t)``.
@@ -605,6 +630,8 @@ def optax_piecewise_constant(init_value, boundaries_and_scales):
 def torch_multistep(lr, milestones, gamma=0.1):
     """PyTorch ``MultiStepLR(opt, milestones, gamma)`` on ``SGD(lr=lr)``: drops *at* each milestone.
 
+    Not used by a notebook: tests/test_conventions.py checks it against PyTorch's MultiStepLR.
+
     >>> torch_multistep(0.1, [10], 0.5)([9, 10]).tolist()
     [0.1, 0.05]
     """
@@ -614,6 +641,9 @@ def torch_multistep(lr, milestones, gamma=0.1):
 def keras_cosine_decay(initial_learning_rate, decay_steps, alpha=0.0, warmup_target=None,
                        warmup_steps=0, dtype=np.float64):
     """Keras ``CosineDecay``: the warmup comes first, then ``decay_steps`` of cosine.
+
+    Taught in notebooks/04-schedule-gallery.ipynb,
+    section 'D2 · Warmup: inside `decay_steps`, or after it?'.
 
     ``dtype=np.float32`` gives the rates Keras computes from a Python float (its
     default, ``keras.config.floatx()``); ``np.float64`` those from a float64
@@ -648,6 +678,9 @@ def keras_cosine_decay(initial_learning_rate, decay_steps, alpha=0.0, warmup_tar
 def optax_warmup_cosine(init_value, peak_value, warmup_steps, decay_steps, end_value=0.0,
                         exponent=1.0, dtype=np.float64):
     """optax ``warmup_cosine_decay_schedule``: the warmup counts *inside* ``decay_steps``.
+
+    Taught in notebooks/04-schedule-gallery.ipynb,
+    section 'D2 · Warmup: inside `decay_steps`, or after it?'.
 
     ``dtype=np.float64`` gives optax's rates with ``jax_enable_x64`` on;
     ``np.float32`` those of optax's default (float32), bit for bit: optax's own
@@ -710,6 +743,9 @@ def _optax_warmup_cosine_float32(init, peak, warmup, decay, end, exponent):
 def epoch_stepped(schedule, batches_per_epoch):
     """The rate per batch when a scheduler is stepped once per *epoch*.
 
+    Taught in notebooks/04-schedule-gallery.ipynb,
+    section 'D3 · Per step or per epoch: who counts?'.
+
     A PyTorch scheduler advances when ``scheduler.step()`` is called. Called
     at the end of each epoch of ``n`` batches, the rate at batch ``t`` is the
     schedule's rate at step ``floor(t / n)``:
@@ -761,6 +797,9 @@ def epoch_stepped(schedule, batches_per_epoch):
 def first_change(schedule, start=1, stop=100_000):
     """The first whole step ``t >= start`` whose rate differs from the step before's.
 
+    Taught in notebooks/04-schedule-gallery.ipynb,
+    section 'Exercise 2 · A port that forgot the boundary'.
+
     This is the first step that *uses* a new value: for a piecewise schedule,
     where its first boundary takes effect. Returns ``None`` if the rate never
     changes before ``stop``.
@@ -779,6 +818,9 @@ def first_change(schedule, start=1, stop=100_000):
 
 def settle_step(schedule, stop):
     """The first whole step from which the rate stays equal to its value at ``stop``.
+
+    Taught in notebooks/04-schedule-gallery.ipynb,
+    section 'D2 · Warmup: inside `decay_steps`, or after it?'.
 
     For a decay that ends at a floor, the step at which it reaches the floor.
 
@@ -803,6 +845,9 @@ REFERENCE_FILE = Path(__file__).resolve().parent / "reference" / "schedules.json
 def load_reference(path=None):
     """The cases of a reference file written by ``tests/reference/generate_schedules.py``.
 
+    Taught in notebooks/04-schedule-gallery.ipynb,
+    section 'Deeper · The same schedule in Keras, PyTorch and optax'.
+
     Parameters
     ----------
     path : str or Path, optional
@@ -824,6 +869,9 @@ def load_reference(path=None):
 def reference_case(reference, case_id, library, dtype="float64"):
     """The one case with this ``id``, ``library`` and ``dtype``; its values by step as ``"rates"``.
 
+    Taught in notebooks/04-schedule-gallery.ipynb,
+    section 'D1 · Boundaries: on which side is the boundary step?' and the other D sections.
+
     Returns the case dict with an added ``"rates"`` dict ``{step: rate}``.
     """
     found = [c for c in reference["cases"]
@@ -838,6 +886,9 @@ def reference_case(reference, case_id, library, dtype="float64"):
 
 def build_from_spec(spec):
     """The lrlab schedule of a case's ``"lrlab"`` spec ``{"factory": ..., "kwargs": ...}``.
+
+    Taught in notebooks/04-schedule-gallery.ipynb,
+    section 'Deeper · The same schedule in Keras, PyTorch and optax'.
 
     >>> build_from_spec({"factory": "constant", "kwargs": {"lr": 0.1}})(3)
     0.1
@@ -870,6 +921,9 @@ MOMENTUM_ROW = {
 def keras_momentum_path(problem, w0, lr, steps, momentum):
     """The path of Keras' ``SGD(momentum=beta)``: the rate goes *into* the memory.
 
+    Used in notebooks/07-momentum-and-adam.ipynb,
+    section 'Keras puts the rate inside the memory', through momentum_convention_gap.
+
     ``v = beta * v - lr[t] * g; w = w + v``, with ``v`` starting at 0. Each past
     gradient keeps the rate of its own step. PyTorch and optax
     (:func:`lrlab.gradient_descent` with ``momentum``) keep the gradients in the
@@ -883,7 +937,6 @@ def keras_momentum_path(problem, w0, lr, steps, momentum):
     >>> keras_momentum_path(blog_post_problem(), 5.0, 0.1, 2, 0.9).round(12).tolist()
     [5.0, 3.8, 1.76]
     """
-    from .descent import _rates
     from .problems import Problem
 
     if not isinstance(problem, Problem):
@@ -893,7 +946,7 @@ def keras_momentum_path(problem, w0, lr, steps, momentum):
     w0 = np.asarray(w0, dtype=np.float64)
     if w0.shape != problem.shape:
         raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
-    rates = _rates(lr, steps, np.dtype(np.float64))
+    rates = S.rates(lr, steps)
     path = [w0]
     w, v = w0, np.zeros_like(w0)
     for t in range(steps):
@@ -905,6 +958,9 @@ def keras_momentum_path(problem, w0, lr, steps, momentum):
 
 def momentum_convention_gap(problem, w0, schedule, steps, momentum):
     """How far Keras' momentum path is from PyTorch's and optax's under a schedule.
+
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section 'Keras puts the rate inside the memory'.
 
     Returns a dict: ``keras`` and ``pytorch`` (the two paths, shape
     ``(steps + 1, *problem.shape)``), ``gap`` (their largest distance over all

@@ -59,6 +59,9 @@ ENGEL_CSV = DATA_DIR / "engel.csv"
 def load_csv(path):
     """Read a numeric CSV file with one header line: ``(names, values)``.
 
+    Used in notebooks/08-a-real-model.ipynb, section '1 · The data: income and food spending',
+    through engel.
+
     Parameters
     ----------
     path : str or Path
@@ -94,6 +97,9 @@ def load_csv(path):
 def split_rows(n, held_out=0.2, seed=0):
     """Split row numbers ``0 .. n-1`` into a training part and a held-out part.
 
+    Used in notebooks/08-a-real-model.ipynb, section '1 · The data: income and food spending',
+    through engel.
+
     A seeded random permutation: the first ``round(held_out * n)`` rows of it
     are held out, the rest train. Each part is returned in increasing order.
 
@@ -127,6 +133,9 @@ def split_rows(n, held_out=0.2, seed=0):
 def standardize(values, mean, std):
     """``(values - mean) / std``: zero mean and unit spread, measured on the training set.
 
+    Used in notebooks/08-a-real-model.ipynb, section '1 · The data: income and food spending',
+    through engel.
+
     Use the *training* mean and standard deviation for every part of the
     data, so the held-out rows are scaled exactly as the model will see new
     data (they then have only roughly zero mean and unit spread).
@@ -145,6 +154,8 @@ def standardize(values, mean, std):
 @dataclass(frozen=True)
 class Dataset:
     """One input, one target, split and standardized with the training statistics.
+
+    Taught in notebooks/08-a-real-model.ipynb, section '1 · The data: income and food spending'.
 
     Attributes
     ----------
@@ -222,6 +233,8 @@ class Dataset:
 def engel(held_out=0.2, seed=0):
     """Engel's food-expenditure data: food spending against income, 235 households.
 
+    Taught in notebooks/08-a-real-model.ipynb, section '1 · The data: income and food spending'.
+
     Reads ``data/engel.csv`` (income and food spending in Belgian francs per
     year), holds out a seeded ``held_out`` fraction of the rows
     (:func:`split_rows`) and standardizes both columns with the training mean
@@ -290,6 +303,9 @@ def _shuffle(n, seed, epoch):
 
 class ManySeeds(Problem):
     """Mini-batch least squares for several shuffling seeds at once.
+
+    Taught in notebooks/08-a-real-model.ipynb, section '2 · Steps and epochs'; the range test
+    runs it in section '4 · The learning-rate range test'.
 
     Run number ``i`` of a batch of runs draws its mini-batches as
     ``LeastSquares(X, y, batch_size, seed=seeds[i])`` does, so one call of
@@ -429,6 +445,8 @@ class ManySeeds(Problem):
 
 def held_out_runs(problem, held, schedule, steps, seeds, w0=None):
     """Train once per seed (one vectorized run) and score every point on held-out data.
+
+    Taught in notebooks/08-a-real-model.ipynb, section '5 · Three schedules on held-out data'.
 
     Runs :func:`lrlab.gradient_descent` on :class:`ManySeeds` ``(problem,
     seeds)`` from ``w0`` (zeros by default) with ``schedule`` for ``steps``

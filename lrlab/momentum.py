@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_number
+from ._checks import check_array, check_int, check_number, scalar_or_array
 from .descent import gradient_descent
 
 __all__ = ["OUTCOMES", "sweep_outcomes", "one_cycle_momentum"]
@@ -28,6 +28,8 @@ OUTCOMES = ("within tol", "not yet", "diverges")
 
 def sweep_outcomes(problem, w0, rates, momenta, steps, tol=1e-3, nesterov=False):
     """Run every pair of a grid of rates and momenta, and say what each run did.
+
+    Taught in notebooks/07-momentum-and-adam.ipynb, section '2 · A map of rates and momenta'.
 
     One call of :func:`~lrlab.gradient_descent` with ``lr`` a column and
     ``momentum`` a row. For each run, the error is ``w - problem.minimum`` and:
@@ -68,6 +70,9 @@ def one_cycle_momentum(step, total_steps, pct_start=0.3, base_momentum=0.85,
                        max_momentum=0.95):
     """The momentum of PyTorch's ``OneCycleLR`` (``cycle_momentum=True``, cosine) at ``step``.
 
+    Taught in notebooks/07-momentum-and-adam.ipynb,
+    section 'Why one-cycle schedules cycle the momentum'.
+
     It runs against the rate (:func:`lrlab.schedules.one_cycle`): from
     ``max_momentum`` down to ``base_momentum`` while the rate climbs to its peak
     (at step ``pct_start * total_steps - 1``), then back up to ``max_momentum`` at
@@ -91,4 +96,4 @@ def one_cycle_momentum(step, total_steps, pct_start=0.3, base_momentum=0.85,
         rising = anneal(hi, lo, t / peak) if peak > 0 else np.full(t.shape, lo)
         falling = anneal(lo, hi, (t - peak) / (end - peak))
     out = np.where(t <= peak, rising, falling)
-    return float(out) if out.ndim == 0 else out
+    return scalar_or_array(out)

@@ -34,8 +34,9 @@ import math
 
 import numpy as np
 
-from ._checks import check_array, check_choice, check_int, check_number
-from .descent import Trajectory, _rates, gradient_descent
+from . import schedules
+from ._checks import check_array, check_choice, check_int, check_number, scalar_or_array
+from .descent import Trajectory, gradient_descent
 from .problems import NoisyGradient, Problem, Quadratic
 from .schedules import (
     constant,
@@ -65,6 +66,8 @@ SCHEDULE_KINDS = ("constant", "exponential", "1/t", "cosine", "step")
 
 def noise_schedule(kind, lr0, horizon=1000, decay_rate=0.99, c=0.5, step_size=100, gamma=0.5):
     r"""One of the five schedules of :data:`SCHEDULE_KINDS`, all starting at ``lr0``.
+
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb, section '3 · Five ways to decay'.
 
     =============  ==========================================================
     ``kind``       rate at step ``t``
@@ -126,6 +129,9 @@ def _is_rate_array(lr):
 def noise_draws(seed, steps, shape=()):
     r"""The standard normal numbers the noisy runs of ``seed`` get, drawn ahead of time.
 
+    Used in notebooks/05-why-decay-noisy-gradients.ipynb, section 'Try it', by the explorer,
+    which draws the noise once (and by compare_schedules).
+
     Row ``t`` is what :class:`lrlab.NoisyGradient` with this ``seed`` adds
     (times ``noise``) to the gradients of update ``t`` for a batch of points
     of shape ``shape``: ``default_rng([seed, t]).standard_normal(shape)``.
@@ -168,6 +174,9 @@ def noise_draws(seed, steps, shape=()):
 
 def seeded_runs(problem, w0, lr, steps, noise, runs=1000, seed=0):
     r"""Many runs of gradient descent with noisy gradients, all in one batch.
+
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section '1 · A gradient you cannot trust'.
 
     Every run starts at ``w0`` and gets its own noise: the gradient of run
     ``i`` at update ``t`` is ``grad(w) + noise * z[t, i]`` with independent
@@ -239,6 +248,10 @@ def _sq_distances(w, problem):
 def mean_sq_error(run):
     r"""Mean over the runs of the squared distance to the minimum, at every step.
 
+    Used in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section '2 · A constant rate stalls in a noise ball', through stationary_sq_error (and
+    compare_schedules).
+
     .. math::
 
         \bar m_t = \frac{1}{R} \sum_{i=1}^{R} \lVert w_t^{(i)} - w^* \rVert^2
@@ -266,18 +279,11 @@ def mean_sq_error(run):
     return _sq_errors(run).mean(axis=1)
 
 
-def _rate_values(lr, steps):
-    if callable(lr):
-        values = np.asarray(lr(np.arange(steps)), dtype=np.float64)
-        if values.shape != (steps,) or not np.all(np.isfinite(values) & (values >= 0)):
-            raise ValueError("lr schedule must give one finite rate >= 0 per step")
-        return values[:, None]
-    rates = check_array("lr", lr, lo=0, lo_open=True, ndim=(0, 1))
-    return np.broadcast_to(rates, (steps, *rates.shape)).reshape(steps, -1)
-
-
 def expected_sq_error(problem, w0, lr, steps, noise):
     r"""The exact expected squared error ``E[|w_t - w*|^2]`` of noisy descent on a quadratic.
+
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section 'What "reaching the minimum" takes: Robbins and Monro'.
 
     Each direction ``i`` (curvature ``L_i``, start error ``e_i``) follows
 
@@ -319,7 +325,11 @@ def expected_sq_error(problem, w0, lr, steps, noise):
         raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
     L = curvatures(problem)
     e0 = np.ravel(w0 - problem.center)
-    rates = _rate_values(lr, steps)                     # (steps, n)
+    rates = schedules.rates(lr, steps)                  # (steps, *batch)
+    if rates.ndim > 2:
+        raise ValueError(f"lr must be a number, a 1-D array of rates or a schedule, got an "
+                         f"array of shape {np.shape(lr)}")
+    rates = rates.reshape(steps, -1)
     m = np.broadcast_to(e0**2, (rates.shape[1], L.size)).astype(np.float64)
     out = np.empty((steps + 1, rates.shape[1]))
     out[0] = m.sum(axis=-1)
@@ -350,6 +360,9 @@ def expected_sq_error(problem, w0, lr, steps, noise):
 def stationary_sq_error(problem, lr, noise, steps=2000, runs=200, seed=0):
     r"""The noise ball measured: mean squared error once a constant rate has settled.
 
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section '2 · A constant rate stalls in a noise ball'.
+
     Runs start *at* the minimum and run ``steps`` updates; the mean of
     ``|w_t - w*|^2`` over the runs and over the second half of the steps
     (after the first ``steps // 2``, when the start is forgotten) estimates
@@ -378,7 +391,7 @@ def stationary_sq_error(problem, lr, noise, steps=2000, runs=200, seed=0):
     batch = seeded_runs(problem, w_star, lr, steps, noise, runs=runs, seed=seed)
     settled = mean_sq_error(batch)[steps // 2 + 1:]
     v = settled.mean(axis=0)
-    return float(v) if np.ndim(v) == 0 else v
+    return scalar_or_array(v)
 
 
 def _inverse_time_sq_total(lr0, k, exact_terms=100_000):
@@ -394,6 +407,9 @@ def _inverse_time_sq_total(lr0, k, exact_terms=100_000):
 
 def rate_totals(schedule):
     r"""The sum of the rates and the sum of their squares, over all steps for ever.
+
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section 'What "reaching the minimum" takes: Robbins and Monro'.
 
     .. math::
 
@@ -461,6 +477,9 @@ def rate_totals(schedule):
 def inverse_time_limit(problem, c, noise, t):
     r"""How fast a ``c / t`` rate shrinks the expected squared error: its large-``t`` form.
 
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section '5 · For ever: of the five, only $1/t$ keeps going'.
+
     With ``lr_t ~ c / t`` the recursion of :func:`expected_sq_error` gives,
     for each direction with ``2 c L > 1``,
 
@@ -500,7 +519,7 @@ def inverse_time_limit(problem, c, noise, t):
         v = np.full(t.shape, math.inf)
     else:
         v = np.multiply.outer(1.0 / t, c * c * s2 / x).sum(axis=-1)
-    return float(v) if v.ndim == 0 else v
+    return scalar_or_array(v)
 
 
 def _noisy_quadratic_runs(problem, w0, lr, steps, noise, draws):
@@ -514,7 +533,7 @@ def _noisy_quadratic_runs(problem, w0, lr, steps, noise, draws):
     ``None`` when a run diverged (``gradient_descent`` then blanks it with
     NaN, which the caller gets by running it).
     """
-    rates = _rates(lr, steps, np.dtype(np.float64))
+    rates = schedules.rates(lr, steps)
     _, two_a, c = problem._params(np.dtype(np.float64))
     s = np.float64(noise)
     runs = draws.shape[1]
@@ -545,6 +564,9 @@ def _noisy_quadratic_runs(problem, w0, lr, steps, noise, draws):
 def compare_schedules(problem, w0, schedules, steps, noise, runs=1000, seed=0,
                       quantiles=(0.1, 0.9), draws=None):
     r"""Run every schedule on the same noise and measure it, step by step.
+
+    Taught in notebooks/05-why-decay-noisy-gradients.ipynb, section '3 · Five ways to decay'
+    (its exercise 2) and section '4 · The five schedules, step by step'.
 
     For each schedule: :func:`seeded_runs` (``runs`` runs, the same ``seed``
     for all, so every schedule meets the same noise), then at every step the

@@ -7,8 +7,8 @@ compute in the dtype of ``w`` (float32 in, float32 out), so a float32 run does
 its arithmetic in float32 from start to end.
 
 >>> from lrlab.problems import Quadratic
->>> seed = Quadratic(a=1.0, center=-1.0)      # loss = (w + 1)^2
->>> float(seed.loss(5.0)), float(seed.grad(5.0))
+>>> post = Quadratic(a=1.0, center=-1.0)      # the blog post's loss, (w + 1)^2
+>>> float(post.loss(5.0)), float(post.grad(5.0))
 (36.0, 12.0)
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_number
+from ._checks import check_array, check_int, check_number, scalar_or_array
 
 __all__ = [
     "Problem",
@@ -55,6 +55,8 @@ def _check_step(step):
 class Problem:
     """Base class: subclasses set ``shape`` and implement ``_loss`` and ``_grad``.
 
+    Not used by a notebook directly: the base of every problem here.
+
     ``loss(w)`` and ``grad(w, step=0)`` check their input and call ``_loss`` and
     ``_grad`` on an array of shape ``batch + shape``. ``step`` matters only to
     problems whose gradient changes from step to step (mini-batches, noise).
@@ -91,6 +93,10 @@ class Problem:
 class Quadratic(Problem):
     """Separable quadratic bowl ``loss(w) = sum_i a_i (w_i - c_i)^2``.
 
+    Taught in notebooks/02-too-small-too-large.ipynb,
+    section '4 · A steeper bowl needs a smaller rate'; in two dimensions in
+    notebooks/06-two-dimensions.ipynb.
+
     The gradient is ``2 a_i (w_i - c_i)`` and the curvature (the Hessian's
     diagonal) is ``L_i = 2 a_i``: the closed forms of :mod:`lrlab.theory`
     hold exactly for this problem.
@@ -106,7 +112,7 @@ class Quadratic(Problem):
     --------
     The blog post's problem ``(w + 1)^2`` and the 2-D bowl ``0.5 (x^2 + 10 y^2)``:
 
-    >>> seed = Quadratic(a=1.0, center=-1.0)
+    >>> post = Quadratic(a=1.0, center=-1.0)
     >>> bowl = Quadratic(a=[0.5, 5.0], center=[0.0, 0.0])
     >>> bowl.shape, bowl.curvature.tolist()
     ((2,), [1.0, 10.0])
@@ -166,6 +172,9 @@ class Quadratic(Problem):
 def blog_post_problem():
     """The blog post's problem: ``loss = (w + 1)^2``, to be started from ``w = 5``.
 
+    Taught in notebooks/00-start-here.ipynb, section 'Where this comes from' (the blog post's
+    problem); notebooks 00-05 and 07 use it.
+
     >>> blog_post_problem()
     Quadratic(a=1, center=-1)
     """
@@ -174,6 +183,8 @@ def blog_post_problem():
 
 class TwoBasins(Problem):
     """A tilted double well in one variable: ``loss(w) = (w^2 - 1)^2 + tilt * w``.
+
+    Taught in notebooks/02-too-small-too-large.ipynb, section '6 · Stepping over the pit'.
 
     Two pits: a deeper one near ``w = -1`` and a shallower one near ``w = +1``
     (for ``tilt > 0``), separated by a hump near ``w = 0``. Small steps stay in
@@ -235,6 +246,8 @@ class TwoBasins(Problem):
 class TwoBasins2D(Problem):
     """Two pits in the plane: ``loss(x, y) = (x^2 - 1)^2 + tilt x + b y^2``.
 
+    Taught in notebooks/06-two-dimensions.ipynb, section '7 · Two pits'.
+
     :class:`TwoBasins` along ``x`` and a bowl of steepness ``b``
     along ``y``. The pits' bottoms are at ``(m, 0)`` for the two minima ``m`` of
     the 1-D problem (the deeper one on the left for ``tilt > 0``); between them the
@@ -274,7 +287,7 @@ class TwoBasins2D(Problem):
         """Which pit a point lies over: 0 left of the saddle, 1 right of it."""
         w = _as_points(w, (2,))
         out = (w[..., 0] >= self.saddle[0]).astype(int)
-        return int(out) if out.ndim == 0 else out
+        return scalar_or_array(out)
 
     def _loss(self, w):
         b = w.dtype.type(self.b)
@@ -292,6 +305,9 @@ class TwoBasins2D(Problem):
 def stretched_bowl(condition, steepest=10.0, center=(0.0, 0.0)):
     """A 2-D quadratic bowl with a given condition number and a fixed steepest curvature.
 
+    Taught in notebooks/06-two-dimensions.ipynb,
+    section '4 · Ill-conditioning: stretch the bowl'.
+
     Curvatures ``L = (steepest / condition, steepest)``, i.e.
     ``loss = (L_x / 2) x^2 + (L_y / 2) y^2`` around ``center``. Keeping the
     steepest curvature fixed keeps the limit ``2 / steepest`` fixed while the
@@ -307,6 +323,9 @@ def stretched_bowl(condition, steepest=10.0, center=(0.0, 0.0)):
 
 class Rosenbrock(Problem):
     """Rosenbrock's banana valley ``loss(x, y) = (a - x)^2 + b (y - x^2)^2``.
+
+    Taught in notebooks/06-two-dimensions.ipynb,
+    section "6 · Beyond the bowl: Rosenbrock's valley".
 
     The minimum is at ``(a, a^2)`` at the end of a long curved valley whose
     floor is flat and whose walls are steep: a hard test for a constant rate.
@@ -357,6 +376,9 @@ class Rosenbrock(Problem):
 
 class LeastSquares(Problem):
     """Linear regression by mean squared error: ``loss(w) = mean_j (x_j . w - y_j)^2``.
+
+    Taught in notebooks/08-a-real-model.ipynb, section '3 · The limit, from the Hessian'; first
+    met in notebooks/03-exponential-decay.ipynb, section '1 · The formula'.
 
     With ``batch_size`` set, ``grad(w, step)`` uses one mini-batch: the data
     are shuffled once per epoch (seeded by ``seed`` and the epoch number, so
@@ -453,6 +475,9 @@ class LeastSquares(Problem):
 
 class NoisyGradient(Problem):
     """Any problem whose gradient comes with Gaussian noise: ``g + noise * z``.
+
+    Used in notebooks/05-why-decay-noisy-gradients.ipynb,
+    section '1 · A gradient you cannot trust', through seeded_runs.
 
     ``z`` is standard normal, drawn from a generator seeded by ``(seed, step)``,
     so the noise of update ``step`` is the same every time it is asked for:

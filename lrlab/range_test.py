@@ -39,15 +39,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_int, check_number
+from ._checks import check_array, check_int, check_number, scalar_or_array
 from .descent import Trajectory, gradient_descent
-from .schedules import exponential_decay
+from .schedules import exponential_decay, rates
 
 __all__ = ["geometric_ramp", "read_curve", "RangeTest", "range_test"]
 
 
 def geometric_ramp(lr_min, lr_max, steps):
     """The range test's schedule: from ``lr_min`` at step 0 to ``lr_max`` at step ``steps - 1``.
+
+    Used in notebooks/08-a-real-model.ipynb, section '4 · The learning-rate range test', through
+    range_test.
 
     ``lr(t) = lr_min * (lr_max / lr_min) ** (t / (steps - 1))``: the rate is
     multiplied by the same factor at every update, so it spends as many
@@ -80,6 +83,9 @@ def geometric_ramp(lr_min, lr_max, steps):
 
 def read_curve(lr, loss, start_loss, blowup=4.0, factor=10.0):
     """Read the three rates off a range test's curve.
+
+    Used in notebooks/08-a-real-model.ipynb, section '4 · The learning-rate range test', through
+    range_test.
 
     Parameters
     ----------
@@ -139,6 +145,9 @@ def read_curve(lr, loss, start_loss, blowup=4.0, factor=10.0):
 class RangeTest:
     """The result of :func:`range_test`.
 
+    What range_test returns; used in notebooks/08-a-real-model.ipynb,
+    section '4 · The learning-rate range test'.
+
     Attributes
     ----------
     lr : ndarray, shape (steps,)
@@ -168,6 +177,8 @@ class RangeTest:
 
 def range_test(problem, w0, lr_min=1e-3, lr_max=10.0, steps=100, blowup=4.0, factor=10.0):
     """Run the learning-rate range test on ``problem`` and read its curve.
+
+    Taught in notebooks/08-a-real-model.ipynb, section '4 · The learning-rate range test'.
 
     Runs :func:`lrlab.gradient_descent` from ``w0`` for ``steps`` updates
     with the :func:`geometric_ramp` from ``lr_min`` to ``lr_max`` and reads
@@ -203,10 +214,10 @@ def range_test(problem, w0, lr_min=1e-3, lr_max=10.0, steps=100, blowup=4.0, fac
     """
     ramp = geometric_ramp(lr_min, lr_max, steps)
     run = gradient_descent(problem, w0, ramp, steps)
-    lr = ramp(np.arange(steps))
+    lr = rates(ramp, steps)
     loss = run.loss[1:]
     start = run.loss[0]
     lr_best, lr_explode, suggested = read_curve(lr, loss, start, blowup=blowup, factor=factor)
-    start = float(start) if np.ndim(start) == 0 else np.asarray(start)
+    start = scalar_or_array(start)
     return RangeTest(lr=lr, loss=loss, start_loss=start, lr_best=lr_best,
                      lr_explode=lr_explode, suggested_lr=suggested, run=run)

@@ -41,6 +41,12 @@ smallest normal number of the dtype (so that dividing by them is safe). A
 step too large for float32 is treated as the largest float32. A rate that
 would overflow saturates at the largest finite float instead of becoming
 ``inf``, so a schedule always returns finite rates >= 0.
+
+The factories come first, in the order of notebook 04's gallery; then
+:func:`rates`, which turns a learning rate (a number, an array of rates or a
+schedule) into one rate per step for gradient_descent, adam and the other
+functions that take an ``lr`` and a number of steps; then the private support
+code.
 """
 
 from __future__ import annotations
@@ -52,6 +58,8 @@ import numpy as np
 from . import _checks
 from ._checks import check_bool, check_choice, check_int
 
+# The schedule factories: ``lrlab`` exports them and notebook 04's gallery shows them, in
+# this order. :func:`rates` (a schedule's rate at every step) is imported by name.
 __all__ = [
     "constant",
     "exponential_decay",
@@ -69,215 +77,15 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------------
-# Shared machinery (private)
-# ---------------------------------------------------------------------------
-
-
-def _as_steps(step, dt):
-    """Check ``step`` and return ``(steps as an array of dtype dt, was_scalar)``.
-
-    Steps are checked in float64 (so every integer a student is likely to
-    type is exact), then converted to ``dt``. A step beyond the largest
-    float32 becomes the largest float32 rather than ``inf``.
-    """
-    if step is None:
-        raise TypeError("step must be a number or an array of numbers >= 0, got None")
-    try:
-        raw = np.asarray(step)
-    except (TypeError, ValueError):  # e.g. a ragged list
-        raise TypeError(f"step must be a number or an array of numbers >= 0, "
-                        f"got {step!r}") from None
-    scalar = not isinstance(step, np.ndarray) and raw.ndim == 0
-    if raw.dtype == bool or raw.dtype.kind not in "iuf":
-        if raw.dtype.kind == "O":
-            # a list mixing numbers is fine; anything else is not
-            try:
-                raw = raw.astype(np.float64)
-            except OverflowError:
-                raise ValueError("step must be finite and >= 0, got an integer too large "
-                                 "for a float") from None
-            except (TypeError, ValueError):
-                raw = None
-        if raw is None or raw.dtype.kind not in "iuf" or raw.dtype == bool:
-            raise TypeError(
-                f"step must be a number or an array of numbers >= 0, "
-                f"got {type(step).__name__} {step!r}"
-            )
-    s64 = raw.astype(np.float64)
-    bad = ~np.isfinite(s64) | (s64 < 0)
-    if bad.any():
-        raise ValueError(f"step must be finite and >= 0, got {s64[bad].flat[0]!r}")
-    if dt != np.float64:
-        s64 = np.minimum(s64, np.finfo(dt).max)
-    return s64.astype(dt), scalar
-
-
-def _finish(values, dt, shape, scalar):
-    """Return a Python float for a scalar step, else an array of the step's shape."""
-    values = np.asarray(values, dtype=dt)
-    if values.shape != shape:
-        values = np.broadcast_to(values, shape).copy()
-    if scalar:
-        return float(values)
-    return values
-
-
-def _saturate(x, dt):
-    """Replace ``+inf`` (an overflow) by the largest finite number of ``dt``."""
-    return np.minimum(x, np.finfo(dt).max)
-
-
-def _make_schedule(name, params, dt, core):
-    """Wrap ``core(steps) -> rates`` (arrays of dtype dt) as a public schedule.
-
-    The wrapper checks the step, silences the harmless overflow and underflow
-    of huge steps (a rate that underflows to 0 is the right answer), and gives
-    back a float or an array of the step's shape.
-    """
-
-    def schedule(step):
-        s, scalar = _as_steps(step, dt)
-        if s.size == 0:
-            return np.zeros(s.shape, dtype=dt)
-        # always compute on a flat array: numpy may round a 0-d (scalar)
-        # computation differently from an array one, and a step must give the
-        # same rate whichever way it is passed
-        with np.errstate(over="ignore", under="ignore"):
-            rates = core(s.reshape(-1))
-        return _finish(np.asarray(rates).reshape(s.shape), dt, s.shape, scalar)
-
-    schedule.name = name
-    schedule.params = dict(params)
-    schedule.__name__ = name
-    schedule.__qualname__ = name
-    schedule.__doc__ = f"{name} schedule with {params}: ``schedule(step) -> lr``."
-    return schedule
-
-
-# ---------------------------------------------------------------------------
-# Argument checks (on top of lrlab/_checks.py)
-# ---------------------------------------------------------------------------
-
-
-_MAX_INT = 10**15  # integer arguments (steps, milestones) stay exact in float64
-
-
-def _big(dt):
-    """The largest finite number of ``dt``: the upper bound of factors and multipliers."""
-    return float(np.finfo(dt).max)
-
-
-def _number(name, value, **bounds):
-    """``_checks.check_number``, with an integer too big for a float reported as ValueError."""
-    try:
-        return _checks.check_number(name, value, **bounds)
-    except OverflowError:
-        raise ValueError(f"{name} must be a finite number, got an integer too large "
-                         f"for a float ({len(str(abs(value)))} digits)") from None
-
-
-def _dtype(name, dtype):
-    """``_checks.check_dtype``, with numpy's other complaints about odd strings as TypeError."""
-    try:
-        return _checks.check_dtype(name, dtype)
-    except (TypeError, ValueError):
-        raise
-    except Exception:  # np.dtype(",") raises SyntaxError
-        raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype!r}") from None
-
-
-def _lr(name, value, dt):
-    """A rate argument: finite, >= 0 and representable in ``dt``."""
-    return _number(name, value, lo=0.0, hi=_big(dt))
-
-
-def _positive(name, value):
-    """A factor or an exponent: finite and > 0."""
-    return _number(name, value, lo=0.0, lo_open=True)
-
-
-def _length(name, value, dt):
-    """A number of steps we divide by: at least the smallest normal number of ``dt``."""
-    return _number(name, value, lo=float(np.finfo(dt).tiny), hi=_big(dt))
-
-
-def _number_list(name, values, lo=None, hi=None, lo_open=False, integer=False):
-    """A list of numbers (possibly empty), each checked like a single argument."""
-    if isinstance(values, (str, bytes)) or not np.iterable(values):
-        raise TypeError(f"{name} must be a list of numbers, got {type(values).__name__} {values!r}")
-    checked = []
-    for i, v in enumerate(values):
-        if integer:
-            checked.append(check_int(f"{name}[{i}]", v, lo=lo, hi=hi))
-        else:
-            checked.append(_number(f"{name}[{i}]", v, lo=lo, hi=hi, lo_open=lo_open))
-    return checked
-
-
-def _increasing(name, values):
-    for i in range(1, len(values)):
-        if not values[i] > values[i - 1]:
-            raise ValueError(
-                f"{name} must be strictly increasing, got {name}[{i - 1}] = {values[i - 1]!r} "
-                f"and {name}[{i}] = {values[i]!r}"
-            )
-
-
-def _schedule_arg(name, value):
-    if not callable(value):
-        raise TypeError(
-            f"{name} must be a schedule function (see lrlab.schedules), "
-            f"got {type(value).__name__} {value!r}"
-        )
-    return value
-
-
-def _cos(x, dt):
-    """``cos(x)`` rounded to ``dt``.
-
-    For float32 the cosine is taken in float64 and rounded once, which gives
-    the float32 nearest the true value. TensorFlow's float32 ``cos`` nearly
-    always gives that same value; numpy's own float32 ``cos`` is off by one
-    unit in the last place more often.
-    """
-    if dt == np.float32:
-        return np.cos(x.astype(np.float64)).astype(np.float32)
-    return np.cos(x)
-
-
-def _times_power(lr0, factor, n, dt):
-    """``lr0 * factor ** n`` in dtype dt: a rate multiplied by ``factor``, ``n`` times.
-
-    The power and the product each saturate at the largest finite number of
-    ``dt`` instead of overflowing to ``inf``.
-    """
-    return _saturate(lr0 * _saturate(np.power(factor, n), dt), dt)
-
-
-def _evaluate(schedule, steps, dt, name="schedule"):
-    """Rates of another schedule at an array of (valid) steps, as an array of ``dt``.
-
-    Raises ValueError if the schedule gives anything but finite rates >= 0 there.
-    """
-    try:
-        rates = np.asarray(schedule(np.asarray(steps)), dtype=dt).reshape(np.shape(steps))
-    except (TypeError, ValueError) as err:
-        raise ValueError(f"{name} must be a schedule giving one rate per step "
-                         f"(see lrlab.schedules): {err}") from None
-    bad = ~(np.isfinite(rates) & (rates >= 0))
-    if bad.any():
-        raise ValueError(f"{name} must give finite rates >= 0, got {rates[bad].flat[0]!r} at "
-                         f"step {np.asarray(steps)[bad].flat[0]!r}")
-    return rates
-
-
-# ---------------------------------------------------------------------------
 # Schedules
 # ---------------------------------------------------------------------------
 
 
 def constant(lr, dtype=np.float64):
     """The same learning rate at every step: ``lr(step) = lr``.
+
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page';
+    used in notebooks/07-momentum-and-adam.ipynb, section 'A case where warmup matters'.
 
     Parameters
     ----------
@@ -315,35 +123,12 @@ def constant(lr, dtype=np.float64):
     return _make_schedule("constant", {"lr": lr, "dtype": dt.type}, dt, core)
 
 
-def _exponential_decay_float32(initial_lr, decay_steps, decay_rate, staircase, s):
-    """Float32 branch of :func:`exponential_decay`: ``initial_lr * decay_rate ** p``.
-
-    Every operand is float32 and every operation rounds to float32, as
-    TensorFlow's float32 kernels do: ``p = s / decay_steps`` (floored if
-    ``staircase``), then the power, then the product. ``s`` is the float32
-    array of steps counted from ``transition_begin``.
-
-    TensorFlow's graph is ``Mul(initial_lr, Pow(decay_rate, Floor(RealDiv(
-    Cast(step), Cast(decay_steps)))))``. Two details make its bits differ from
-    plain numpy (see ``lrlab/_tf32.py``): its ``Pow`` is the C library's
-    ``powf`` (numpy's ``np.power`` on float32 arrays may round the last bit
-    differently), and every result below the smallest normal float32 is
-    flushed to 0. With both, the blog post's rates match TensorFlow bit for bit,
-    and become exactly 0 from step 1672 (not 1996, as with gradual underflow).
-    """
-    from . import _tf32
-
-    f32 = np.float32
-    p = _tf32.flush_subnormals(s / f32(decay_steps))
-    if staircase:
-        p = np.floor(p)
-    power = _saturate(_tf32.tf_pow(f32(decay_rate), p), np.dtype(f32))
-    return _tf32.tf_multiply(f32(initial_lr), power)
-
-
 def exponential_decay(initial_lr, decay_steps, decay_rate, staircase=False, transition_begin=0,
                       end_value=None, dtype=np.float64):
     r"""Multiply the rate by ``decay_rate`` every ``decay_steps`` steps.
+
+    Taught in notebooks/03-exponential-decay.ipynb, section '1 · The formula' (the blog post's
+    schedule); first met in notebooks/00-start-here.ipynb.
 
     .. math::
 
@@ -469,8 +254,37 @@ def exponential_decay(initial_lr, decay_steps, decay_rate, staircase=False, tran
     return _make_schedule("exponential_decay", params, dt, core)
 
 
+def _exponential_decay_float32(initial_lr, decay_steps, decay_rate, staircase, s):
+    """Float32 branch of :func:`exponential_decay`: ``initial_lr * decay_rate ** p``.
+
+    Every operand is float32 and every operation rounds to float32, as
+    TensorFlow's float32 kernels do: ``p = s / decay_steps`` (floored if
+    ``staircase``), then the power, then the product. ``s`` is the float32
+    array of steps counted from ``transition_begin``.
+
+    TensorFlow's graph is ``Mul(initial_lr, Pow(decay_rate, Floor(RealDiv(
+    Cast(step), Cast(decay_steps)))))``. Two details make its bits differ from
+    plain numpy (see ``lrlab/_tf32.py``): its ``Pow`` is the C library's
+    ``powf`` (numpy's ``np.power`` on float32 arrays may round the last bit
+    differently), and every result below the smallest normal float32 is
+    flushed to 0. With both, the blog post's rates match TensorFlow bit for bit,
+    and become exactly 0 from step 1672 (not 1996, as with gradual underflow).
+    """
+    from . import _tf32
+
+    f32 = np.float32
+    p = _tf32.flush_subnormals(s / f32(decay_steps))
+    if staircase:
+        p = np.floor(p)
+    power = _saturate(_tf32.tf_pow(f32(decay_rate), p), np.dtype(f32))
+    return _tf32.tf_multiply(f32(initial_lr), power)
+
+
 def inverse_time_decay(initial_lr, decay_steps, decay_rate, staircase=False, dtype=np.float64):
     r"""Rate inversely proportional to time: a ``1/t`` decay.
+
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'
+    (notebook 05's 1/t schedule is one).
 
     .. math::
 
@@ -536,6 +350,8 @@ def inverse_time_decay(initial_lr, decay_steps, decay_rate, staircase=False, dty
 def polynomial_decay(initial_lr, decay_steps, end_lr=0.0, power=1.0, cycle=False,
                      dtype=np.float64):
     r"""Go from ``initial_lr`` to ``end_lr`` along a power curve, then stay there.
+
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'.
 
     .. math::
 
@@ -616,6 +432,9 @@ def polynomial_decay(initial_lr, decay_steps, end_lr=0.0, power=1.0, cycle=False
 def piecewise_constant(boundaries, values, switch="after", dtype=np.float64):
     """A rate that is constant between boundaries: ``values[i]`` on the i-th piece.
 
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page';
+    its boundary convention in section 'D1 · Boundaries: on which side is the boundary step?'.
+
     The libraries disagree on which piece a step *equal to* a boundary
     belongs to, so this is a parameter:
 
@@ -691,6 +510,9 @@ def piecewise_constant(boundaries, values, switch="after", dtype=np.float64):
 def step_decay(initial_lr, step_size, gamma=0.1, dtype=np.float64):
     r"""Multiply the rate by ``gamma`` every ``step_size`` steps (a staircase).
 
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'
+    (notebook 05's step schedule is one).
+
     .. math::
 
         \mathrm{lr}(t) = \mathrm{initial\_lr} \cdot
@@ -742,6 +564,8 @@ def step_decay(initial_lr, step_size, gamma=0.1, dtype=np.float64):
 
 def multistep_decay(initial_lr, milestones, gamma=0.1, dtype=np.float64):
     r"""Multiply the rate by ``gamma`` at each milestone.
+
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'.
 
     .. math::
 
@@ -802,17 +626,12 @@ def multistep_decay(initial_lr, milestones, gamma=0.1, dtype=np.float64):
     return _make_schedule("multistep_decay", params, dt, core)
 
 
-def _cosine_factor(fraction, alpha, exponent, dt):
-    """``(1 - alpha) * (0.5 * (1 + cos(pi * fraction))) ** exponent + alpha`` in dtype dt."""
-    half_cosine = dt.type(0.5) * (dt.type(1) + _cos(dt.type(math.pi) * fraction, dt))
-    if exponent != 1.0:
-        half_cosine = half_cosine ** dt.type(exponent)
-    return dt.type(1.0 - alpha) * half_cosine + dt.type(alpha)
-
-
 def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, periodic=False,
                  dtype=np.float64):
     r"""Half a cosine wave from ``initial_lr`` down to ``alpha * initial_lr``, then flat.
+
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page';
+    PyTorch's version in section "D5 · One more: PyTorch's cosine does not stop".
 
     .. math::
 
@@ -826,7 +645,6 @@ def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, periodic=Fals
     ``periodic=True`` the cosine goes on instead (:math:`t` in place of
     :math:`\min(t, D)`): the rate climbs back to ``initial_lr`` at ``2 D`` and
     repeats with period ``2 D``, as PyTorch's ``CosineAnnealingLR`` does.
-    Taught in notebook 04 (the schedule gallery).
 
     Parameters
     ----------
@@ -887,9 +705,19 @@ def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, periodic=Fals
     return _make_schedule("cosine_decay", params, dt, core)
 
 
+def _cosine_factor(fraction, alpha, exponent, dt):
+    """``(1 - alpha) * (0.5 * (1 + cos(pi * fraction))) ** exponent + alpha`` in dtype dt."""
+    half_cosine = dt.type(0.5) * (dt.type(1) + _cos(dt.type(math.pi) * fraction, dt))
+    if exponent != 1.0:
+        half_cosine = half_cosine ** dt.type(exponent)
+    return dt.type(1.0 - alpha) * half_cosine + dt.type(alpha)
+
+
 def cosine_decay_restarts(initial_lr, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0,
                           dtype=np.float64):
     r"""Cosine decay that restarts: SGDR (Loshchilov and Hutter, 2016).
+
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'.
 
     The first period is a :func:`cosine_decay` over ``first_decay_steps``.
     Then the rate jumps back up and decays again over a period ``t_mul``
@@ -981,6 +809,9 @@ def cosine_decay_restarts(initial_lr, first_decay_steps, t_mul=2.0, m_mul=1.0, a
 def linear_warmup(schedule, warmup_steps, start_lr=0.0, dtype=np.float64):
     r"""Prepend a linear warmup to a schedule.
 
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page';
+    used in notebooks/07-momentum-and-adam.ipynb, section 'A case where warmup matters'.
+
     .. math::
 
         \mathrm{lr}(t) = \begin{cases}
@@ -1034,7 +865,7 @@ def linear_warmup(schedule, warmup_steps, start_lr=0.0, dtype=np.float64):
     schedule = _schedule_arg("schedule", schedule)
     warmup_steps = _length("warmup_steps", warmup_steps, dt)
     start_lr = _lr("start_lr", start_lr, dt)
-    target = float(_evaluate(schedule, 0, np.dtype(np.float64)))
+    target = float(_at(schedule, np.asarray(0), np.dtype(np.float64), "schedule"))
     params = {"schedule": schedule, "warmup_steps": warmup_steps, "start_lr": start_lr,
               "dtype": dt.type}
     lr_start, w = dt.type(start_lr), dt.type(warmup_steps)
@@ -1045,7 +876,7 @@ def linear_warmup(schedule, warmup_steps, start_lr=0.0, dtype=np.float64):
         later = s >= w
         rates = ramp.astype(dt)
         if later.any():
-            rates[later] = _evaluate(schedule, s[later] - w, dt)
+            rates[later] = _at(schedule, s[later] - w, dt, "schedule")
         return rates
 
     return _make_schedule("linear_warmup", params, dt, core)
@@ -1054,6 +885,9 @@ def linear_warmup(schedule, warmup_steps, start_lr=0.0, dtype=np.float64):
 def one_cycle(max_lr, total_steps, pct_start=0.3, div_factor=25.0, final_div_factor=1e4,
               anneal="cos", three_phase=False, dtype=np.float64):
     r"""The "1cycle" policy (Smith and Topin, 2017), as PyTorch's ``OneCycleLR``.
+
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page';
+    its peak step in section 'D4 · One-cycle: does the peak come at step 29 or 30?'.
 
     The rate rises from ``max_lr / div_factor`` to ``max_lr``, then falls to
     ``max_lr / (div_factor * final_div_factor)``, far below where it
@@ -1174,6 +1008,8 @@ def one_cycle(max_lr, total_steps, pct_start=0.3, div_factor=25.0, final_div_fac
 def join_schedules(schedules, boundaries, dtype=np.float64):
     """Run schedules one after the other; each one starts counting from 0.
 
+    Taught in notebooks/04-schedule-gallery.ipynb, section '1 · Twelve schedules on one page'.
+
     ``schedules[0]`` runs until ``boundaries[0]``; from step
     ``boundaries[i]`` on, ``schedules[i + 1]`` runs and sees the step
     ``step - boundaries[i]``. The switch happens *at* the boundary.
@@ -1231,8 +1067,273 @@ def join_schedules(schedules, boundaries, dtype=np.float64):
         for i, sched in enumerate(schedules):
             here = which == i
             if here.any():
-                rates[here] = _evaluate(sched, s64[here] - starts[i], dt)
+                rates[here] = _at(sched, s64[here] - starts[i], dt, "schedule")
         return rates
 
     return _make_schedule("join_schedules", params, dt, core)
 
+
+# ---------------------------------------------------------------------------
+# A schedule's rate at every step
+# ---------------------------------------------------------------------------
+
+
+def rates(schedule, steps, dtype=np.float64, name="lr"):
+    """The rate of every update ``t = 0, 1, ..., steps - 1``, from a number, an array or a schedule.
+
+    Not called by a notebook: gradient_descent, adam and the theory and noise functions read
+    every rate through it (checked in tests/test_schedules.py).
+
+    gradient_descent, adam and every lrlab function that takes an ``lr`` and a
+    number of steps read their rates with this rule:
+
+    - a number ``> 0`` is the same rate at every step: shape ``(steps,)``;
+    - an array of rates ``> 0`` is one run per rate, each rate the same at
+      every step: shape ``(steps, *array.shape)`` (a read-only view that
+      repeats the array);
+    - a schedule function (from this module, or any ``f(steps) -> rates``) is
+      called once with all the steps, ``schedule(np.arange(steps))``, and must
+      give one finite rate ``>= 0`` per step: shape ``(steps,)``.
+
+    Parameters
+    ----------
+    schedule : float, array_like or schedule function
+    steps : int
+        Number of updates, >= 1.
+    dtype : np.float64 or np.float32
+        dtype of the rates.
+    name : str, default "lr"
+        The argument's name in error messages.
+
+    Returns
+    -------
+    ndarray, shape ``(steps, *batch)``
+
+    Examples
+    --------
+    >>> rates(0.1, 3).tolist()
+    [0.1, 0.1, 0.1]
+    >>> rates([0.1, 0.5], 2).tolist()
+    [[0.1, 0.5], [0.1, 0.5]]
+    >>> rates(exponential_decay(0.2, 1, 0.5), 4).tolist()
+    [0.2, 0.1, 0.05, 0.025]
+    """
+    dt = _dtype("dtype", dtype)
+    steps = check_int("steps", steps, lo=1)
+    if callable(schedule):
+        return _at(schedule, np.arange(steps), dt, name)
+    values = _checks.check_numbers(name, schedule, lo=0, lo_open=True)
+    if np.ndim(values) == 0:
+        return np.full(steps, values, dtype=dt)
+    return np.broadcast_to(values.astype(dt), (steps, *values.shape))
+
+
+def _at(schedule, steps, dt, name):
+    """``schedule(steps)`` for an array of valid steps, checked, as an array of ``dt``.
+
+    The rates must have the steps' shape and be finite and >= 0 once in ``dt``;
+    otherwise a ValueError names the argument ``name`` (and the first bad step).
+    """
+    try:
+        values = np.asarray(schedule(steps), dtype=np.float64)
+    except (TypeError, ValueError) as err:
+        raise ValueError(f"{name} must be a schedule giving one rate per step "
+                         f"(see lrlab.schedules): {err}") from None
+    if values.shape != steps.shape:
+        raise ValueError(f"{name} must be a schedule giving one rate per step (see "
+                         f"lrlab.schedules): it gave shape {values.shape} for steps of shape "
+                         f"{steps.shape}")
+    with np.errstate(over="ignore"):
+        out = values.astype(dt)
+    bad = ~(np.isfinite(out) & (out >= 0))
+    if bad.any():
+        most = "" if dt == np.float64 else f" and <= {_big(dt):g} ({dt})"
+        raise ValueError(f"{name} must be a schedule giving finite rates >= 0{most}, got "
+                         f"{values[bad].flat[0].item()!r} at step {steps[bad].flat[0].item()!r}")
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Shared machinery (private): the function every factory returns
+# ---------------------------------------------------------------------------
+
+
+def _make_schedule(name, params, dt, core):
+    """Wrap ``core(steps) -> rates`` (arrays of dtype dt) as a public schedule.
+
+    The wrapper checks the step, silences the harmless overflow and underflow
+    of huge steps (a rate that underflows to 0 is the right answer), and gives
+    back a float or an array of the step's shape.
+    """
+
+    def schedule(step):
+        s, scalar = _as_steps(step, dt)
+        if s.size == 0:
+            return np.zeros(s.shape, dtype=dt)
+        # always compute on a flat array: numpy may round a 0-d (scalar)
+        # computation differently from an array one, and a step must give the
+        # same rate whichever way it is passed
+        with np.errstate(over="ignore", under="ignore"):
+            rates = core(s.reshape(-1))
+        return _finish(np.asarray(rates).reshape(s.shape), dt, s.shape, scalar)
+
+    schedule.name = name
+    schedule.params = dict(params)
+    schedule.__name__ = name
+    schedule.__qualname__ = name
+    schedule.__doc__ = f"{name} schedule with {params}: ``schedule(step) -> lr``."
+    return schedule
+
+
+def _as_steps(step, dt):
+    """Check ``step`` and return ``(steps as an array of dtype dt, was_scalar)``.
+
+    Steps are checked in float64 (so every integer a student is likely to
+    type is exact), then converted to ``dt``. A step beyond the largest
+    float32 becomes the largest float32 rather than ``inf``.
+    """
+    if step is None:
+        raise TypeError("step must be a number or an array of numbers >= 0, got None")
+    try:
+        raw = np.asarray(step)
+    except (TypeError, ValueError):  # e.g. a ragged list
+        raise TypeError(f"step must be a number or an array of numbers >= 0, "
+                        f"got {step!r}") from None
+    scalar = not isinstance(step, np.ndarray) and raw.ndim == 0
+    if raw.dtype == bool or raw.dtype.kind not in "iuf":
+        if raw.dtype.kind == "O":
+            # a list mixing numbers is fine; anything else is not
+            try:
+                raw = raw.astype(np.float64)
+            except OverflowError:
+                raise ValueError("step must be finite and >= 0, got an integer too large "
+                                 "for a float") from None
+            except (TypeError, ValueError):
+                raw = None
+        if raw is None or raw.dtype.kind not in "iuf" or raw.dtype == bool:
+            raise TypeError(
+                f"step must be a number or an array of numbers >= 0, "
+                f"got {type(step).__name__} {step!r}"
+            )
+    s64 = raw.astype(np.float64)
+    bad = ~np.isfinite(s64) | (s64 < 0)
+    if bad.any():
+        raise ValueError(f"step must be finite and >= 0, got {s64[bad].flat[0]!r}")
+    if dt != np.float64:
+        s64 = np.minimum(s64, np.finfo(dt).max)
+    return s64.astype(dt), scalar
+
+
+def _finish(values, dt, shape, scalar):
+    """Return a Python float for a scalar step, else an array of the step's shape."""
+    values = np.asarray(values, dtype=dt)
+    if values.shape != shape:
+        values = np.broadcast_to(values, shape).copy()
+    if scalar:
+        return float(values)
+    return values
+
+
+def _saturate(x, dt):
+    """Replace ``+inf`` (an overflow) by the largest finite number of ``dt``."""
+    return np.minimum(x, np.finfo(dt).max)
+
+
+def _cos(x, dt):
+    """``cos(x)`` rounded to ``dt``.
+
+    For float32 the cosine is taken in float64 and rounded once, which gives
+    the float32 nearest the true value. TensorFlow's float32 ``cos`` nearly
+    always gives that same value; numpy's own float32 ``cos`` is off by one
+    unit in the last place more often.
+    """
+    if dt == np.float32:
+        return np.cos(x.astype(np.float64)).astype(np.float32)
+    return np.cos(x)
+
+
+def _times_power(lr0, factor, n, dt):
+    """``lr0 * factor ** n`` in dtype dt: a rate multiplied by ``factor``, ``n`` times.
+
+    The power and the product each saturate at the largest finite number of
+    ``dt`` instead of overflowing to ``inf``.
+    """
+    return _saturate(lr0 * _saturate(np.power(factor, n), dt), dt)
+
+
+# ---------------------------------------------------------------------------
+# Argument checks (on top of lrlab/_checks.py)
+# ---------------------------------------------------------------------------
+
+
+_MAX_INT = 10**15  # integer arguments (steps, milestones) stay exact in float64
+
+
+def _big(dt):
+    """The largest finite number of ``dt``: the upper bound of factors and multipliers."""
+    return float(np.finfo(dt).max)
+
+
+def _number(name, value, **bounds):
+    """``_checks.check_number``, with an integer too big for a float reported as ValueError."""
+    try:
+        return _checks.check_number(name, value, **bounds)
+    except OverflowError:
+        raise ValueError(f"{name} must be a finite number, got an integer too large "
+                         f"for a float ({len(str(abs(value)))} digits)") from None
+
+
+def _dtype(name, dtype):
+    """``_checks.check_dtype``, with numpy's other complaints about odd strings as TypeError."""
+    try:
+        return _checks.check_dtype(name, dtype)
+    except (TypeError, ValueError):
+        raise
+    except Exception:  # np.dtype(",") raises SyntaxError
+        raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype!r}") from None
+
+
+def _lr(name, value, dt):
+    """A rate argument: finite, >= 0 and representable in ``dt``."""
+    return _number(name, value, lo=0.0, hi=_big(dt))
+
+
+def _positive(name, value):
+    """A factor or an exponent: finite and > 0."""
+    return _number(name, value, lo=0.0, lo_open=True)
+
+
+def _length(name, value, dt):
+    """A number of steps we divide by: at least the smallest normal number of ``dt``."""
+    return _number(name, value, lo=float(np.finfo(dt).tiny), hi=_big(dt))
+
+
+def _number_list(name, values, lo=None, hi=None, lo_open=False, integer=False):
+    """A list of numbers (possibly empty), each checked like a single argument."""
+    if isinstance(values, (str, bytes)) or not np.iterable(values):
+        raise TypeError(f"{name} must be a list of numbers, got {type(values).__name__} {values!r}")
+    checked = []
+    for i, v in enumerate(values):
+        if integer:
+            checked.append(check_int(f"{name}[{i}]", v, lo=lo, hi=hi))
+        else:
+            checked.append(_number(f"{name}[{i}]", v, lo=lo, hi=hi, lo_open=lo_open))
+    return checked
+
+
+def _increasing(name, values):
+    for i in range(1, len(values)):
+        if not values[i] > values[i - 1]:
+            raise ValueError(
+                f"{name} must be strictly increasing, got {name}[{i - 1}] = {values[i - 1]!r} "
+                f"and {name}[{i}] = {values[i]!r}"
+            )
+
+
+def _schedule_arg(name, value):
+    if not callable(value):
+        raise TypeError(
+            f"{name} must be a schedule function (see lrlab.schedules), "
+            f"got {type(value).__name__} {value!r}"
+        )
+    return value

@@ -35,6 +35,10 @@ def _is_quadratic(problem):
 def summarize(run, lr=None, eps=1e-6):
     """Facts about one run as a dict.
 
+    Not called by a notebook: the explorers of notebooks 01-03, 06 and 07 build their readouts
+    from it (e.g. notebooks/01-one-step-at-a-time.ipynb, section 'Explore: rate, start and
+    number of steps').
+
     Parameters
     ----------
     run : Trajectory
@@ -98,8 +102,8 @@ def summarize(run, lr=None, eps=1e-6):
 
 
 def _value(x):
-    x = np.asarray(x, dtype=np.float64)
-    return float(x) if x.ndim == 0 else x.tolist()
+    """A point as plain Python: a float, or a list of floats."""
+    return np.asarray(x, dtype=np.float64).tolist()
 
 
 def _num(x, digits=4):
@@ -112,6 +116,10 @@ def _num(x, digits=4):
 
 def describe(summary):
     """One line of plain text from :func:`summarize`'s dict, for a readout.
+
+    Not called by a notebook: it writes the readout under every explorer
+    (lrlab.explorer.Explorer.text), e.g. notebooks/02-too-small-too-large.ipynb,
+    section 'Explorer: drag the rate across the thresholds'.
 
     >>> from lrlab import gradient_descent, blog_post_problem
     >>> run = gradient_descent(blog_post_problem(), 5.0, lr=1.1, steps=60)
@@ -156,6 +164,8 @@ def describe(summary):
 
 def basin_report(run, tol=1e-3):
     """Which pit of a two-pit problem a run ended in, and whether it settled there.
+
+    Taught in notebooks/02-too-small-too-large.ipynb, section '6 · Stepping over the pit'.
 
     For a problem with two ``minima`` and a hump between them (the middle of
     its ``stationary_points``, e.g. :class:`~lrlab.problems.TwoBasins`): a
@@ -227,6 +237,9 @@ def basin_report(run, tol=1e-3):
 def describe_basin(report):
     """One line of plain text from :func:`basin_report`'s dict, for a readout.
 
+    Used in notebooks/02-too-small-too-large.ipynb, section 'Explorer: rate and start point', by
+    the explorer's readout.
+
     >>> from lrlab import TwoBasins, gradient_descent
     >>> run = gradient_descent(TwoBasins(), 1.6, lr=0.05, steps=60)
     >>> for part in describe_basin(basin_report(run)).split("; "):
@@ -250,6 +263,9 @@ def describe_basin(report):
 
 def blog_post_log(run, schedule):
     """The lines the blog post's TensorFlow 1 program prints, for a run, in English.
+
+    Taught in notebooks/03-exponential-decay.ipynb,
+    section "3 · The blog post's program, replayed".
 
     After update ``i`` (``0 .. steps - 1``) that program prints two lines: the
     update number and the global step ``i + 1``; then the learning rate at
@@ -302,6 +318,9 @@ _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?inf|nan")
 def printed_numbers(line):
     """The numbers printed in a line of text, as the strings printed, in order.
 
+    Taught in notebooks/03-exponential-decay.ipynb,
+    section "3 · The blog post's program, replayed".
+
     Words around them (in any language) are ignored, so the lines of two
     programs that label their values differently can be compared number by
     number, character for character.
@@ -314,6 +333,8 @@ def printed_numbers(line):
 
 def basin_outcome(report):
     """A few words for :func:`basin_report`'s dict, for a panel title.
+
+    Taught in notebooks/02-too-small-too-large.ipynb, section '6 · Stepping over the pit'.
 
     "stays in", "jumps into" (it crossed the hump) or "still moving in" the
     deeper or shallower pit, or "leaves both pits" for a diverged run.
@@ -333,6 +354,8 @@ def basin_outcome(report):
 
 class Folded:
     """Text a notebook shows folded: a ``<details>`` block that opens on a click.
+
+    Not used by a notebook (tests/test_nb01_helpers.py checks it).
 
     For the numbers behind an exercise's solution: they are printed by a cell
     (so nbval checks them) without giving the answer away before the student

@@ -52,6 +52,9 @@ SCHEDULE_KINDS = ("constant", "exponential", "cosine + warmup")
 def warmup_steps(batches_per_epoch, epochs, warmup_epochs=2):
     """Length of the warmup of ``"cosine + warmup"``, in updates.
 
+    Used in notebooks/08-a-real-model.ipynb, section '5 · Three schedules on held-out data',
+    through epoch_schedule.
+
     ``warmup_epochs`` epochs, but at most half the run (so a run of fewer
     than ``2 * warmup_epochs`` epochs still has a cosine part).
 
@@ -68,6 +71,9 @@ def warmup_steps(batches_per_epoch, epochs, warmup_epochs=2):
 
 def epoch_schedule(kind, peak, batches_per_epoch, epochs, decay_rate=0.8, warmup_epochs=2):
     """One of notebook 08's schedules, counted in updates, for a run of ``epochs`` epochs.
+
+    Used in notebooks/08-a-real-model.ipynb, section '5 · Three schedules on held-out data',
+    through schedules_for.
 
     =================  ===========================================================
     ``kind``           the schedule (``E`` = ``batches_per_epoch``, ``T`` = ``E * epochs``)
@@ -125,6 +131,8 @@ def epoch_schedule(kind, peak, batches_per_epoch, epochs, decay_rate=0.8, warmup
 def schedules_for(peak, batches_per_epoch, epochs, decay_rate=0.8, warmup_epochs=2):
     """All of :data:`SCHEDULE_KINDS` for one peak and run length: ``{kind: schedule}``.
 
+    Taught in notebooks/08-a-real-model.ipynb, section '5 · Three schedules on held-out data'.
+
     Examples
     --------
     >>> list(schedules_for(0.05, 11, 20))
@@ -137,6 +145,8 @@ def schedules_for(peak, batches_per_epoch, epochs, decay_rate=0.8, warmup_epochs
 
 def seed_quantiles(values, q):
     """Percentiles ``q`` across seeds (the last axis); a diverged seed counts as ``+inf``.
+
+    Taught in notebooks/08-a-real-model.ipynb, section 'Try it'.
 
     NaN (what a run holds after it diverged) and ``inf`` are worse than any
     finite value. Between two finite values the percentile is numpy's default
@@ -190,6 +200,9 @@ def seed_quantiles(values, q):
 class SeedRuns:
     """One training setting, run for many shuffling seeds (see :func:`train_seeds`).
 
+    What train_seeds returns; used in notebooks/08-a-real-model.ipynb,
+    section '6 · How much does the peak rate matter?'.
+
     Attributes
     ----------
     kind, peak, epochs, batch_size : the settings
@@ -225,6 +238,9 @@ class SeedRuns:
 def train_seeds(data, kind, peak, epochs, batch_size, seeds=range(20), decay_rate=0.8,
                 warmup_epochs=2):
     """Train the line on ``data`` for every seed at once and score it on the held-out rows.
+
+    Taught in notebooks/08-a-real-model.ipynb, section '6 · How much does the peak rate matter?'
+    (its exercise 4) and section '7 · Batch size and peak rate, live'.
 
     The schedule is :func:`epoch_schedule` ``(kind, peak, ...)``; the run is
     :func:`lrlab.data.held_out_runs` from ``w = 0`` on ``data.problem(batch_size)``.
@@ -274,6 +290,8 @@ def train_seeds(data, kind, peak, epochs, batch_size, seeds=range(20), decay_rat
 
 def summarize_seeds(result, lo=10, hi=90):
     """What a :class:`SeedRuns` did, in the numbers a readout quotes.
+
+    Taught in notebooks/08-a-real-model.ipynb, section '7 · Batch size and peak rate, live'.
 
     Parameters
     ----------
@@ -328,6 +346,8 @@ def _loss(x):
 def describe_seeds(summary):
     """One line of plain text from :func:`summarize_seeds`, for a readout.
 
+    Taught in notebooks/08-a-real-model.ipynb, section '7 · Batch size and peak rate, live'.
+
     Examples
     --------
     >>> from lrlab.data import engel
@@ -360,6 +380,8 @@ CURVE_READINGS = ("too small", "too large", "spikes", "diverged")
 
 def read_loss_curve(loss, floor, near=1.3, typical=1.5):
     """Name the shape of one loss curve, as notebook 07's diagnosis exercise reads it.
+
+    Taught in notebooks/08-a-real-model.ipynb, section 'Exercise 4 · Diagnose four loss curves'.
 
     The rules, in this order:
 

@@ -42,8 +42,9 @@ CASES = [
      lambda: lrlab.gradient_descent(PARABOLA, 5.0, 0.1, 10, max_loss=-1.0)),
     ("w must be a number or an array of numbers", lambda: PARABOLA.loss(None)),
     ("w must be a number or an array of numbers", lambda: PARABOLA.grad("a")),
-    ("schedule must give finite rates >= 0", lambda: S.linear_warmup(_minus_one, 10)),
-    ("schedule must give finite rates >= 0",
+    ("schedule must be a schedule giving finite rates >= 0, got -1.0 at step 0",
+     lambda: S.linear_warmup(_minus_one, 10)),
+    ("schedule must be a schedule giving finite rates >= 0, got -1.0 at step 10.0",
      lambda: S.join_schedules([S.constant(0.1), _minus_one], [10])(20)),
     ("staircase must be True or False", lambda: theory.underflow_step(0.2, 0.95, staircase="yes")),
     ("flush must be True or False", lambda: theory.underflow_step(0.2, 0.95, flush=None)),
@@ -147,3 +148,19 @@ def test_the_checks_let_good_arguments_through():
     assert noise.noise_draws(0, 3, shape=5).shape == (3, 5)          # an int is one axis
     assert summary.basin_report(lrlab.gradient_descent(lrlab.TwoBasins(), 1.6, 0.15, 60))[
         "settled"]
+
+
+def test_scalar_or_array_gives_python_scalars_for_0d_results():
+    from lrlab._checks import scalar_or_array
+
+    for value, kind in ((np.float64(0.5), float), (np.array(3), int), (np.array("a"), str)):
+        out = scalar_or_array(value)
+        assert type(out) is kind and out == value
+    many = np.array([0.5, 1.5])
+    assert scalar_or_array(many) is many
+
+
+def test_total_lr_checks_a_schedule_like_gradient_descent():
+    with pytest.raises(ValueError, match=r"^schedule must be a schedule giving finite rates >= 0, "
+                                         r"got -1.0 at step 0$"):
+        theory.total_lr(_minus_one, steps=3)

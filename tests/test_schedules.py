@@ -510,3 +510,45 @@ INVALID = [
 def test_invalid_arguments_raise_naming_the_argument(factory, kwargs, error, name):
     with pytest.raises(error, match=rf"\b{name}\b"):
         factory(**kwargs)
+
+
+# --------------------------------------------------------------------------- rates(): the rule
+
+
+def test_rates_of_a_number_an_array_and_a_schedule():
+    assert S.rates(0.25, 3).tolist() == [0.25, 0.25, 0.25]
+    grid = S.rates([0.5, 2.0], 3, dtype=np.float32)
+    assert grid.shape == (3, 2) and grid.dtype == np.float32 and not grid.flags.writeable
+    assert grid.tolist() == [[0.5, 2.0]] * 3
+    # 0.5 * 0.5 ** t is exact in binary
+    assert S.rates(S.exponential_decay(0.5, 1, 0.5), 4).tolist() == [0.5, 0.25, 0.125, 0.0625]
+    # any function of the steps: called once, with 0 .. steps - 1
+    seen = []
+    assert S.rates(lambda t: seen.append(t.tolist()) or 0.5 * np.ones(len(t)), 3).tolist() == [
+        0.5, 0.5, 0.5]
+    assert seen == [[0, 1, 2]]
+
+
+@pytest.mark.parametrize("call, kind, message", [
+    (lambda: S.rates(0.1, 0), ValueError, "steps must be an integer >= 1, got 0"),
+    (lambda: S.rates(0.0, 2), ValueError, "lr must be a finite number > 0, got 0.0"),
+    (lambda: S.rates(-1.0, 2, name="schedule"), ValueError,
+     "schedule must be a finite number > 0, got -1.0"),
+    (lambda: S.rates("x", 2), TypeError, "lr must be a real number > 0, got str 'x'"),
+    (lambda: S.rates(lambda t: "x", 2), ValueError,
+     "lr must be a schedule giving one rate per step (see lrlab.schedules): could not convert "
+     "string to float: 'x'"),
+    (lambda: S.rates(lambda t: np.ones((2, 1)), 2), ValueError,
+     "lr must be a schedule giving one rate per step (see lrlab.schedules): it gave shape (2, 1) "
+     "for steps of shape (2,)"),
+    (lambda: S.rates(lambda t: np.where(t == 1, np.nan, 0.1), 3), ValueError,
+     "lr must be a schedule giving finite rates >= 0, got nan at step 1"),
+    # 1e39 is finite in float64 but not in float32
+    (lambda: S.rates(lambda t: np.full(t.shape, 1e39), 2, dtype=np.float32), ValueError,
+     "lr must be a schedule giving finite rates >= 0 and <= 3.40282e+38 (float32), got 1e+39 "
+     "at step 0"),
+])
+def test_rates_messages_name_the_argument(call, kind, message):
+    with pytest.raises(kind) as err:
+        call()
+    assert str(err.value) == message
