@@ -1,4 +1,4 @@
-"""Figures: every picture of the notebooks, built from the panels in :mod:`lrlab.plot.base`.
+"""Figures: every static figure of the notebooks, built from the panels of :mod:`lrlab.plot.base`.
 
 One module per topic, named as in :mod:`lrlab.explore`; a notebook imports
 its figures from here::
