@@ -16,6 +16,13 @@ module          figures of
 ``momentum``    notebook 07: momentum and Adam
 ``model``       notebook 08: a real model, mini-batches, the range test
 ==============  ==========================================================
+
+>>> import matplotlib
+>>> matplotlib.use("Agg")
+>>> from lrlab import blog_post_problem
+>>> fig, axes = paths_grid(blog_post_problem(), 5.0, [0.1, 0.5, 1.05], steps=20, xlim=(-9, 7))
+>>> [ax.get_title() for ax in axes]
+['lr = 0.1: monotone', 'lr = 0.5: one step', 'lr = 1.05: divergent']
 """
 
 from .base import COLORS, MARKERS, STYLE, WIDTH
