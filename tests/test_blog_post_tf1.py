@@ -1,6 +1,6 @@
-"""lrlab in float32 reproduces the seed's TensorFlow 1 program bit for bit.
+"""lrlab in float32 reproduces the blog post's TensorFlow 1 program bit for bit.
 
-The seed (``shared/seed/tf1-program.py``) minimises ``(w + 1)^2`` from ``w = 5``
+The program (``shared/seed/tf1-program.py``) minimises ``(w + 1)^2`` from ``w = 5``
 with ``exponential_decay(0.2, global_step, 1, 0.95, staircase=True)``. Its
 printed output and a 2000-step recording of real TensorFlow are kept in
 ``tests/data`` (see ``tests/data/README.md``).
@@ -30,7 +30,7 @@ from lrlab.schedules import exponential_decay
 from lrlab.theory import underflow_step
 
 DATA = Path(__file__).resolve().parent / "data"
-SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"
+BLOG_POST_DIR = Path(__file__).resolve().parents[2] / "shared" / "seed"
 
 f32 = np.float32
 TINY = np.finfo(f32).tiny
@@ -41,8 +41,8 @@ LINE = re.compile(
 )
 
 
-def parse_seed_output(path):
-    """Rows ``(i, global_step, lr, loss, w)`` of the seed's printout, values as printed."""
+def parse_printout(path):
+    """Rows ``(i, global_step, lr, loss, w)`` of the blog post's printout, values as printed."""
     text = path.read_text(encoding="utf-8")
     rows = [(int(m[1]), int(m[2]), m[3], m[4], m[5]) for m in LINE.finditer(text)]
     assert "".join(m[0] for m in LINE.finditer(text)) == text, "unparsed text in the printout"
@@ -58,7 +58,7 @@ def load_long_run():
     return data, arrays
 
 
-SEED_ROWS = parse_seed_output(DATA / "tf1-output.txt")
+PRINTED_ROWS = parse_printout(DATA / "tf1-output.txt")
 LONG_META, TF = load_long_run()
 
 
@@ -91,19 +91,20 @@ needs_recorded_powf = pytest.mark.skipif(
 )
 
 
-def seed_schedule():
+def blog_post_schedule():
     return exponential_decay(0.2, 1, 0.95, staircase=True, dtype=np.float32)
 
 
-def seed_run(steps):
+def blog_post_run(steps):
     return gradient_descent(
-        Quadratic(a=1.0, center=-1.0), w0=5.0, lr=seed_schedule(), steps=steps, dtype=np.float32
+        Quadratic(a=1.0, center=-1.0), w0=5.0, lr=blog_post_schedule(), steps=steps,
+        dtype=np.float32,
     )
 
 
 @pytest.fixture(scope="module")
 def long_run():
-    return seed_run(LONG_META["steps"])
+    return blog_post_run(LONG_META["steps"])
 
 
 def bits(x):
@@ -113,19 +114,19 @@ def bits(x):
 # --- the data -------------------------------------------------------------------------------
 
 
-def test_repo_copy_is_the_seed_printout():
-    original = SHARED_SEED / "tf1-output.txt"
+def test_repo_copy_is_the_blog_post_printout():
+    original = BLOG_POST_DIR / "tf1-output.txt"
     if not original.exists():
         pytest.skip(f"{original} is not beside this checkout")
     assert (DATA / "tf1-output.txt").read_bytes() == original.read_bytes()
 
 
-def test_seed_printout_has_100_steps():
-    assert [row[:2] for row in SEED_ROWS] == [(i, i + 1) for i in range(100)]
+def test_blog_post_printout_has_100_steps():
+    assert [row[:2] for row in PRINTED_ROWS] == [(i, i + 1) for i in range(100)]
 
 
 def test_long_run_agrees_with_the_printout():
-    for _, step, lr, loss, w in SEED_ROWS:
+    for _, step, lr, loss, w in PRINTED_ROWS:
         assert (str(TF["lr"][step]), str(TF["loss"][step]), str(TF["w"][step])) == (lr, loss, w)
     assert LONG_META["provenance"]["tensorflow"] == "2.21.0"
 
@@ -185,15 +186,15 @@ def test_tf_gradient_and_update_round_twice_like_lrlabs_float32_update():
 
 
 @needs_recorded_powf
-def test_lrlab_prints_the_seed_output_identically():
-    run = seed_run(100)
-    rates_after = seed_schedule()(np.arange(1, 101))
+def test_lrlab_prints_the_blog_post_output_identically():
+    run = blog_post_run(100)
+    rates_after = blog_post_schedule()(np.arange(1, 101))
     np.testing.assert_array_equal(bits(run.lr[1:]), bits(rates_after[:-1]))
     printed = [
         (i, i + 1, str(f32(rates_after[i])), str(run.loss[i + 1]), str(run.w[i + 1]))
         for i in range(100)
     ]
-    assert printed == SEED_ROWS
+    assert printed == PRINTED_ROWS
 
 
 @needs_recorded_powf
@@ -204,7 +205,7 @@ def test_lrlab_long_run_matches_tensorflow_bit_for_bit(long_run):
         np.testing.assert_array_equal(bits(getattr(long_run, name)), bits(TF[name]), err_msg=name)
     np.testing.assert_array_equal(bits(long_run.lr), bits(TF["lr"][:steps]))
     np.testing.assert_array_equal(bits(long_run.grad), bits(TF["grad"][:steps]))
-    schedule = np.asarray(seed_schedule()(np.arange(steps + 1)), dtype=f32)
+    schedule = np.asarray(blog_post_schedule()(np.arange(steps + 1)), dtype=f32)
     np.testing.assert_array_equal(bits(schedule), bits(TF["lr"]))
 
 
@@ -224,7 +225,7 @@ def test_stalls_after_update_180(long_run):
 
 @needs_recorded_powf
 def test_rate_is_exactly_zero_from_global_step_1672(long_run):
-    rates = np.asarray(seed_schedule()(np.arange(2001)), dtype=f32)
+    rates = np.asarray(blog_post_schedule()(np.arange(2001)), dtype=f32)
     assert rates[1671] > 0 and rates[1671] >= TINY  # still a normal float32
     assert rates[1671] < 2 * TINY
     assert (rates[1672:] == 0).all()
@@ -246,7 +247,7 @@ def test_without_flushing_the_rate_reaches_zero_only_at_step_1996():
     assert first_zero(flush=False) == 1996 == underflow_step(0.2, 0.95, flush=False)
     assert first_zero(flush=True) == 1672 == underflow_step(0.2, 0.95)
     # lrlab's schedule, flushed as TensorFlow does, gives 0 from the same step
-    rates = seed_schedule()(np.arange(1670, 1674))
+    rates = blog_post_schedule()(np.arange(1670, 1674))
     assert rates.tolist()[:2] != [0, 0] and rates.tolist()[2:] == [0, 0]
     # In between, IEEE keeps a subnormal rate: nonzero but below the smallest normal.
     between = [rate(t, flush=False) for t in (1672, 1800, 1995)]

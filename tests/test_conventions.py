@@ -307,8 +307,8 @@ def test_equivalent_calls_cosine_and_exponential():
     assert "CosineAnnealingLR(opt, T_max=100, eta_min=0.001)" in cos["pytorch"]
     assert cos["optax"] == "optax.cosine_decay_schedule(0.1, 100, alpha=0.01)"
     assert C.equivalent_calls(S.cosine_decay(0.1, 100, exponent=2.0))["keras"] is None
-    seed = C.equivalent_calls(S.exponential_decay(0.2, 1, 0.95))
-    assert "ExponentialLR(opt, gamma=0.95)" in seed["pytorch"]
+    blog_post = C.equivalent_calls(S.exponential_decay(0.2, 1, 0.95))
+    assert "ExponentialLR(opt, gamma=0.95)" in blog_post["pytorch"]
 
 
 def test_equivalents_table_and_markdown():

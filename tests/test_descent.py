@@ -10,7 +10,7 @@ from lrlab.schedules import exponential_decay
 SEED = blog_post_problem()
 
 
-def test_seed_first_steps_match_teaching_facts():
+def test_blog_post_first_steps_match_teaching_facts():
     # ../shared/notes/teaching-facts.md: at lr = 0.2, w = 5, 2.6, 1.16, 0.296, -0.2224
     run = gradient_descent(SEED, 5.0, lr=0.2, steps=4)
     np.testing.assert_allclose(run.w, [5, 2.6, 1.16, 0.296, -0.2224], rtol=1e-14)

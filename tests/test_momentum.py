@@ -122,7 +122,7 @@ def test_keras_and_torch_momentum_agree_for_a_constant_rate():
 
 
 def test_keras_momentum_under_a_schedule_by_hand():
-    # lr 0.1 then 0.05; seed from 5: g0 = 12, w1 = 3.8, g1 = 9.6.
+    # lr 0.1 then 0.05; the blog post's problem from 5: g0 = 12, w1 = 3.8, g1 = 9.6.
     # Keras: v = 0.9 * (-1.2) - 0.05 * 9.6 = -1.56 -> w2 = 2.24
     # PyTorch: buf = 0.9 * 12 + 9.6 = 20.4, w2 = 3.8 - 0.05 * 20.4 = 2.78
     sched = exponential_decay(0.1, 1, 0.5)

@@ -1,6 +1,6 @@
 """Helpers added for notebooks 00 and 01: first_steps, error_by_step, RateAndDecayExplorer.
 
-Expected values come from the update rule worked by hand on the seed problem
+Expected values come from the update rule worked by hand on the blog post's problem
 (w + 1)^2 (gradient 2 (w + 1), minimum -1) or from independent numpy loops,
 never from the functions under test.
 """

@@ -151,7 +151,7 @@ def test_basin_report_rejects_other_problems():
         basin_report(gradient_descent(SEED, 5.0, 0.2, 5))
 
 
-# --- plotting --------------------------------------------------------------------------
+# --- figures ---------------------------------------------------------------------------
 
 def band_span(panel, name):
     band = panel.bands[name]

@@ -131,7 +131,7 @@ def test_underflow_step_closed_form_by_hand():
 
 # ---------------------------------------------------------------- blog_post_log
 
-def test_seed_log_reproduces_every_number_tensorflow_printed():
+def test_blog_post_log_reproduces_every_number_tensorflow_printed():
     sched = exponential_decay(0.2, 1, 0.95, staircase=True, dtype=np.float32)
     run = gradient_descent(blog_post_problem(), 5.0, sched, 100, dtype=np.float32)
     ours = blog_post_log(run, sched)
@@ -141,7 +141,7 @@ def test_seed_log_reproduces_every_number_tensorflow_printed():
         assert printed_numbers(a) == printed_numbers(b)
 
 
-def test_seed_log_values_by_hand():
+def test_blog_post_log_values_by_hand():
     sched = exponential_decay(0.2, 1, 0.95, dtype=np.float32)
     run = gradient_descent(blog_post_problem(), 5.0, sched, 2, dtype=np.float32)
     lines = blog_post_log(run, sched)
@@ -181,7 +181,7 @@ def test_summary_names_the_outcome():
     assert describe(s).startswith("diverges: diverged at step")
 
 
-# ---------------------------------------------------------------- plotting
+# ---------------------------------------------------------------- figures
 
 def test_staircase_vs_continuous_errors():
     from lrlab.plot import staircase_vs_continuous
@@ -212,7 +212,7 @@ def test_outcome_map_labels():
     from lrlab.plot import outcome_map
 
     lrs, rates = np.array([0.05, 0.2, 3.0]), np.array([0.6, 0.95, 0.99])
-    fig, ax, labels = outcome_map(SEED, lrs, rates, points=[(0.2, 0.95, "seed")])
+    fig, ax, labels = outcome_map(SEED, lrs, rates, points=[(0.2, 0.95, "the blog post")])
     for i, r in enumerate(rates):
         for j, lr0 in enumerate(lrs):
             assert labels[i, j] == outcome_by_loop(2.0, lr0, r)

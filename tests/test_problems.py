@@ -58,7 +58,7 @@ def test_batch_equals_one_by_one(problem, points):
         np.testing.assert_array_equal(problem.grad(points[i]), batch_grad[i])
 
 
-def test_seed_problem_values():
+def test_blog_post_problem_values():
     p = blog_post_problem()
     assert p.loss(5.0) == 36.0  # (5 + 1)^2
     assert p.grad(5.0) == 12.0  # 2 (5 + 1)

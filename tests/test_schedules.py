@@ -109,8 +109,8 @@ def test_float32_matches_keras_and_tf(c):
 
 
 @pytest.mark.parametrize("library", ["keras", "tf1"])
-def test_float32_seed_is_bit_for_bit_and_hits_zero_at_1672(library):
-    """The course's seed in float32: TensorFlow's exact bits, 0.0 from step 1672."""
+def test_float32_blog_post_schedule_is_bit_for_bit_and_hits_zero_at_1672(library):
+    """The blog post's schedule in float32: TensorFlow's exact bits, 0.0 from step 1672."""
     c = case("exponential_seed", library, "float32")
     sched = S.exponential_decay(0.2, 1, 0.95, dtype=np.float32)
     got = sched(np.asarray(c["steps"]))

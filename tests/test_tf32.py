@@ -1,7 +1,7 @@
 """lrlab's float32 emulation of TensorFlow (``lrlab/_tf32.py``) on the inputs where it matters.
 
-The seed's run never feeds a subnormal number *into* a product, so its
-bit-for-bit match (``test_seed_tf1.py``) cannot tell whether inputs are
+The blog post's run never feeds a subnormal number *into* a product, so its
+bit-for-bit match (``test_blog_post_tf1.py``) cannot tell whether inputs are
 flushed. These tests can: near 1e-38 every flush shows. Expected values come
 from the rule written out in Python floats (a float32 is subnormal when
 ``0 < |x| < 2**-126``) and, for ``powf``, from the C library itself through

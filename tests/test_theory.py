@@ -28,7 +28,7 @@ SEED = blog_post_problem()
 BOWL = Quadratic([0.5, 5.0], [0.0, 0.0])
 
 
-def test_thresholds_on_the_seed():
+def test_thresholds_on_the_blog_post_problem():
     # f = a (w - w*)^2 with a = 1: converge iff lr < 1/a, one step at 1/(2a)
     assert critical_lr(SEED) == 1.0
     assert one_step_lr(SEED) == 0.5
@@ -150,7 +150,7 @@ def test_total_of_a_constant_is_infinite_and_others_need_steps():
 
 @pytest.mark.parametrize(
     "rate,where",
-    # teaching-facts.md: seed, lr0 = 0.2, from w0 = 5 (exact products)
+    # teaching-facts.md: the blog post's problem, lr0 = 0.2, from w0 = 5 (exact products)
     [(0.5, 1.3413), (0.8, -0.3870), (0.9, -0.9350), (0.95, -0.99927), (0.99, -1.0)],
 )
 def test_freeze_points_from_teaching_facts(rate, where):

@@ -24,7 +24,7 @@ def test_matrix_powers_follow_the_run(problem, w0, lr, beta):
 
 
 def test_matrix_by_hand():
-    # seed L = 2: 1 + 0.5 - 2 * 0.2 = 1.1
+    # the blog post's problem, L = 2: 1 + 0.5 - 2 * 0.2 = 1.1
     np.testing.assert_allclose(th.momentum_matrix(SEED, 0.2, 0.5)[0],
                                [[1.1, -0.5], [1.0, 0.0]], rtol=1e-15)
     assert th.momentum_matrix(BOWL, [0.1, 0.2], [0.5, 0.9]).shape == (2, 2, 2, 2)
@@ -52,7 +52,7 @@ def test_stability_limit_from_runs(beta):
 
 @pytest.mark.parametrize("lr, beta", [(0.05, 0.9), (0.3, 0.5), (0.9, 0.5), (0.01, 0.3)])
 def test_contraction_is_the_runs_factor(lr, beta):
-    bowl = Quadratic(1.0)      # the seed's curvature, minimum at 0: w is the error itself
+    bowl = Quadratic(1.0)      # the blog post's curvature, minimum at 0: w is the error itself
     run = gradient_descent(bowl, 6.0, lr, 400, momentum=beta, tol=0)
     assert _measured_factor(run.w) == pytest.approx(
         th.momentum_contraction(bowl, lr, beta), rel=5e-3)
@@ -148,7 +148,7 @@ def test_adam_first_step(w0):
     (lambda: th.momentum_path(SEED, 5.0, 0.1, 0.5, 0), ValueError, "steps must be"),
     (lambda: th.steps_to_stay_within([], 1e-3), ValueError, "errors must hold"),
     (lambda: th.steps_to_stay_within([1.0, 0.5], 0.0), ValueError, "eps must be"),
-    (lambda: th.adam_first_step("seed", 5.0, 0.1), TypeError, "problem must be"),
+    (lambda: th.adam_first_step("a problem", 5.0, 0.1), TypeError, "problem must be"),
     (lambda: th.adam_first_step(SEED, 5.0, 0.1, eps=-1.0), ValueError, "eps must be"),
 ])
 def test_bad_arguments_are_named(call, error, match):

@@ -1,4 +1,4 @@
-"""Figures: every picture of the notebooks, built from the panels in :mod:`lrlab.plot.base`.
+"""Figures: every static figure of the notebooks, built from the panels of :mod:`lrlab.plot.base`.
 
 One module per topic, named as in :mod:`lrlab.explore`; a notebook imports
 its figures from here::
@@ -21,9 +21,9 @@ module          figures of
 >>> matplotlib.use("Agg")
 >>> from lrlab import blog_post_problem
 >>> from lrlab.plot import paths_grid
->>> fig, axes = paths_grid(blog_post_problem(), 5.0, [0.1, 0.5, 0.9], steps=10, xlim=(-4, 6))
+>>> fig, axes = paths_grid(blog_post_problem(), 5.0, [0.1, 0.5, 1.05], steps=20, xlim=(-9, 7))
 >>> [ax.get_title() for ax in axes]
-['lr = 0.1: monotone', 'lr = 0.5: one step', 'lr = 0.9: oscillating']
+['lr = 0.1: monotone', 'lr = 0.5: one step', 'lr = 1.05: divergent']
 """
 
 from .base import COLORS, MARKERS, STYLE, WIDTH

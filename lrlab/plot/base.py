@@ -5,9 +5,9 @@ once (the loss curve, the thresholds) when it is made, and ``update(run)``
 moves its lines to a new run with ``set_data``: static figures call it once,
 the explorers of :mod:`lrlab.explore` call it on every slider move.
 
-A run that leaves the plot is not drawn off to infinity: its path stops at the
+A run that leaves a panel is not drawn off to infinity: its path stops at the
 edge with a cross and the step at which it left, so a diverging run reads as
-diverging, not as a broken plot.
+diverging, not as a broken figure.
 
 Colours are the Okabe-Ito palette (safe for colour-blind readers) and every
 line also has its own marker.
@@ -414,7 +414,7 @@ class RateMarks:
     (vermillion) marks the critical rate ``2/L``, labelled ``"limit <rate>"``
     starting at it. ``move(rate, crit)`` puts both where a new problem has them.
     Used by :func:`mark_thresholds`, :func:`u_curve`, :class:`RateAxisPanel` and
-    :class:`lrlab.plotting2d.FactorPanel`.
+    :class:`lrlab.plot.two_d.FactorPanel`.
 
     The labels are written level, just above the top of the axes
     (:func:`label_above`), where no data is drawn, so they never cover a

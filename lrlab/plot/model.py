@@ -1,12 +1,12 @@
 """Figures for notebook 08: a real data set, the range test and schedules on held-out data.
 
-Built like :mod:`lrlab.plotting` (an explicit ``Figure``, no pyplot) with its
-colours, markers and sizes. Two panels own one ``Axes`` each, draw what never
-changes when made and move their artists with ``update``:
+Built like the rest of :mod:`lrlab.plot` (an explicit ``Figure``, no pyplot) with
+:mod:`lrlab.plot.base`'s colours, markers and sizes. Two panels own one ``Axes``
+each, draw what never changes when made and move their artists with ``update``:
 :class:`SeedLinesPanel` (the data in francs and the line each seed ends at)
 and :class:`HeldLossPanel` (held-out loss against the update, median and
 band over the seeds). :func:`training_grid` calls them once per setting;
-:class:`lrlab.widgets_model.TrainingExplorer` on every slider move. Every
+:class:`lrlab.explore.model.TrainingExplorer` on every slider move. Every
 number drawn comes from :mod:`lrlab.data`, :mod:`lrlab.training`,
 :mod:`lrlab.range_test`, :mod:`lrlab.theory` or :mod:`lrlab.schedules`:
 nothing here computes a formula of its own.
@@ -375,7 +375,7 @@ class HeldLossPanel:
         Percentiles of the band.
     round_limits : bool
         Run the x axis to a round number past the run's end
-        (:func:`lrlab.plotting.round_up_limit`), so it keeps its limits while a slider changes
+        (:func:`lrlab.plot.base.round_up_limit`), so it keeps its limits while a slider changes
         the run's length a little (the grey line of the last epoch marks the end).
     per : {"update", "epoch"}
         The x axis: the update number, or the epoch (update / updates per epoch,
@@ -444,7 +444,7 @@ class HeldLossPanel:
 
         The x axis runs from 0 to where the run ends, in updates or epochs
         (``per``), or with ``round_limits`` to the next round number
-        (:func:`lrlab.plotting.round_up_limit` on its fine ladder, at least 10
+        (:func:`lrlab.plot.base.round_up_limit` on its fine ladder, at least 10
         updates or 1 epoch). The limits change only when they must (new limits
         redraw the ticks).
         """

@@ -1,7 +1,7 @@
 """Figures for notebook 07 (momentum and Adam): ringing, the (lr, momentum) map, paths.
 
 Static figures for the notebook and the panels its explorers update in place
-(:mod:`lrlab.widgets_momentum`). The numbers come from :mod:`lrlab.descent`,
+(:mod:`lrlab.explore.momentum`). The numbers come from :mod:`lrlab.descent`,
 :mod:`lrlab.theory` and :mod:`lrlab.momentum`; nothing here computes them.
 """
 

@@ -1,8 +1,8 @@
 """Figures for noisy gradients: the noise ball, and the mean squared error of each schedule.
 
-Built like :mod:`lrlab.plotting`: a panel owns one ``Axes``, draws what never
+Built like the rest of :mod:`lrlab.plot`: a panel owns one ``Axes``, draws what never
 changes when it is made and moves its lines with ``update``; the static
-figures call it once, :mod:`lrlab.widgets_noise` on every slider move. All
+figures call it once, :mod:`lrlab.explore.noise` on every slider move. All
 numbers come from :mod:`lrlab.noise` and :mod:`lrlab.theory`.
 
 >>> import matplotlib
@@ -221,7 +221,7 @@ def schedules_grid(results, titles=None, ball=None, ylim=(1e-5, 1e2), ncols=3, f
 
 
 def long_run_figure(results, limit=None, figsize=(WIDTH, 4.4)):
-    """Every schedule on one log-log plot for a long run, with its rate beside it.
+    """Every schedule on one log-log panel for a long run, with its rate beside it.
 
     Left: the exact expected squared error of each schedule (lines) and the
     mean over the seeds (markers at a few steps). Right: the rates. ``limit``

@@ -273,7 +273,7 @@ class RateAxisPanel:
     lr_range : (float, float)
         Ends of the (log-scale) rate axis.
     ylim : (float, float)
-        Range of the factor shown; beyond it the curve leaves the plot.
+        Range of the factor shown; beyond it the curve leaves the panel.
 
     Examples
     --------

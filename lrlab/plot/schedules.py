@@ -1,7 +1,7 @@
 """Figures for the schedule gallery: every schedule on one page, and where libraries differ.
 
-Built like :mod:`lrlab.plotting` (explicit ``fig, ax``, Okabe-Ito colours,
-one marker per line, projector sizes from :data:`lrlab.plotting.STYLE`). The
+Built like the rest of :mod:`lrlab.plot` (explicit ``fig, ax``, Okabe-Ito colours,
+one marker per line, projector sizes from :data:`lrlab.plot.base.STYLE`). The
 rates come from the schedules themselves, the runs from
 :func:`lrlab.gradient_descent` and the totals from :func:`lrlab.theory.total_lr`:
 no formula lives here.
@@ -61,7 +61,7 @@ def gallery_grid(schedules, steps=100, ncols=None, figsize=None, ylim=None):
         Width of the step axis.
     ncols : int, optional
         Panels per row (default: as many as fit a notebook column,
-        :func:`lrlab.plotting.grid_columns`).
+        :func:`lrlab.plot.base.grid_columns`).
     figsize : (float, float), optional
     ylim : (float, float), optional
         Shared rate axis; by default from 0 to a little above the largest rate.

@@ -1,9 +1,9 @@
 """Figures for problems in two variables: contour maps with the path of ``w`` on them.
 
-The panels follow :mod:`lrlab.plotting`: each owns one ``Axes``, draws what
+The panels follow :mod:`lrlab.plot.base`: each owns one ``Axes``, draws what
 does not change (the contour map, the thresholds) once, and ``update(...)``
 moves its lines with ``set_data``, so a live explorer
-(:mod:`lrlab.widgets2d`) redraws a new rate without recomputing a contour.
+(:mod:`lrlab.explore.two_d`) redraws a new rate without recomputing a contour.
 
 - :class:`ContourPanel`: the loss as contour lines, the minimum, and the path
   of ``w``; a path that leaves the window stops at the edge with a cross and
@@ -353,7 +353,7 @@ class FactorPanel:
                 ha="left", va="bottom", color=COLORS[3], fontsize=10)
         self.curves = [ax.plot([], [], color=COLORS[i % 8], lw=2, zorder=2)[0]
                        for i in range(d)]
-        # each line is named on the plot, next to its lowest point (no legend to cover it)
+        # each line is named in the panel, next to its lowest point (no legend to cover it)
         self.names = [ax.text(0, 0, _name(i, d), color=COLORS[i % 8], fontsize=13,
                               fontweight="bold", ha="left" if i % 2 else "right", va="bottom",
                               zorder=6) for i in range(d)]

@@ -1,10 +1,10 @@
-"""Record the seed's TensorFlow 1 program, bit for bit, over 2000 steps.
+"""Record the blog post's TensorFlow 1 program, bit for bit, over 2000 steps.
 
 Run with a Python that has TensorFlow (never needed by lrlab or its tests)::
 
     python tests/data/generate_tf1_long_run.py [--steps 2000] [--out PATH]
 
-The graph is the seed's (``/work/shared/seed/tf1-program.py``): ``w = 5``,
+The graph is the blog post's (``/work/shared/seed/tf1-program.py``): ``w = 5``,
 ``loss = (w + 1)^2``, plain gradient descent with
 ``exponential_decay(0.2, global_step, 1, 0.95, staircase=True)``. Before each
 update it records, at global step ``t = 0 .. steps``:
@@ -54,7 +54,7 @@ def record(steps):
         with tf1.Session(graph=graph) as sess:
             sess.run(tf1.global_variables_initializer())
             for _ in range(steps + 1):
-                # One fetch per tensor, as the seed program does.
+                # One fetch per tensor, as the blog post's program does.
                 rows["global_step"].append(int(sess.run(global_step)))
                 rows["lr"].append(bits(sess.run(learning_rate)))
                 rows["w"].append(bits(sess.run(w)))

@@ -78,7 +78,7 @@ def test_step_decay_settings_drive_the_run(explorer):
 
 def test_constant_one_step_rate_lands_on_the_minimum(explorer):
     explorer.controls["schedule"].value = "constant"
-    explorer.controls["constant.lr"].value = 0.5       # 1 / (2a) for the seed
+    explorer.controls["constant.lr"].value = 0.5       # 1 / (2a) for the blog post's problem
     assert explorer.run.w[1] == pytest.approx(-1.0)
     assert "w = -1" in explorer.text
 

@@ -193,7 +193,7 @@ def _figures():
     return figures
 
 
-#: Public names of the plotting modules that are not figure functions.
+#: Public names of lrlab.plot's modules that are not figure functions.
 NOT_FIGURES = {
     "COLORS", "MARKERS", "STYLE", "PRESENT_SCALE", "WIDTH", "grid_columns", "PathPanel",
     "LossPanel", "RatePanel",

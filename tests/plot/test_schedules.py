@@ -47,7 +47,7 @@ def test_schedule_styles_avoid_yellow():
     assert "#F0E442" not in colors and len(colors) == 7
 
 
-def test_seed_runs_grid_losses_and_totals():
+def test_blog_post_runs_grid_losses_and_totals():
     scheds = {"constant": constant(0.1), "halving": exponential_decay(0.1, 1, 0.5)}
     fig, axes, runs = P.blog_post_runs_grid(scheds, blog_post_problem(), 5.0, steps=100,
                                        reference_lr=0.1, ncols=2)

@@ -238,18 +238,18 @@ def exponential_cases():
     torch_case("exponential_staircase", 0.2, "StepLR(optimizer, step_size=10, gamma=0.5)",
                lambda o: TS.StepLR(o, step_size=10, gamma=0.5), steps, spec)
 
-    # the seed of the course: rate 0.95 per step, float32 underflow late on
-    seed_steps = sorted(set(range(0, 2001, 5)) | {1, 2, 3, 58, 179, 1671, 1672, 1996})
+    # the blog post's schedule (case ids say "seed"): rate 0.95 per step, float32 underflow late on
+    blog_post_steps = sorted(set(range(0, 2001, 5)) | {1, 2, 3, 58, 179, 1671, 1672, 1996})
     spec = lab("exponential_decay", initial_lr=0.2, decay_steps=1, decay_rate=0.95)
-    keras_case("exponential_seed", "ExponentialDecay", (0.2, 1, 0.95), {}, seed_steps, spec)
-    tf1_case("exponential_seed", "exponential_decay", (0.2,), (1, 0.95), seed_steps, spec)
+    keras_case("exponential_seed", "ExponentialDecay", (0.2, 1, 0.95), {}, blog_post_steps, spec)
+    tf1_case("exponential_seed", "exponential_decay", (0.2,), (1, 0.95), blog_post_steps, spec)
     for staircase in (True,):
         tf1_case("exponential_seed_staircase", "exponential_decay", (0.2,), (1, 0.95, staircase),
-                 seed_steps, dict(spec, kwargs=dict(spec["kwargs"], staircase=True)))
+                 blog_post_steps, dict(spec, kwargs=dict(spec["kwargs"], staircase=True)))
     optax_case("exponential_seed", "optax.exponential_decay(0.2, 1, 0.95)",
-               optax.exponential_decay(0.2, 1, 0.95), seed_steps, spec)
+               optax.exponential_decay(0.2, 1, 0.95), blog_post_steps, spec)
     torch_case("exponential_seed", 0.2, "ExponentialLR(optimizer, gamma=0.95)",
-               lambda o: TS.ExponentialLR(o, gamma=0.95), seed_steps, spec,
+               lambda o: TS.ExponentialLR(o, gamma=0.95), blog_post_steps, spec,
                note="one multiplication per step: rounding accumulates")
 
     # growth, as in a learning-rate range test
