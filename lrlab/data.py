@@ -36,7 +36,7 @@ import numpy as np
 
 from ._checks import check_array, check_bool, check_int, check_number, renamed
 from .descent import gradient_descent
-from .problems import LeastSquares, Problem, _as_points
+from .problems import LeastSquares, Problem, as_points
 
 __all__ = [
     "DATA_DIR",
@@ -224,7 +224,7 @@ class Dataset:
         -------
         intercept, slope : float (or arrays, for a batch of ``w``)
         """
-        w = _as_points(w, (2,))       # (intercept, slope) pairs; NaN allowed (a diverged run)
+        w = as_points(w, (2,))       # (intercept, slope) pairs; NaN allowed (a diverged run)
         slope = w[..., 1] * self.y_std / self.x_std
         intercept = self.y_mean + w[..., 0] * self.y_std - slope * self.x_mean
         return intercept, slope

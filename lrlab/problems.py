@@ -31,8 +31,12 @@ __all__ = [
 ]
 
 
-def _as_points(w, shape, name="w"):
-    """Return ``w`` as a float array whose trailing axes match ``shape``."""
+def as_points(w, shape, name="w"):
+    """Return ``w`` as a float array whose trailing axes match ``shape``.
+
+    Not used by a notebook: every problem's ``loss`` and ``grad`` (and
+    :mod:`lrlab.data`) check the points they are given with it.
+    """
     arr = np.asarray(w)
     if arr.dtype == object:           # None, strings, ragged lists: numpy would make NaN of some
         raise TypeError(f"{name} must be a number or an array of numbers, got {w!r}")
@@ -73,11 +77,11 @@ class Problem:
 
     def loss(self, w):
         """Loss at ``w`` (shape ``batch + shape``); returns shape ``batch``."""
-        return self._loss(_as_points(w, self.shape))
+        return self._loss(as_points(w, self.shape))
 
     def grad(self, w, step=0):
         """Gradient at ``w`` for update number ``step``; same shape as ``w``."""
-        return self._grad(_as_points(w, self.shape), _check_step(step))
+        return self._grad(as_points(w, self.shape), _check_step(step))
 
     def _sum(self, x):
         """Sum over the problem's own axes (none for a 1-D problem)."""
@@ -227,7 +231,7 @@ class TwoBasins(Problem):
 
     def curvature_at(self, w):
         """Second derivative ``12 w^2 - 4`` at ``w``."""
-        w = _as_points(w, self.shape)
+        w = as_points(w, self.shape)
         return 12 * w * w - 4
 
     def _loss(self, w):
@@ -285,7 +289,7 @@ class TwoBasins2D(Problem):
 
     def pit(self, w):
         """Which pit a point lies over: 0 left of the saddle, 1 right of it."""
-        w = _as_points(w, (2,))
+        w = as_points(w, (2,))
         out = (w[..., 0] >= self.saddle[0]).astype(int)
         return scalar_or_array(out)
 
