@@ -28,18 +28,16 @@ import time
 from pathlib import Path
 
 import pytest
+from browser_support import free_port, start_server, stop_server
 from e2e_support import (
     NOTEBOOK_DIR,
     REPO,
     course_notebooks,
-    free_port,
     notebook_id,
     require_module,
     screenshot_dir,
     served_path,
     site_root,
-    start_server,
-    stop_server,
 )
 from pagecheck import canvas_digest, check_explorers, has_ink, poll, settle
 
