@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import class_link  # tools/ is on the path (pyproject.toml)
 import nbformat
 import pytest
 
@@ -28,9 +29,6 @@ TOOL = REPO / "tools" / "class_rehearsal.py"
 LINK = REPO / "tools" / "class_link.py"
 PROXY = REPO / ".venv" / "chp" / "node_modules" / ".bin" / "configurable-http-proxy"
 NOTEBOOK = "notebooks/00-start-here.ipynb"
-sys.path.insert(0, str(REPO / "tools"))
-
-import class_link  # noqa: E402
 
 
 def run_tool(*args, env=None, timeout=60):

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from testkit import torch_case
 
-from lrlab import Quadratic, exponential_decay, gradient_descent
+from lrlab import gradient_descent
 
 DATA = json.loads((Path(__file__).parent / "reference" / "descent_torch.json").read_text())
 CASES = DATA["cases"]
@@ -29,12 +30,7 @@ def test_reference_covers_rates_beyond_divergence():
     "case", CASES, ids=[f"{c['problem']}-lr{c['lr']:.4g}-gamma{c['gamma']}" for c in CASES]
 )
 def test_trajectory_matches_torch_sgd(case):
-    problem = Quadratic(case["a"], case["center"])
-    lr = case["lr"]
-    if case["gamma"] is not None:
-        # torch ExponentialLR(gamma) stepped once per update = decay_steps 1
-        lr = exponential_decay(lr, 1, case["gamma"])
-    steps = len(case["w"]) - 1
+    problem, lr, steps = torch_case(case)
     run = gradient_descent(problem, case["w0"], lr, steps)
     ref = np.asarray(case["w"], dtype=np.float64)
     np.testing.assert_allclose(run.lr[: len(case["lr_used"])][np.isfinite(run.lr)],

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from testkit import torch_case
 
 import lrlab
-from lrlab import Quadratic, adam, exponential_decay, gradient_descent
+from lrlab import adam, gradient_descent
 
 DATA = json.loads((Path(lrlab.__file__).parent / "reference" / "momentum_torch.json").read_text())
 CASES = DATA["cases"]
@@ -34,12 +35,7 @@ def test_reference_covers_the_issue():
 
 
 def _run(case):
-    problem = Quadratic(case["a"], case["center"])
-    lr = case["lr"]
-    if case["gamma"] is not None:
-        # torch ExponentialLR(gamma) stepped once per update = decay_steps 1
-        lr = exponential_decay(lr, 1, case["gamma"])
-    steps = len(case["w"]) - 1
+    problem, lr, steps = torch_case(case)
     if case["optimizer"] == "sgd":
         return gradient_descent(problem, case["w0"], lr, steps, momentum=case["momentum"],
                                 nesterov=case["nesterov"])

@@ -85,6 +85,11 @@ def offline_env(tmp_path):
     return env, log
 
 
+# Tries a documentation address (TEST-NET-3, RFC 5737) and prints what happened.
+PROBE = ("import socket\ntry:\n    socket.create_connection(('203.0.113.7', 80), timeout=2)\n"
+         "    print('reached')\nexcept OSError as err:\n    print(err)\n")
+
+
 def _run_python(code, env):
     """Run ``code`` in a new Python process in the repository, with ``env``."""
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
@@ -93,10 +98,7 @@ def _run_python(code, env):
 
 def test_the_block_works(offline_env):
     env, log = offline_env
-    code = ("import socket\n"
-            "try:\n    socket.create_connection(('203.0.113.7', 80), timeout=2)\n"
-            "except OSError as err:\n    print(err)\n")
-    result = _run_python(code, env)
+    result = _run_python(PROBE, env)
     assert "network blocked by the test" in result.stdout, result.stdout + result.stderr
     assert "203.0.113.7" in log.read_text()
 
@@ -117,9 +119,7 @@ def test_a_notebook_runs_offline(offline_env, tmp_path):
     import nbformat
     env, log = offline_env
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    check = ("import socket\ntry:\n    socket.create_connection(('203.0.113.7', 80), "
-             "timeout=2)\n    print('reached')\nexcept OSError as err:\n    print(err)\n")
-    nb.cells.append(nbformat.v4.new_code_cell(check))
+    nb.cells.append(nbformat.v4.new_code_cell(PROBE))
     client = nbclient.NotebookClient(nb, kernel_name="python3", timeout=300,
                                      resources={"metadata": {"path": str(NOTEBOOK.parent)}})
     client.execute(env=env)

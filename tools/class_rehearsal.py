@@ -67,14 +67,20 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from browser_support import (
+    CHROMIUM_FLAGS,
+    find_chromium,
+    free_port,
+    key_to_pixels,
+    stop_pid,
+    watch_canvas,
+    write_lab_settings,
+)
+
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "build" / "class-rehearsal"
 DEFAULT_NOTEBOOK = "notebooks/00-start-here.ipynb"
 PROXY_PATHS = [REPO / ".venv" / "chp" / "node_modules" / ".bin" / "configurable-http-proxy"]
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"]
 # lrlab's sliders are SelectionSliders over fixed numbers (the page sends a position,
 # "index"); plain number sliders are kept for other notebooks.
 SLIDERS = {"SelectionSliderModel", "FloatSliderModel", "FloatLogSliderModel", "IntSliderModel"}
@@ -92,35 +98,31 @@ class UsageError(ValueError):
 # --- input ------------------------------------------------------------------------------------
 
 
-def positive_int(name, text, hi):
+def read_number(name, text, parse, ok, allowed):
+    """``text`` read by ``parse`` (int or float), if ``ok(value)``; otherwise a UsageError:
+    ``name`` must be ``allowed``, not what was given."""
     try:
-        value = int(str(text).strip())
+        value = parse(str(text).strip())
     except ValueError:
-        raise UsageError(f"{name} must be a whole number from 1 to {hi}, not {text!r}") from None
-    if not 1 <= value <= hi:
-        raise UsageError(f"{name} must be a whole number from 1 to {hi}, not {value}")
+        raise UsageError(f"{name} must be {allowed}, not {text!r}") from None
+    if not ok(value):
+        shown = f"{value:g}" if isinstance(value, float) else value
+        raise UsageError(f"{name} must be {allowed}, not {shown}")
     return value
+
+
+def positive_int(name, text, hi):
+    return read_number(name, text, int, lambda v: 1 <= v <= hi, f"a whole number from 1 to {hi}")
 
 
 def positive_minutes(text):
-    try:
-        value = float(str(text).strip())
-    except ValueError:
-        raise UsageError(f"MINUTES must be a number of minutes in (0, 60], not {text!r}") from None
-    if not 0 < value <= 60:
-        raise UsageError(f"MINUTES must be a number of minutes in (0, 60], not {value:g}")
-    return value
+    return read_number("MINUTES", text, float, lambda v: 0 < v <= 60,
+                       "a number of minutes in (0, 60]")
 
 
 def port_number(text):
-    try:
-        value = int(str(text).strip())
-    except ValueError:
-        raise UsageError(f"HUB_PORT must be a whole number from 1024 to 65535, not {text!r}"
-                         ) from None
-    if not 1024 <= value <= 65535:
-        raise UsageError(f"HUB_PORT must be a whole number from 1024 to 65535, not {value}")
-    return value
+    return read_number("HUB_PORT", text, int, lambda v: 1024 <= v <= 65535,
+                       "a whole number from 1024 to 65535")
 
 
 def check_port_free(port, name="HUB_PORT"):
@@ -131,12 +133,6 @@ def check_port_free(port, name="HUB_PORT"):
         except OSError:
             raise UsageError(f"{name} {port} on 127.0.0.1 is in use: stop what uses it, or pick "
                              f"another ({name}={port + 1 if port < 65535 else 8123})") from None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def find_proxy(explicit=None):
@@ -207,21 +203,6 @@ def memory_mb(pid):
     except OSError:
         return float("nan"), float("nan")
     return pss / 1024, rss / 1024
-
-
-def stop_pid(pid, grace=10.0):
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.kill(pid, sig)
-        except ProcessLookupError:
-            return
-        deadline = time.monotonic() + grace
-        while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.1)
 
 
 # --- the hub ----------------------------------------------------------------------------------
@@ -323,9 +304,7 @@ class Hub:
             if (REPO / part).is_dir():
                 shutil.copytree(REPO / part, home / part, ignore=skip)
         # JupyterLab draws every cell at once (the browser student scrolls no further)
-        settings = home / ".jupyter/lab/user-settings/@jupyterlab/notebook-extension"
-        settings.mkdir(parents=True)
-        (settings / "tracker.jupyterlab-settings").write_text('{"windowingMode": "none"}')
+        write_lab_settings(home / ".jupyter" / "lab" / "user-settings")
 
     def processes(self):
         found = marked_processes(self.marker)
@@ -681,31 +660,6 @@ class Student:
 
 # --- the browser student ----------------------------------------------------------------------
 
-WATCH_JS = """
-(root) => {
-  const canvas = Array.from(root.querySelectorAll('canvas'))
-    .sort((a, b) => b.width * b.height - a.width * a.height)[0];
-  const ctx = canvas.getContext('2d', {willReadFrequently: true});
-  const digest = () => {
-    const d = new Uint32Array(ctx.getImageData(0, 0, canvas.width, canvas.height).data.buffer);
-    let h = 0;
-    for (let i = 0; i < d.length; i += 3) { h = (h * 31 + d[i]) | 0; }
-    return h;
-  };
-  const w = window.__rehearsal = {last: digest(), key: null, changed: null};
-  document.addEventListener('keydown', () => { w.key = performance.now(); w.changed = null; },
-                            true);
-  const tick = () => {
-    const h = digest();
-    if (h !== w.last) { w.last = h; if (w.key !== null && w.changed === null) {
-      w.changed = performance.now(); } }
-    requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
-}
-"""
-
-
 def kernel_idle(page, name):
     """Whether the student's server has a kernel and every kernel is idle (its REST API)."""
     states = page.evaluate(f"""() => {{
@@ -725,7 +679,7 @@ def browser_student(hub_url, name, notebook, ready, go, stop_at, result, shot=No
     result.update(latencies=[], error=None, cells_ok=False)
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True,
+            browser = pw.chromium.launch(executable_path=find_chromium(), headless=True,
                                          args=CHROMIUM_FLAGS)
             try:
                 page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -772,7 +726,7 @@ def browser_student(hub_url, name, notebook, ready, go, stop_at, result, shot=No
                                                   "'application/vnd.jupyter.stderr']").count() == 0
                 handle = box.locator(".widget-slider .noUi-handle").first
                 handle.wait_for(state="attached", timeout=60_000)
-                page.evaluate(WATCH_JS, box.element_handle())
+                watch_canvas(page, box)
                 say(name, "ready")
             except Exception:
                 if shot:
@@ -786,16 +740,14 @@ def browser_student(hub_url, name, notebook, ready, go, stop_at, result, shot=No
             handle.focus()
             i = 0
             while time.monotonic() < stop_at():
-                page.keyboard.press("ArrowRight" if (i // 8) % 2 == 0 else "ArrowLeft")
+                key = "ArrowRight" if (i // 8) % 2 == 0 else "ArrowLeft"
                 i += 1
-                try:
-                    page.wait_for_function("() => window.__rehearsal.changed !== null",
-                                           timeout=MOVE_TIMEOUT * 1000, polling="raf")
-                    w = page.evaluate("() => window.__rehearsal")
-                    result["latencies"].append(w["changed"] - w["key"])
-                except Exception:  # no new pixels in time
+                ms = key_to_pixels(page, key, MOVE_TIMEOUT * 1000)
+                if ms is None:             # no new pixels in time
                     result.setdefault("timeouts", 0)
                     result["timeouts"] += 1
+                else:
+                    result["latencies"].append(ms)
                 page.wait_for_timeout(400)
             browser.close()
     except Exception as err:
@@ -1076,9 +1028,9 @@ def main(argv=None):
         if not (REPO / args.notebook).is_file():
             raise UsageError(f"NOTEBOOK {args.notebook} is not a notebook of this repository")
         proxy = find_proxy(args.proxy)
-        if not args.no_browser and not os.access(CHROMIUM, os.X_OK):
-            raise UsageError(f"the browser student needs Chromium at {CHROMIUM} (apt-get install "
-                             "chromium, or CHROMIUM=/path/to/chromium), or run with --no-browser")
+        if not args.no_browser and find_chromium() is None:
+            raise UsageError("the browser student needs Chromium (apt-get install chromium, or "
+                             "CHROMIUM=/path/to/chromium), or run with --no-browser")
     except UsageError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -21,6 +21,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import bench_browser as bb  # noqa: E402
+from browser_support import CHROMIUM_FLAGS, find_chromium, stop_server  # noqa: E402
 
 NOTEBOOK = "00-start-here.ipynb"
 
@@ -47,23 +48,23 @@ def main(argv=None):
     from playwright.sync_api import sync_playwright
 
     tmp = Path(tempfile.mkdtemp(prefix="lrlab-readme-shot-"))
-    proc = None
+    lab = None
     try:
-        proc, base, token = bb.start_lab(tmp)
+        lab = bb.start_lab(tmp)
         notebook_at(REPO / "notebooks" / NOTEBOOK, tmp / "repo" / "notebooks" / NOTEBOOK,
                     args.lr, args.decay_rate)
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=bb.CHROMIUM, headless=True,
-                                         args=bb.FLAGS)
+            browser = pw.chromium.launch(executable_path=find_chromium(), headless=True,
+                                         args=CHROMIUM_FLAGS)
             page = browser.new_context(viewport={"width": 1280, "height": 1000}).new_page()
-            page.goto(f"{base}/lab/tree/notebooks/{NOTEBOOK}?reset&token={token}")
+            page.goto(f"{lab.base_url}/lab/tree/notebooks/{NOTEBOOK}?reset&token={lab.token}")
             page.wait_for_selector(".jp-NotebookPanel .jp-Cell", timeout=120_000)
-            bb.wait_idle(base, token, 120)
+            bb.wait_idle(lab, 120)
             page.get_by_role("menuitem", name="Run", exact=True).click()
             page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
             box = page.locator(".lrlab-explorer").first
             box.wait_for(state="attached", timeout=180_000)
-            bb.wait_idle(base, token, 300)
+            bb.wait_idle(lab, 300)
             box.scroll_into_view_if_needed()
             page.wait_for_timeout(2000)           # the last frame drawn
             args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -71,9 +72,8 @@ def main(argv=None):
             print(f"wrote {args.out} ({box.locator('.lrlab-readout').inner_text().strip()})")
             browser.close()
     finally:
-        if proc is not None:
-            bb.shutdown_kernels(base, token)
-            bb.stop(proc.pid)
+        if lab is not None:
+            stop_server(lab)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

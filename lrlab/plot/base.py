@@ -39,6 +39,7 @@ __all__ = [
     "round_up_limit",
     "grid_columns",
     "panel_grid",
+    "step_axes",
     "PathPanel",
     "LossPanel",
     "RatePanel",
@@ -240,6 +241,23 @@ class PathPanel:
         return self
 
 
+def step_axes(ax, steps, ylim, ylabel, first=0, xlog=False, ylog=True):
+    """Scales, limits and labels of a panel that shows something against the step.
+
+    The step axis runs from ``first`` to ``steps`` (log scale if ``xlog``); the
+    other shows ``ylim`` (if given; log scale if ``ylog``) and is labelled ``ylabel``.
+    """
+    if xlog:
+        ax.set_xscale("log")
+    if ylog:
+        ax.set_yscale("log")
+    if ylim:
+        ax.set_ylim(*ylim)
+    ax.set_xlim(first, steps)
+    ax.set_xlabel("step")
+    ax.set_ylabel(ylabel)
+
+
 class LossPanel:
     """Loss against step, on a log axis, with a cross where a run diverged.
 
@@ -272,12 +290,7 @@ class LossPanel:
         # where the run stops, when the step axis goes further (see set_steps)
         self.end_line = ax.axvline(steps, color=GREY, ls=":", lw=1.2, zorder=1.5)
         self.end_line.set_visible(False)
-        if log:
-            ax.set_yscale("log")
-        ax.set_ylim(*ylim)
-        ax.set_xlim(0, steps)
-        ax.set_xlabel("step")
-        ax.set_ylabel("loss")
+        step_axes(ax, steps, ylim, "loss", ylog=log)
         if labels:
             ax.legend(loc="lower left")
 
@@ -332,13 +345,7 @@ class RatePanel:
         self.ax = ax
         (self.line,) = ax.plot([], [], color=color, marker="^", ms=3, markevery=0.1,
                                drawstyle="steps-post")
-        if log:
-            ax.set_yscale("log")
-        ax.set_xlim(0, steps)
-        if ylim:
-            ax.set_ylim(*ylim)
-        ax.set_xlabel("step")
-        ax.set_ylabel("learning rate")
+        step_axes(ax, steps, ylim, "learning rate", ylog=log)
 
     def update(self, run):
         lr = np.asarray(run.lr, dtype=np.float64)

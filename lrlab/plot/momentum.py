@@ -20,6 +20,7 @@ from .base import (
     grid_columns,
     panel_grid,
     set_line_data,
+    step_axes,
     style_context,
 )
 from .two_d import ContourPanel
@@ -42,11 +43,7 @@ class ErrorPanel:
                               markevery=0.1, label=labels[i] if labels else None)
             self.lines.append(line)
         (self.guide,) = ax.plot([], [], color=_GREY, ls="--", lw=1.3, label="|e0| rho^t")
-        ax.set_yscale("log")
-        ax.set_ylim(*ylim)
-        ax.set_xlim(0, steps)
-        ax.set_xlabel("step")
-        ax.set_ylabel("distance to the minimum")
+        step_axes(ax, steps, ylim, "distance to the minimum")
         if labels:
             ax.legend(loc="lower left", fontsize=10)
 

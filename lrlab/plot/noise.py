@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from .. import noise as _noise
 from .. import theory
-from .base import COLORS, MARKERS, WIDTH, style_context
+from .base import COLORS, MARKERS, WIDTH, step_axes, style_context
 
 __all__ = ["SCHEDULE_COLORS", "MSEPanel", "restyle_legend", "noise_ball_figure",
            "schedules_grid", "long_run_figure"]
@@ -63,12 +63,7 @@ class MSEPanel:
                                    label="exact expectation")
         self.ball = ax.axhline(np.nan, color=_GREY, ls=":", lw=1.6,
                                label="noise ball of the starting rate")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_ylim(*ylim)
-        ax.set_xlim(1, steps)
-        ax.set_xlabel("step")
-        ax.set_ylabel("squared error (w - w*)²")
+        step_axes(ax, steps, ylim, "squared error (w - w*)²", first=1, xlog=True)
         if legend:
             # every error falls from its start: the upper right stays empty (the lower
             # left holds the band's low edge)

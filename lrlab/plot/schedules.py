@@ -51,6 +51,15 @@ def draw_rates(ax, schedule, steps, color=COLORS[0], marker="o", label=None):
     return line
 
 
+def _schedule_grid(n, ncols, height, figsize):
+    """``fig, axes, ncols, nrows``: a panel for each of ``n`` schedules, 3.1 in wide and
+    ``height`` high, on shared axes, in rows of ``ncols`` (None: as many as fit)."""
+    ncols = grid_columns(n, ncols)
+    fig, axes, nrows = panel_grid(n, ncols, (3.1, height), figsize, "schedules", sharex=True,
+                                  sharey=True)
+    return fig, axes, ncols, nrows
+
+
 def gallery_grid(schedules, steps=100, ncols=None, figsize=None, ylim=None):
     """Small multiples: the learning rate against the step, one panel per schedule.
 
@@ -76,11 +85,8 @@ def gallery_grid(schedules, steps=100, ncols=None, figsize=None, ylim=None):
         raise ValueError("schedules must hold at least one entry, got none")
     t = np.arange(int(steps) + 1)
     top = max(float(np.max(schedules[n](t))) for n in names)
-    ncols = grid_columns(len(names), ncols)
     with style_context():
-        fig, axes, nrows = panel_grid(len(names), ncols, (3.1, 2.35), figsize, "schedules",
-                                       sharex=True,
-                                       sharey=True)
+        fig, axes, ncols, nrows = _schedule_grid(len(names), ncols, 2.35, figsize)
         for i, (ax, name) in enumerate(zip(axes, names, strict=False)):
             color, marker = schedule_style(i)
             draw_rates(ax, schedules[name], steps, color=color, marker=marker)
@@ -112,11 +118,8 @@ def blog_post_runs_grid(schedules, problem, w0, steps=100, reference_lr=None, nc
     names = list(schedules)
     runs = {n: gradient_descent(problem, w0, schedules[n], steps) for n in names}
     ref = gradient_descent(problem, w0, reference_lr, steps) if reference_lr else None
-    ncols = grid_columns(len(names), ncols)
     with style_context():
-        fig, axes, nrows = panel_grid(len(names), ncols, (3.1, 2.45), figsize, "schedules",
-                                       sharex=True,
-                                       sharey=True)
+        fig, axes, ncols, nrows = _schedule_grid(len(names), ncols, 2.45, figsize)
         for i, (ax, name) in enumerate(zip(axes, names, strict=False)):
             color, marker = schedule_style(i)
             panel = LossPanel(ax, steps, ylim=ylim)

@@ -16,17 +16,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from browser_support import Server, free_port, start_server, stop_server
 from e2e_support import (
     CHROMIUM_FLAGS,
     REPO,
-    Server,
     find_chromium,
-    free_port,
     require_module,
     served_path,
     site_root,
-    start_server,
-    stop_server,
 )
 
 

@@ -28,18 +28,16 @@ import time
 from pathlib import Path
 
 import pytest
+from browser_support import free_port, start_server, stop_server
 from e2e_support import (
     NOTEBOOK_DIR,
     REPO,
     course_notebooks,
-    free_port,
     notebook_id,
     require_module,
     screenshot_dir,
     served_path,
     site_root,
-    start_server,
-    stop_server,
 )
 from pagecheck import canvas_digest, check_explorers, has_ink, poll, settle
 
@@ -50,6 +48,7 @@ PRESENT_CANVAS_PX = 1300  # two thirds of a 1920 px screen
 PRESENT_PROSE_PX = 24     # 12 pt on a 16:9 slide at 1920x1080
 PRESENT_LABEL_PX = 20
 PRESENT_NOTEBOOK = NOTEBOOK_DIR / "00-start-here.ipynb"
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"   # the notebook in view
 
 IMAGES_JS = """
 (scope) => Array.from(document.querySelectorAll(scope + ' .jp-OutputArea-output img')).map(i => {
@@ -79,6 +78,13 @@ def file_browser_width(page) -> float:
     )
 
 
+def open_notebook(page, lab, notebook: Path, viewport: dict) -> None:
+    """Open ``notebook`` in JupyterLab in a window of ``viewport``; wait for its cells."""
+    page.set_viewport_size(viewport)
+    page.goto(f"{lab.base_url}/lab/tree/{served_path(notebook)}?reset&token={lab.token}")
+    page.wait_for_selector(f"{PANEL} .jp-Notebook .jp-Cell", timeout=60_000)
+
+
 NOTEBOOKS = [p for p in course_notebooks() if p.parent == NOTEBOOK_DIR]
 
 
@@ -86,22 +92,19 @@ NOTEBOOKS = [p for p in course_notebooks() if p.parent == NOTEBOOK_DIR]
 def test_images_show_at_their_size_on_a_laptop(lab, page, notebook):
     """1280x800, file browser open: every figure at >= 90 % of its width."""
     expected = stored_png_widths(notebook)
-    page.set_viewport_size(LAPTOP)
-    scope = ".jp-NotebookPanel:not(.lm-mod-hidden)"
     try:
-        page.goto(f"{lab.base_url}/lab/tree/{served_path(notebook)}?reset&token={lab.token}")
-        page.wait_for_selector(f"{scope} .jp-Notebook .jp-Cell", timeout=60_000)
+        open_notebook(page, lab, notebook, LAPTOP)
         assert poll(lambda: file_browser_width(page) > 100, timeout=20), (
             "the file browser is not open (the laptop case is with it open)"
         )
 
         def loaded():
-            images = page.evaluate(IMAGES_JS, scope)
+            images = page.evaluate(IMAGES_JS, PANEL)
             ready = len(images) == len(expected) and all(
                 i["complete"] and i["natural"] for i in images)
             return images if ready else None
 
-        images = poll(loaded, timeout=30) or page.evaluate(IMAGES_JS, scope)
+        images = poll(loaded, timeout=30) or page.evaluate(IMAGES_JS, PANEL)
         page.screenshot(path=str(screenshot_dir(notebook) / "laptop-1280x800.png"))
         assert len(images) == len(expected), (
             f"{len(images)} output images on the page, {len(expected)} PNGs in the notebook"
@@ -138,11 +141,9 @@ def test_explorer_grows_with_the_column_in_lab(lab, page):
     """1920x1080: the first explorer of notebook 00 fills the column, aspect kept, and moves."""
     notebook = PRESENT_NOTEBOOK
     shots = screenshot_dir(notebook)
-    page.set_viewport_size(PROJECTOR)
-    scope = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+    scope = f"{PANEL} .jp-Notebook"
     try:
-        page.goto(f"{lab.base_url}/lab/tree/{served_path(notebook)}?reset&token={lab.token}")
-        page.wait_for_selector(f"{scope} .jp-Cell", timeout=60_000)
+        open_notebook(page, lab, notebook, PROJECTOR)
         time.sleep(3)
         run_all(page)
         box = page.locator(f"{scope} .lrlab-explorer").first

@@ -322,61 +322,65 @@ def _segments_hit(box, xy):
 CROSSES_A_PATH = {("contour_grid", "left the plot at step 5")}
 
 
-def test_no_label_inside_an_axes_lies_on_a_line(figures):
-    """A note or label written in an axes does not cover any of the axes' lines."""
-    covered = []
+def _drawn_axes(figures):
+    """``(name, ax, renderer)`` for every visible axes of every figure, the figure drawn."""
     for name, fig in figures.items():
         fig.canvas.draw()
         renderer = fig.canvas.get_renderer()
         for ax in fig.axes:
-            if not ax.get_visible():
+            if ax.get_visible():
+                yield name, ax, renderer
+
+
+def _drawn_lines(ax):
+    """``(line, points)`` for every visible line of ``ax``, its points in display pixels."""
+    for line in ax.get_lines():
+        if line.get_visible():
+            yield line, line.get_transform().transform(
+                np.column_stack(line.get_data(orig=False)).astype(float))
+
+
+def test_no_label_inside_an_axes_lies_on_a_line(figures):
+    """A note or label written in an axes does not cover any of the axes' lines."""
+    covered = []
+    for name, ax, renderer in _drawn_axes(figures):
+        for text in ax.texts:
+            if not text.get_visible() or not text.get_text().strip():
                 continue
-            for text in ax.texts:
-                if not text.get_visible() or not text.get_text().strip():
+            if (name, text.get_text()) in CROSSES_A_PATH:
+                continue
+            box = text.get_window_extent(renderer)
+            # a line is drawn only inside the axes: so is what it can cover
+            box = box.intersection(box, ax.bbox)
+            if box is None:
+                continue
+            for line, xy in _drawn_lines(ax):
+                if line.get_linestyle() in ("None", "none", ""):
                     continue
-                if (name, text.get_text()) in CROSSES_A_PATH:
-                    continue
-                box = text.get_window_extent(renderer)
-                # a line is drawn only inside the axes: so is what it can cover
-                box = box.intersection(box, ax.bbox)
-                if box is None:
-                    continue
-                for line in ax.get_lines():
-                    if not line.get_visible() or line.get_linestyle() in ("None", "none", ""):
-                        continue
-                    xy = line.get_transform().transform(
-                        np.column_stack(line.get_data(orig=False)).astype(float))
-                    if _segments_hit(box, xy):
-                        covered.append(f"{name}: {text.get_text()!r} on a line "
-                                       f"({line.get_label()!r}, {len(xy)} points from "
-                                       f"{np.round(line.get_xydata()[0], 3).tolist()})")
+                if _segments_hit(box, xy):
+                    covered.append(f"{name}: {text.get_text()!r} on a line "
+                                   f"({line.get_label()!r}, {len(xy)} points from "
+                                   f"{np.round(line.get_xydata()[0], 3).tolist()})")
     assert not covered, "labels over lines:\n" + "\n".join(covered)
 
 
 def test_no_legend_inside_an_axes_covers_a_line(figures):
     """A legend drawn inside an axes lies where none of the axes' lines passes."""
     covered = []
-    for name, fig in figures.items():
-        fig.canvas.draw()
-        renderer = fig.canvas.get_renderer()
-        for ax in fig.axes:
-            legend = ax.get_legend()
-            if not ax.get_visible() or legend is None or not legend.get_visible():
-                continue
-            box = legend.get_window_extent(renderer).intersection(
-                legend.get_window_extent(renderer), ax.bbox)
-            if box is None or box.width < 0.9 * legend.get_window_extent(renderer).width:
-                continue                  # beside the axes, not over them
-            for line in ax.get_lines():
-                if not line.get_visible():
-                    continue
-                xy = line.get_transform().transform(
-                    np.column_stack(line.get_data(orig=False)).astype(float))
-                if line.get_linestyle() in ("None", "none", ""):
-                    hit = bool(((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1)
-                                & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)).any())
-                else:
-                    hit = _segments_hit(box, xy)
-                if hit:
-                    covered.append(f"{name}: legend over {line.get_label()!r}")
+    for name, ax, renderer in _drawn_axes(figures):
+        legend = ax.get_legend()
+        if legend is None or not legend.get_visible():
+            continue
+        box = legend.get_window_extent(renderer).intersection(
+            legend.get_window_extent(renderer), ax.bbox)
+        if box is None or box.width < 0.9 * legend.get_window_extent(renderer).width:
+            continue                  # beside the axes, not over them
+        for line, xy in _drawn_lines(ax):
+            if line.get_linestyle() in ("None", "none", ""):
+                hit = bool(((xy[:, 0] > box.x0) & (xy[:, 0] < box.x1)
+                            & (xy[:, 1] > box.y0) & (xy[:, 1] < box.y1)).any())
+            else:
+                hit = _segments_hit(box, xy)
+            if hit:
+                covered.append(f"{name}: legend over {line.get_label()!r}")
     assert not covered, "legends over lines:\n" + "\n".join(covered)
