@@ -7,18 +7,18 @@ from lrlab.descent import gradient_descent
 from lrlab.problems import LeastSquares, NoisyGradient, Quadratic, Rosenbrock, blog_post_problem
 from lrlab.schedules import exponential_decay
 
-SEED = blog_post_problem()
+PARABOLA = blog_post_problem()
 
 
 def test_blog_post_first_steps_match_teaching_facts():
     # ../shared/notes/teaching-facts.md: at lr = 0.2, w = 5, 2.6, 1.16, 0.296, -0.2224
-    run = gradient_descent(SEED, 5.0, lr=0.2, steps=4)
+    run = gradient_descent(PARABOLA, 5.0, lr=0.2, steps=4)
     np.testing.assert_allclose(run.w, [5, 2.6, 1.16, 0.296, -0.2224], rtol=1e-14)
 
 
 @pytest.mark.parametrize("lr", [0.001, 0.1, 0.3, 0.5, 0.7, 0.95])
 def test_constant_rate_follows_the_geometric_error(lr):
-    run = gradient_descent(SEED, 5.0, lr=lr, steps=50)
+    run = gradient_descent(PARABOLA, 5.0, lr=lr, steps=50)
     t = np.arange(51)
     expected = -1 + (1 - 2 * lr) ** t * 6.0  # e_t = (1 - 2 a lr)^t e_0 by hand
     np.testing.assert_allclose(run.w, expected, rtol=1e-12, atol=1e-14)
@@ -26,14 +26,14 @@ def test_constant_rate_follows_the_geometric_error(lr):
 
 
 def test_on_the_edge_bounces_between_two_points():
-    run = gradient_descent(SEED, 5.0, lr=1.0, steps=6)
+    run = gradient_descent(PARABOLA, 5.0, lr=1.0, steps=6)
     assert run.w.tolist() == [5, -7, 5, -7, 5, -7, 5]
     assert run.status == "running"
 
 
 def test_divergence_is_reported_at_the_step_the_loss_passes_the_limit():
     lr = 1.1
-    run = gradient_descent(SEED, 5.0, lr=lr, steps=100)
+    run = gradient_descent(PARABOLA, 5.0, lr=lr, steps=100)
     # loss_t = 36 * (1 - 2 lr)^(2t) passes 1e6 * 36 first at this t:
     expected = int(np.floor(np.log(1e6) / np.log((1 - 2 * lr) ** 2))) + 1
     assert run.status == "diverged"
@@ -46,20 +46,20 @@ def test_divergence_is_reported_at_the_step_the_loss_passes_the_limit():
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_absurd_rates_diverge_quietly(dtype):
     # pyproject turns every warning into an error: overflow must not warn.
-    run = gradient_descent(SEED, 5.0, lr=[1e30, 1e300 if dtype == np.float64 else 1e38],
+    run = gradient_descent(PARABOLA, 5.0, lr=[1e30, 1e300 if dtype == np.float64 else 1e38],
                            steps=50, dtype=dtype)
     assert run.status.tolist() == ["diverged", "diverged"]
     assert run.status_step.tolist() == [1, 1]
 
 
 def test_one_step_rate_converges_after_one_update():
-    run = gradient_descent(SEED, 5.0, lr=0.5, steps=10)
+    run = gradient_descent(PARABOLA, 5.0, lr=0.5, steps=10)
     assert run.w[1] == -1.0
     assert (run.status, run.status_step) == ("converged", 1)
 
 
 def test_converged_step_is_the_first_small_gradient():
-    run = gradient_descent(SEED, 5.0, lr=0.2, steps=200, tol=1e-6)
+    run = gradient_descent(PARABOLA, 5.0, lr=0.2, steps=200, tol=1e-6)
     g = np.abs(2 * (run.w + 1))
     assert run.status == "converged"
     assert run.status_step == np.argmax(g <= 1e-6)
@@ -68,16 +68,16 @@ def test_converged_step_is_the_first_small_gradient():
 def test_float32_stalls_when_the_step_is_below_half_a_spacing():
     # 1e-9 * 12 is far below half the float32 spacing at 5: w never moves.
     assert 1e-9 * 12 < np.spacing(np.float32(5.0)) / 2
-    run = gradient_descent(SEED, 5.0, lr=1e-9, steps=5, dtype=np.float32)
+    run = gradient_descent(PARABOLA, 5.0, lr=1e-9, steps=5, dtype=np.float32)
     assert (run.status, run.status_step) == ("stalled", 0)
     assert run.w.dtype == np.float32 and (run.w == np.float32(5.0)).all()
 
 
 def test_array_of_rates_equals_one_by_one():
     rates = np.geomspace(1e-3, 1.5, 25)
-    batch = gradient_descent(SEED, 5.0, lr=rates, steps=80)
+    batch = gradient_descent(PARABOLA, 5.0, lr=rates, steps=80)
     for i, lr in enumerate(rates):
-        one = gradient_descent(SEED, 5.0, lr=lr, steps=80)
+        one = gradient_descent(PARABOLA, 5.0, lr=lr, steps=80)
         np.testing.assert_array_equal(batch.w[:, i], one.w)
         np.testing.assert_array_equal(batch.loss[:, i], one.loss)
         assert batch.status[i] == one.status and batch.status_step[i] == one.status_step
@@ -116,7 +116,7 @@ def test_schedule_rates_are_used_in_order():
     def halving(step):
         return 0.4 * 0.5 ** np.asarray(step, dtype=float)
 
-    run = gradient_descent(SEED, 5.0, lr=halving, steps=5)
+    run = gradient_descent(PARABOLA, 5.0, lr=halving, steps=5)
     np.testing.assert_array_equal(run.lr, 0.4 * 0.5 ** np.arange(5))
     e = 6.0
     for t in range(5):
@@ -157,7 +157,7 @@ def test_noisy_and_float32_runs_do_not_take_the_float_loop():
 
 
 def test_noisy_runs_are_reproducible():
-    p = NoisyGradient(SEED, noise=1.0, seed=7)
+    p = NoisyGradient(PARABOLA, noise=1.0, seed=7)
     a = gradient_descent(p, 5.0, lr=0.1, steps=30)
     b = gradient_descent(p, 5.0, lr=0.1, steps=30)
     np.testing.assert_array_equal(a.w, b.w)
@@ -183,7 +183,7 @@ def test_noisy_runs_are_reproducible():
     ],
 )
 def test_bad_input_is_named(kwargs, match):
-    args = dict(problem=SEED, w0=5.0, lr=0.1, steps=10)
+    args = dict(problem=PARABOLA, w0=5.0, lr=0.1, steps=10)
     args.update(kwargs)
     with pytest.raises((ValueError, TypeError), match=match):
         gradient_descent(**args)

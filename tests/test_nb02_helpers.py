@@ -17,7 +17,7 @@ from lrlab.plot import problems_grid, rate_axis, u_curve
 from lrlab.plot.one_d import RateAxisPanel
 from lrlab.summary import basin_outcome, basin_report, describe_basin
 
-SEED = blog_post_problem()
+PARABOLA = blog_post_problem()
 
 
 def plain_descent(grad, w0, lr, steps):
@@ -41,8 +41,8 @@ def double_well(tilt):
 def test_error_factor_is_the_ratio_of_successive_errors(lr):
     w = plain_descent(lambda x: 2 * (x + 1), 5.0, lr, 3)
     errors = [x + 1 for x in w]
-    assert theory.error_factor(SEED, lr) == pytest.approx(errors[1] / errors[0], rel=1e-12)
-    assert theory.error_factor(SEED, lr) == pytest.approx(errors[3] / errors[2], rel=1e-9)
+    assert theory.error_factor(PARABOLA, lr) == pytest.approx(errors[1] / errors[0], rel=1e-12)
+    assert theory.error_factor(PARABOLA, lr) == pytest.approx(errors[3] / errors[2], rel=1e-9)
 
 
 def test_error_factor_zero_at_one_step_and_minus_one_at_the_limit():
@@ -54,7 +54,7 @@ def test_error_factor_zero_at_one_step_and_minus_one_at_the_limit():
 
 def test_error_factor_vectorized_and_stiffest_direction():
     rates = np.array([0.05, 0.1, 0.15])
-    np.testing.assert_allclose(theory.error_factor(SEED, rates), 1 - 2 * rates)
+    np.testing.assert_allclose(theory.error_factor(PARABOLA, rates), 1 - 2 * rates)
     bowl = Quadratic([0.5, 5.0])              # curvatures 1 and 10
     assert theory.error_factor(bowl, 0.15) == pytest.approx(1 - 10 * 0.15)
 
@@ -92,7 +92,7 @@ def test_local_limit_decides_whether_a_pit_holds_the_run():
 
 def test_critical_lr_at_needs_curvature_at():
     with pytest.raises(TypeError, match="curvature_at"):
-        theory.critical_lr_at(SEED, 0.0)
+        theory.critical_lr_at(PARABOLA, 0.0)
 
 
 # --- summary.basin_report / basin_outcome / describe_basin ----------------------------
@@ -148,7 +148,7 @@ def test_basin_outcome_words():
 
 def test_basin_report_rejects_other_problems():
     with pytest.raises(TypeError, match="two pits"):
-        basin_report(gradient_descent(SEED, 5.0, 0.2, 5))
+        basin_report(gradient_descent(PARABOLA, 5.0, 0.2, 5))
 
 
 # --- figures ---------------------------------------------------------------------------
@@ -174,7 +174,7 @@ def test_rate_axis_panel_bands_and_thresholds_follow_the_curvature():
 
 
 def test_rate_axis_panel_marker_and_title():
-    panel = RateAxisPanel(Figure().subplots(), SEED, (1e-3, 2.0)).update(0.7)
+    panel = RateAxisPanel(Figure().subplots(), PARABOLA, (1e-3, 2.0)).update(0.7)
     assert panel.now_dot.get_data()[1][0] == pytest.approx(1 - 2 * 0.7)
     assert panel.label.get_text() == "lr = 0.7: oscillating"
     panel.set_problem(Quadratic(4.0, center=-1.0))       # 2a lr = 5.6: past the limit
@@ -182,7 +182,7 @@ def test_rate_axis_panel_marker_and_title():
 
 
 def test_rate_axis_figure_marks_every_rate():
-    fig, ax = rate_axis(SEED, rates=[0.01, 0.5, 1.2])
+    fig, ax = rate_axis(PARABOLA, rates=[0.01, 0.5, 1.2])
     # named in the legend beside the axes (a value written by its point sat on the curve)
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["0.01", "0.5", "1.2"]
 
@@ -197,7 +197,7 @@ def test_problems_grid_titles_name_the_regime():
 
 def test_u_curve_final_losses_match_the_closed_form():
     rates = np.array([1e-4, 0.01, 0.3, 0.8, 0.95])
-    fig, ax, runs = u_curve(SEED, 5.0, rates, steps=(10, 50))
+    fig, ax, runs = u_curve(PARABOLA, 5.0, rates, steps=(10, 50))
     for n, run in zip((10, 50), runs, strict=True):
         # compare |e_N| = sqrt(loss): w carries an absolute rounding of ~1e-16 per step
         np.testing.assert_allclose(np.sqrt(run.loss[-1]), 6 * np.abs(1 - 2 * rates) ** n,

@@ -19,7 +19,7 @@ from lrlab.summary import blog_post_log, describe, printed_numbers, summarize
 matplotlib.use("Agg")
 
 DATA = Path(__file__).parent / "data"
-SEED = blog_post_problem()  # (w + 1)^2: L = 2, minimum -1
+PARABOLA = blog_post_problem()  # (w + 1)^2: L = 2, minimum -1
 
 
 def error_ratio_by_loop(L, lr0, rate, k=1, staircase=False, steps=20000):
@@ -47,13 +47,13 @@ def outcome_by_loop(L, lr0, rate, k=1, staircase=False, tol=1e-6, blowup=1e3):
     (0.3, 0.97), (1.5, 0.9), (3.0, 0.95), (5.0, 0.6), (0.01, 0.7), (2.0, 0.5),
 ])
 def test_decay_outcome_matches_a_plain_loop(lr0, rate):
-    assert theory.decay_outcome(SEED, lr0, rate) == outcome_by_loop(2.0, lr0, rate)
+    assert theory.decay_outcome(PARABOLA, lr0, rate) == outcome_by_loop(2.0, lr0, rate)
 
 
 @pytest.mark.parametrize("k, staircase", [(10, True), (10, False), (3, True)])
 def test_decay_outcome_with_decay_steps(k, staircase):
     for lr0, rate in [(0.2, 0.5), (0.2, 0.95), (0.05, 0.9), (3.0, 0.9)]:
-        got = theory.decay_outcome(SEED, lr0, rate, decay_steps=k, staircase=staircase)
+        got = theory.decay_outcome(PARABOLA, lr0, rate, decay_steps=k, staircase=staircase)
         assert got == outcome_by_loop(2.0, lr0, rate, k, staircase), (lr0, rate)
 
 
@@ -61,8 +61,8 @@ def test_decay_outcome_agrees_with_gradient_descent():
     # "diverges" is what gradient_descent calls diverged (loss over 1e6 x start);
     # otherwise the distance left after the rates have died out decides.
     for lr0, rate in [(3.0, 0.95), (0.2, 0.95), (0.2, 0.99), (1.5, 0.6)]:
-        run = gradient_descent(SEED, 5.0, exponential_decay(lr0, 1, rate), 3000)
-        label = theory.decay_outcome(SEED, lr0, rate)
+        run = gradient_descent(PARABOLA, 5.0, exponential_decay(lr0, 1, rate), 3000)
+        label = theory.decay_outcome(PARABOLA, lr0, rate)
         assert (str(run.status) == "diverged") == (label == "diverges")
         if label != "diverges":
             left = abs(float(run.w[-1]) + 1) / 6
@@ -71,7 +71,7 @@ def test_decay_outcome_agrees_with_gradient_descent():
 
 def test_decay_outcome_broadcasts_over_a_grid():
     lrs, rates = np.array([0.2, 3.0]), np.array([0.8, 0.95, 0.99])
-    grid = theory.decay_outcome(SEED, lrs[None, :], rates[:, None])
+    grid = theory.decay_outcome(PARABOLA, lrs[None, :], rates[:, None])
     assert grid.shape == (3, 2)
     for i, r in enumerate(rates):
         for j, lr0 in enumerate(lrs):
@@ -91,7 +91,7 @@ def test_decay_outcome_uses_the_stiffest_and_slowest_directions():
 
 def test_decay_outcome_rejects_a_rate_of_one():
     with pytest.raises(ValueError, match="decay_rate"):
-        theory.decay_outcome(SEED, 0.2, 1.0)
+        theory.decay_outcome(PARABOLA, 0.2, 1.0)
 
 
 # ---------------------------------------------------------------- underflow_step
@@ -167,17 +167,17 @@ def test_summary_names_the_outcome():
                                     "1e-06 of the start's error"),
             (0.2, 0.99, "converges", "closer to the minimum than float64 can show")]:
         sched = exponential_decay(lr0, 1, rate)
-        s = summarize(gradient_descent(SEED, 5.0, sched, 100), lr=sched)
+        s = summarize(gradient_descent(PARABOLA, 5.0, sched, 100), lr=sched)
         assert s["outcome"] == outcome
         text = describe(s)
         assert text.startswith(outcome + ":") and verb in text and "reaches" not in text
     # independent: 6 * prod |1 - 2 lr_t| for lr_t = 1.5 * 0.9^t
     sched = exponential_decay(1.5, 1, 0.9)
-    s = summarize(gradient_descent(SEED, 5.0, sched, 10), lr=sched)
+    s = summarize(gradient_descent(PARABOLA, 5.0, sched, 10), lr=sched)
     assert s["freeze_error"] == pytest.approx(
         6 * abs(math.prod(1 - 3.0 * 0.9**t for t in range(3000))), rel=1e-6)
     sched = exponential_decay(3.0, 1, 0.95)
-    s = summarize(gradient_descent(SEED, 5.0, sched, 100), lr=sched)
+    s = summarize(gradient_descent(PARABOLA, 5.0, sched, 100), lr=sched)
     assert describe(s).startswith("diverges: diverged at step")
 
 
@@ -186,7 +186,7 @@ def test_summary_names_the_outcome():
 def test_staircase_vs_continuous_errors():
     from lrlab.plot import staircase_vs_continuous
 
-    fig, axes, runs = staircase_vs_continuous(SEED, 5.0, 0.2, 0.95, (1, 10), 50)
+    fig, axes, runs = staircase_vs_continuous(PARABOLA, 5.0, 0.2, 0.95, (1, 10), 50)
     assert axes.shape == (2, 2)
     stair, cont = runs[10]
     # error after 50 steps by hand: 6 * prod (1 - 0.4 * 0.95^p)
@@ -201,7 +201,7 @@ def test_staircase_vs_continuous_errors():
 def test_freeze_grid_marks_the_freeze_point():
     from lrlab.plot import freeze_grid
 
-    fig, axes, runs = freeze_grid(SEED, 5.0, 0.2, [0.5, 0.8], 60, (-3.0, 6.0))
+    fig, axes, runs = freeze_grid(PARABOLA, 5.0, 0.2, [0.5, 0.8], 60, (-3.0, 6.0))
     expected = [-1 + 6 * math.prod(1 - 0.4 * r**t for t in range(2000)) for r in (0.5, 0.8)]
     for j, value in enumerate(expected):
         x = axes[0, j].lines[-1].get_xdata()[0]
@@ -212,7 +212,7 @@ def test_outcome_map_labels():
     from lrlab.plot import outcome_map
 
     lrs, rates = np.array([0.05, 0.2, 3.0]), np.array([0.6, 0.95, 0.99])
-    fig, ax, labels = outcome_map(SEED, lrs, rates, points=[(0.2, 0.95, "the blog post")])
+    fig, ax, labels = outcome_map(PARABOLA, lrs, rates, points=[(0.2, 0.95, "the blog post")])
     for i, r in enumerate(rates):
         for j, lr0 in enumerate(lrs):
             assert labels[i, j] == outcome_by_loop(2.0, lr0, r)
@@ -222,7 +222,7 @@ def test_float32_limits_matches_tensorflow_bits():
     from lrlab.plot import float32_limits
 
     sched = exponential_decay(0.2, 1, 0.95, staircase=True, dtype=np.float32)
-    fig, axes, (run32, run64) = float32_limits(SEED, 5.0, sched, 400)
+    fig, axes, (run32, run64) = float32_limits(PARABOLA, 5.0, sched, 400)
     record = json.loads((DATA / "tf1-long-run.json").read_text())
     tf_w = np.array([int(h, 16) for h in record["w"][:401]], dtype=np.uint32).view(np.float32)
     assert np.array_equal(run32.w, tf_w)

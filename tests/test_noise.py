@@ -9,7 +9,7 @@ from lrlab import Quadratic, blog_post_problem, gradient_descent
 from lrlab import noise as N
 from lrlab.schedules import constant, exponential_decay, inverse_time_decay, step_decay
 
-SEED = blog_post_problem()          # (w + 1)^2: L = 2, w* = -1
+PARABOLA = blog_post_problem()          # (w + 1)^2: L = 2, w* = -1
 L, W_STAR = 2.0, -1.0
 
 
@@ -53,12 +53,12 @@ def test_expected_constant_rate_closed_form(lr, s):
     q = (1 - lr * L) ** 2
     t = np.arange(steps + 1)
     closed = q**t * e0**2 + ball(lr, s) * (1 - q**t)
-    got = N.expected_sq_error(SEED, 5.0, lr, steps, noise=s)
+    got = N.expected_sq_error(PARABOLA, 5.0, lr, steps, noise=s)
     np.testing.assert_allclose(got, closed, rtol=1e-10)
 
 
 def test_expected_tends_to_noise_ball():
-    got = N.expected_sq_error(SEED, 5.0, 0.2, 400, noise=1.0)[-1]
+    got = N.expected_sq_error(PARABOLA, 5.0, 0.2, 400, noise=1.0)[-1]
     assert got == pytest.approx(0.0625, rel=1e-12)
 
 
@@ -66,7 +66,7 @@ def test_expected_without_noise_is_the_squared_path():
     sched = exponential_decay(0.3, 1, 0.9)
     rates = 0.3 * 0.9 ** np.arange(40)
     e = 6.0 * np.concatenate([[1.0], np.cumprod(1 - L * rates)])
-    got = N.expected_sq_error(SEED, 5.0, sched, 40, noise=0.0)
+    got = N.expected_sq_error(PARABOLA, 5.0, sched, 40, noise=0.0)
     np.testing.assert_allclose(got, e**2, rtol=1e-12)
 
 
@@ -82,10 +82,10 @@ def test_expected_sums_directions():
 
 def test_expected_for_an_array_of_rates():
     rates = np.array([0.1, 0.3])
-    got = N.expected_sq_error(SEED, 5.0, rates, 30, noise=1.0)
+    got = N.expected_sq_error(PARABOLA, 5.0, rates, 30, noise=1.0)
     assert got.shape == (31, 2)
     for j, lr in enumerate(rates):
-        np.testing.assert_allclose(got[:, j], N.expected_sq_error(SEED, 5.0, lr, 30, 1.0))
+        np.testing.assert_allclose(got[:, j], N.expected_sq_error(PARABOLA, 5.0, lr, 30, 1.0))
 
 
 def test_expected_needs_a_quadratic():
@@ -98,17 +98,17 @@ def test_expected_needs_a_quadratic():
 # --- seeded_runs and mean_sq_error ---------------------------------------------------------
 
 def test_no_noise_every_run_is_the_plain_run():
-    batch = N.seeded_runs(SEED, 5.0, 0.2, 20, noise=0.0, runs=5)
-    plain = gradient_descent(SEED, 5.0, 0.2, 20)
+    batch = N.seeded_runs(PARABOLA, 5.0, 0.2, 20, noise=0.0, runs=5)
+    plain = gradient_descent(PARABOLA, 5.0, 0.2, 20)
     for i in range(5):
         np.testing.assert_array_equal(batch.w[:, i], plain.w)
     np.testing.assert_allclose(N.mean_sq_error(batch), (plain.w - W_STAR) ** 2, rtol=1e-12)
 
 
 def test_runs_get_their_own_noise_and_are_reproducible():
-    a = N.seeded_runs(SEED, 5.0, 0.2, 10, noise=1.0, runs=50, seed=3)
-    b = N.seeded_runs(SEED, 5.0, 0.2, 10, noise=1.0, runs=50, seed=3)
-    c = N.seeded_runs(SEED, 5.0, 0.2, 10, noise=1.0, runs=50, seed=4)
+    a = N.seeded_runs(PARABOLA, 5.0, 0.2, 10, noise=1.0, runs=50, seed=3)
+    b = N.seeded_runs(PARABOLA, 5.0, 0.2, 10, noise=1.0, runs=50, seed=3)
+    c = N.seeded_runs(PARABOLA, 5.0, 0.2, 10, noise=1.0, runs=50, seed=4)
     np.testing.assert_array_equal(a.w, b.w)
     assert len(np.unique(a.w[-1])) == 50
     assert not np.array_equal(a.w, c.w)
@@ -116,7 +116,7 @@ def test_runs_get_their_own_noise_and_are_reproducible():
 
 def test_noise_has_the_requested_spread():
     # the first update: w1 = w0 - lr (g + s z), so w1 has standard deviation lr s
-    batch = N.seeded_runs(SEED, 5.0, 0.5, 1, noise=2.0, runs=20000)
+    batch = N.seeded_runs(PARABOLA, 5.0, 0.5, 1, noise=2.0, runs=20000)
     assert np.std(batch.w[1]) == pytest.approx(0.5 * 2.0, rel=0.03)
     assert np.mean(batch.w[1]) == pytest.approx(5.0 - 0.5 * 12.0, abs=0.05)
 
@@ -127,10 +127,10 @@ def test_average_of_many_seeds_matches_the_expectation(lr):
     # e_t is Gaussian with mean mu_t and variance v_t, so e_t^2 has variance 2 v^2 + 4 mu^2 v;
     # the average over R runs must be within a few standard errors of E[e^2] = mu^2 + v
     runs, steps, s = 4000, 60, 1.0
-    batch = N.seeded_runs(SEED, 5.0, lr, steps, noise=s, runs=runs, seed=11)
+    batch = N.seeded_runs(PARABOLA, 5.0, lr, steps, noise=s, runs=runs, seed=11)
     m = N.mean_sq_error(batch)
-    mu = N.expected_sq_error(SEED, 5.0, lr, steps, noise=0.0) ** 0.5
-    expect = N.expected_sq_error(SEED, 5.0, lr, steps, noise=s)
+    mu = N.expected_sq_error(PARABOLA, 5.0, lr, steps, noise=0.0) ** 0.5
+    expect = N.expected_sq_error(PARABOLA, 5.0, lr, steps, noise=s)
     v = expect - mu**2
     se = np.sqrt((2 * v**2 + 4 * mu**2 * v) / runs)
     z = np.abs(m[1:] - expect[1:]) / se[1:]
@@ -138,7 +138,7 @@ def test_average_of_many_seeds_matches_the_expectation(lr):
 
 
 def test_array_of_rates_batch_shape():
-    batch = N.seeded_runs(SEED, 5.0, np.array([0.1, 0.2, 0.3]), 4, noise=1.0, runs=7)
+    batch = N.seeded_runs(PARABOLA, 5.0, np.array([0.1, 0.2, 0.3]), 4, noise=1.0, runs=7)
     assert batch.w.shape == (5, 7, 3)
     assert N.mean_sq_error(batch).shape == (5, 3)
 
@@ -154,12 +154,12 @@ def test_mean_sq_error_sums_coordinates():
 
 def test_mean_sq_error_needs_a_batch():
     with pytest.raises(ValueError, match="batch"):
-        N.mean_sq_error(gradient_descent(SEED, 5.0, 0.2, 3))
+        N.mean_sq_error(gradient_descent(PARABOLA, 5.0, 0.2, 3))
 
 
 def test_seeded_runs_checks_w0():
     with pytest.raises(ValueError, match="w0 must have shape"):
-        N.seeded_runs(SEED, [1.0, 2.0], 0.1, 3, noise=1.0)
+        N.seeded_runs(PARABOLA, [1.0, 2.0], 0.1, 3, noise=1.0)
 
 
 # --- stationary_sq_error: the noise ball measured -------------------------------------------
@@ -167,7 +167,7 @@ def test_seeded_runs_checks_w0():
 @pytest.mark.parametrize("s", [0.5, 1.0])
 def test_stationary_matches_the_noise_ball(s):
     rates = np.array([0.05, 0.2, 0.5, 0.8])
-    got = N.stationary_sq_error(SEED, rates, s, steps=2000, runs=400, seed=1)
+    got = N.stationary_sq_error(PARABOLA, rates, s, steps=2000, runs=400, seed=1)
     # about 400 runs x 1000 correlated steps: a standard error below 0.7 % of the ball
     # (for lr 0.05, whose errors stay correlated for about 10 steps); 2 % is 3 of them
     np.testing.assert_allclose(got, ball(rates, s), rtol=0.02)
@@ -212,23 +212,23 @@ def test_totals_unknown_schedule():
 
 def test_inverse_time_limit_matches_the_recursion_far_out():
     sched = N.noise_schedule("1/t", 0.2, c=0.5)
-    m = N.expected_sq_error(SEED, 5.0, sched, 100_000, noise=1.0)
+    m = N.expected_sq_error(PARABOLA, 5.0, sched, 100_000, noise=1.0)
     # c^2 s^2 / ((2 c L - 1) t) = 0.25 / t
-    assert N.inverse_time_limit(SEED, 0.5, 1.0, 100_000) == pytest.approx(0.25 / 100_000)
+    assert N.inverse_time_limit(PARABOLA, 0.5, 1.0, 100_000) == pytest.approx(0.25 / 100_000)
     assert m[-1] == pytest.approx(0.25 / 100_000, rel=0.01)
 
 
 def test_inverse_time_limit_small_c_has_no_one_over_t_law():
-    assert N.inverse_time_limit(SEED, 0.2, 1.0, 1000) == math.inf
+    assert N.inverse_time_limit(PARABOLA, 0.2, 1.0, 1000) == math.inf
 
 
 # --- compare_schedules ---------------------------------------------------------------------
 
 def test_compare_schedules_matches_the_pieces():
     scheds = {"constant": 0.2, "exponential": exponential_decay(0.2, 1, 0.9)}
-    out = N.compare_schedules(SEED, 5.0, scheds, 50, noise=1.0, runs=300, seed=2)
+    out = N.compare_schedules(PARABOLA, 5.0, scheds, 50, noise=1.0, runs=300, seed=2)
     for name, lr in scheds.items():
-        batch = N.seeded_runs(SEED, 5.0, lr, 50, noise=1.0, runs=300, seed=2)
+        batch = N.seeded_runs(PARABOLA, 5.0, lr, 50, noise=1.0, runs=300, seed=2)
         sq = (batch.w - W_STAR) ** 2
         np.testing.assert_allclose(out[name]["mse"], sq.mean(axis=1), rtol=1e-12)
         # the exact expectation, by its recursion written out here
@@ -250,7 +250,7 @@ def test_noise_draws_are_the_noisy_gradients_noise():
 
     z = N.noise_draws(5, 12, (7,))
     assert z.shape == (12, 7)
-    noisy = NoisyGradient(SEED, noise=1.5, seed=5)
+    noisy = NoisyGradient(PARABOLA, noise=1.5, seed=5)
     w = np.full(7, W_STAR)                  # where the noise-free gradient is exactly 0
     for t in (0, 4, 11):
         np.testing.assert_array_equal(noisy.grad(w, step=t), 1.5 * z[t])
@@ -261,8 +261,8 @@ def test_noise_draws_are_the_noisy_gradients_noise():
     "cosine", 0.9, horizon=150), N.noise_schedule("step", 0.3, step_size=20)])
 def test_compare_schedules_is_seeded_runs_bit_for_bit(lr):
     # compare_schedules runs a Quadratic without gradient_descent: same numbers, every bit
-    out = N.compare_schedules(SEED, 5.0, {"s": lr}, 150, noise=1.3, runs=64, seed=9)["s"]
-    batch = N.seeded_runs(SEED, 5.0, lr, 150, noise=1.3, runs=64, seed=9)
+    out = N.compare_schedules(PARABOLA, 5.0, {"s": lr}, 150, noise=1.3, runs=64, seed=9)["s"]
+    batch = N.seeded_runs(PARABOLA, 5.0, lr, 150, noise=1.3, runs=64, seed=9)
     sq = (batch.w - W_STAR) ** 2
     np.testing.assert_array_equal(out["mse"], sq.mean(axis=1))
     np.testing.assert_array_equal(np.stack([out["low"], out["high"]]),
@@ -270,7 +270,7 @@ def test_compare_schedules_is_seeded_runs_bit_for_bit(lr):
     np.testing.assert_array_equal(out["lr"], batch.lr[:, 0])
     # with the noise drawn ahead, longer than the run: the same again
     draws = N.noise_draws(9, 400, (64,))
-    again = N.compare_schedules(SEED, 5.0, {"s": lr}, 150, noise=1.3, runs=64, seed=9,
+    again = N.compare_schedules(PARABOLA, 5.0, {"s": lr}, 150, noise=1.3, runs=64, seed=9,
                                 draws=draws)["s"]
     for key in out:
         np.testing.assert_array_equal(again[key], out[key])
@@ -285,8 +285,8 @@ def test_compare_schedules_in_two_dimensions_is_seeded_runs():
 
 def test_compare_schedules_diverging_runs_are_blanked_as_gradient_descent_does():
     # lr 1.1 > 2 / L = 1: every run diverges and gradient_descent sets what follows to NaN
-    out = N.compare_schedules(SEED, 5.0, {"too big": 1.1}, 200, noise=1.0, runs=20)["too big"]
-    batch = N.seeded_runs(SEED, 5.0, 1.1, 200, noise=1.0, runs=20)
+    out = N.compare_schedules(PARABOLA, 5.0, {"too big": 1.1}, 200, noise=1.0, runs=20)["too big"]
+    batch = N.seeded_runs(PARABOLA, 5.0, 1.1, 200, noise=1.0, runs=20)
     assert (batch.status == "diverged").all()
     np.testing.assert_array_equal(out["mse"], N.mean_sq_error(batch))
     assert np.isnan(out["mse"][-1]) and np.isnan(out["lr"][-1])
@@ -294,11 +294,11 @@ def test_compare_schedules_diverging_runs_are_blanked_as_gradient_descent_does()
 
 def test_compare_schedules_checks_the_draws():
     with pytest.raises(ValueError, match="draws must have shape"):
-        N.compare_schedules(SEED, 5.0, {"c": 0.2}, 50, 1.0, runs=10, draws=np.zeros((49, 10)))
+        N.compare_schedules(PARABOLA, 5.0, {"c": 0.2}, 50, 1.0, runs=10, draws=np.zeros((49, 10)))
     with pytest.raises(ValueError, match="draws must have shape"):
-        N.compare_schedules(SEED, 5.0, {"c": 0.2}, 50, 1.0, runs=10, draws=np.zeros((50, 11)))
+        N.compare_schedules(PARABOLA, 5.0, {"c": 0.2}, 50, 1.0, runs=10, draws=np.zeros((50, 11)))
     with pytest.raises(ValueError, match="seed 3"):
-        N.compare_schedules(SEED, 5.0, {"c": 0.2}, 50, 1.0, runs=10, seed=3,
+        N.compare_schedules(PARABOLA, 5.0, {"c": 0.2}, 50, 1.0, runs=10, seed=3,
                             draws=N.noise_draws(4, 50, (10,)))
 
 
@@ -306,11 +306,11 @@ def test_expected_one_rate_is_the_column_of_many():
     # one rate on one direction runs on Python floats; as a column of an array of rates it
     # runs on numpy arrays: the same operations, the same bits
     for lr in (0.3, 0.95):
-        single = N.expected_sq_error(SEED, 5.0, lr, 300, noise=0.8)
-        many = N.expected_sq_error(SEED, 5.0, [lr, 0.1], 300, noise=0.8)
+        single = N.expected_sq_error(PARABOLA, 5.0, lr, 300, noise=0.8)
+        many = N.expected_sq_error(PARABOLA, 5.0, [lr, 0.1], 300, noise=0.8)
         np.testing.assert_array_equal(single, many[:, 0])
-    grows = N.expected_sq_error(SEED, 5.0, 1.5, 2000, noise=1.0)       # |1 - 3| = 2 per step
-    np.testing.assert_array_equal(grows, N.expected_sq_error(SEED, 5.0, [1.5, 0.1], 2000,
+    grows = N.expected_sq_error(PARABOLA, 5.0, 1.5, 2000, noise=1.0)       # |1 - 3| = 2 per step
+    np.testing.assert_array_equal(grows, N.expected_sq_error(PARABOLA, 5.0, [1.5, 0.1], 2000,
                                                              noise=1.0)[:, 0])
     # m <- 4 m + 1.5^2: m_10 = 36 * 4^10 + 2.25 (4^10 - 1) / 3
     assert grows[10] == pytest.approx(36 * 4**10 + 0.75 * (4**10 - 1), rel=1e-12)

@@ -24,7 +24,7 @@ from lrlab.schedules import (
     step_decay,
 )
 
-SEED = blog_post_problem()          # (w + 1)^2: L = 2, w* = -1
+PARABOLA = blog_post_problem()          # (w + 1)^2: L = 2, w* = -1
 
 
 # --- the divergence limit: compare_schedules' fast runs against gradient_descent ---------------
@@ -48,10 +48,10 @@ def test_compare_schedules_diverges_exactly_where_gradient_descent_does(ratio, w
     # the limit is 1e6 times the start loss, or 1e6 when that is below 1
     start = (w0 + 1) ** 2
     sched = _up_then_home(ratio * max(start, 1.0) / start)
-    run = N.seeded_runs(SEED, w0, sched, 8, noise=0.0, runs=1)
+    run = N.seeded_runs(PARABOLA, w0, sched, 8, noise=0.0, runs=1)
     diverged = ratio > 1e6
     assert (run.status[0] == "diverged") == diverged
-    out = N.compare_schedules(SEED, w0, {"edge": sched}, 8, noise=0.0, runs=1)["edge"]
+    out = N.compare_schedules(PARABOLA, w0, {"edge": sched}, 8, noise=0.0, runs=1)["edge"]
     np.testing.assert_array_equal(out["mse"], (run.w[:, 0] + 1) ** 2)
     np.testing.assert_array_equal(out["lr"], run.lr[:, 0])
     assert np.isnan(out["mse"][-1]) == diverged
@@ -65,10 +65,10 @@ def test_compare_schedules_on_a_non_quadratic_uses_seeded_runs():
 
 def test_compare_schedules_array_rates_and_lr_column():
     # an array of rates runs every rate (batch (runs, n)); "lr" is the first rate's column
-    out = N.compare_schedules(SEED, 5.0, {"two": np.array([0.1, 0.2])}, 4, 0.0, runs=1)
+    out = N.compare_schedules(PARABOLA, 5.0, {"two": np.array([0.1, 0.2])}, 4, 0.0, runs=1)
     np.testing.assert_array_equal(out["two"]["lr"], [[0.1, 0.2]] * 4)
     sched = exponential_decay(0.2, 1, 0.5)
-    out = N.compare_schedules(SEED, 5.0, {"exp": sched}, 3, 0.0, runs=2)
+    out = N.compare_schedules(PARABOLA, 5.0, {"exp": sched}, 3, 0.0, runs=2)
     assert out["exp"]["lr"].dtype == np.float64
     assert out["exp"]["lr"].tolist() == [0.2, 0.1, 0.05]
     # noise-free runs: the squared error is the path's, (6 * 0.6^t ...)^2
@@ -78,30 +78,30 @@ def test_compare_schedules_array_rates_and_lr_column():
 
 
 def test_compare_schedules_noise_and_seed_reach_the_fast_runs():
-    a = N.compare_schedules(SEED, 5.0, {"c": 0.2}, 20, noise=1.0, runs=50, seed=3)["c"]
-    b = N.compare_schedules(SEED, 5.0, {"c": 0.2}, 20, noise=2.0, runs=50, seed=3)["c"]
-    c = N.compare_schedules(SEED, 5.0, {"c": 0.2}, 20, noise=1.0, runs=50, seed=4)["c"]
-    batch = N.seeded_runs(SEED, 5.0, 0.2, 20, noise=2.0, runs=50, seed=3)
+    a = N.compare_schedules(PARABOLA, 5.0, {"c": 0.2}, 20, noise=1.0, runs=50, seed=3)["c"]
+    b = N.compare_schedules(PARABOLA, 5.0, {"c": 0.2}, 20, noise=2.0, runs=50, seed=3)["c"]
+    c = N.compare_schedules(PARABOLA, 5.0, {"c": 0.2}, 20, noise=1.0, runs=50, seed=4)["c"]
+    batch = N.seeded_runs(PARABOLA, 5.0, 0.2, 20, noise=2.0, runs=50, seed=3)
     np.testing.assert_array_equal(b["mse"], ((batch.w + 1) ** 2).mean(axis=1))
     assert not np.array_equal(a["mse"], b["mse"]) and not np.array_equal(a["mse"], c["mse"])
 
 
 def test_compare_schedules_with_draws_made_ahead():
     draws = N.noise_draws(7, 30, (40,))
-    a = N.compare_schedules(SEED, 5.0, {"c": 0.2}, 20, 1.0, runs=40, seed=7, draws=draws)
-    b = N.compare_schedules(SEED, 5.0, {"c": 0.2}, 20, 1.0, runs=40, seed=7)
+    a = N.compare_schedules(PARABOLA, 5.0, {"c": 0.2}, 20, 1.0, runs=40, seed=7, draws=draws)
+    b = N.compare_schedules(PARABOLA, 5.0, {"c": 0.2}, 20, 1.0, runs=40, seed=7)
     np.testing.assert_array_equal(a["c"]["mse"], b["c"]["mse"])
     wrong = N.noise_draws(8, 30, (40,))
     with pytest.raises(ValueError, match="^draws are not those of seed 7 "):
-        N.compare_schedules(SEED, 5.0, {"c": 0.2}, 20, 1.0, runs=40, seed=7, draws=wrong)
+        N.compare_schedules(PARABOLA, 5.0, {"c": 0.2}, 20, 1.0, runs=40, seed=7, draws=wrong)
     changed = draws.copy()
     changed[1] += 1.0                         # the first row still matches: not checked further
-    N.compare_schedules(SEED, 5.0, {"c": 0.2}, 20, 1.0, runs=40, seed=7, draws=changed)
+    N.compare_schedules(PARABOLA, 5.0, {"c": 0.2}, 20, 1.0, runs=40, seed=7, draws=changed)
 
 
 def test_compare_schedules_quantiles_may_touch_the_ends():
-    out = N.compare_schedules(SEED, 5.0, {"c": 0.2}, 5, 1.0, runs=30, quantiles=(0.0, 1.0))
-    batch = N.seeded_runs(SEED, 5.0, 0.2, 5, 1.0, runs=30)
+    out = N.compare_schedules(PARABOLA, 5.0, {"c": 0.2}, 5, 1.0, runs=30, quantiles=(0.0, 1.0))
+    batch = N.seeded_runs(PARABOLA, 5.0, 0.2, 5, 1.0, runs=30)
     sq = (batch.w + 1) ** 2
     np.testing.assert_array_equal(out["c"]["low"], sq.min(axis=1))
     np.testing.assert_array_equal(out["c"]["high"], sq.max(axis=1))
@@ -158,17 +158,17 @@ def test_rate_totals_of_the_other_schedules():
 
 @pytest.mark.parametrize("steps", [2, 3, 40, 41])
 def test_stationary_sq_error_averages_the_second_half(steps):
-    got = N.stationary_sq_error(SEED, 0.3, 1.0, steps=steps, runs=25, seed=2)
-    batch = gradient_descent(N.NoisyGradient(SEED, 1.0, seed=2), np.full(25, -1.0), 0.3, steps)
+    got = N.stationary_sq_error(PARABOLA, 0.3, 1.0, steps=steps, runs=25, seed=2)
+    batch = gradient_descent(N.NoisyGradient(PARABOLA, 1.0, seed=2), np.full(25, -1.0), 0.3, steps)
     sq = (batch.w + 1) ** 2                       # (steps + 1, runs)
     expected = sq[steps // 2 + 1:].mean()         # the points after the first steps // 2 updates
     assert got == pytest.approx(expected, rel=1e-14)
 
 
 def test_stationary_sq_error_of_several_rates():
-    got = N.stationary_sq_error(SEED, [0.1, 0.3], 1.0, steps=10, runs=5)
+    got = N.stationary_sq_error(PARABOLA, [0.1, 0.3], 1.0, steps=10, runs=5)
     assert isinstance(got, np.ndarray) and got.shape == (2,)
-    assert isinstance(N.stationary_sq_error(SEED, 0.1, 1.0, steps=10, runs=5), float)
+    assert isinstance(N.stationary_sq_error(PARABOLA, 0.1, 1.0, steps=10, runs=5), float)
 
 
 # --- expected_sq_error, mean_sq_error, inverse_time_limit -------------------------------------
@@ -191,8 +191,8 @@ def test_inverse_time_limit_by_hand():
     np.testing.assert_allclose(got, [(1 / 3 + 1 / 39) / 10, (1 / 3 + 1 / 39) / 100],
                                rtol=1e-14)
     assert isinstance(got, np.ndarray)
-    assert N.inverse_time_limit(SEED, 0.25, 1.0, 10.0) == math.inf     # 2 c L - 1 = 0
-    assert N.inverse_time_limit(SEED, 0.5, 0.0, 10.0) == 0.0
+    assert N.inverse_time_limit(PARABOLA, 0.25, 1.0, 10.0) == math.inf     # 2 c L - 1 = 0
+    assert N.inverse_time_limit(PARABOLA, 0.5, 0.0, 10.0) == 0.0
 
 
 def test_minimum_of_problems():
@@ -253,76 +253,76 @@ S = "x"
     (lambda: N.noise_draws(0, 3, (0,)), ValueError, "shape must be an integer >= 1, got 0"),
     (lambda: N.seeded_runs(1.0, 0.0, 0.1, 3, 1.0), TypeError,
      "problem must be an lrlab Problem, got float"),
-    (lambda: N.seeded_runs(SEED, 0.0, 0.1, 3, 1.0, runs=S), TypeError,
+    (lambda: N.seeded_runs(PARABOLA, 0.0, 0.1, 3, 1.0, runs=S), TypeError,
      "runs must be an integer >= 1, got str 'x'"),
-    (lambda: N.seeded_runs(SEED, 0.0, 0.1, 3, 1.0, runs=0), ValueError,
+    (lambda: N.seeded_runs(PARABOLA, 0.0, 0.1, 3, 1.0, runs=0), ValueError,
      "runs must be an integer >= 1, got 0"),
-    (lambda: N.seeded_runs(SEED, S, 0.1, 3, 1.0), TypeError,
+    (lambda: N.seeded_runs(PARABOLA, S, 0.1, 3, 1.0), TypeError,
      "w0 must be a number or an array of numbers, got 'x'"),
     (lambda: N.mean_sq_error(3.0), TypeError,
      "run must be a Trajectory (from seeded_runs), got float"),
     (lambda: N.expected_sq_error(TwoBasins(), 0.0, 0.1, 3, 1.0), TypeError,
      "problem must be a Quadratic, got TwoBasins"),
-    (lambda: N.expected_sq_error(SEED, 0.0, 0.1, S, 1.0), TypeError,
+    (lambda: N.expected_sq_error(PARABOLA, 0.0, 0.1, S, 1.0), TypeError,
      "steps must be an integer >= 1, got str 'x'"),
-    (lambda: N.expected_sq_error(SEED, 0.0, 0.1, 0, 1.0), ValueError,
+    (lambda: N.expected_sq_error(PARABOLA, 0.0, 0.1, 0, 1.0), ValueError,
      "steps must be an integer >= 1, got 0"),
-    (lambda: N.expected_sq_error(SEED, 0.0, 0.1, 3, S), TypeError,
+    (lambda: N.expected_sq_error(PARABOLA, 0.0, 0.1, 3, S), TypeError,
      "noise must be a real number >= 0, got str 'x'"),
-    (lambda: N.expected_sq_error(SEED, S, 0.1, 3, 1.0), TypeError,
+    (lambda: N.expected_sq_error(PARABOLA, S, 0.1, 3, 1.0), TypeError,
      "w0 must be a number or an array of numbers, got 'x'"),
-    (lambda: N.expected_sq_error(SEED, [1.0, 2.0], 0.1, 3, 1.0), ValueError,
+    (lambda: N.expected_sq_error(PARABOLA, [1.0, 2.0], 0.1, 3, 1.0), ValueError,
      "w0 must have shape (), got (2,)"),
-    (lambda: N.expected_sq_error(SEED, 0.0, S, 3, 1.0), TypeError,
+    (lambda: N.expected_sq_error(PARABOLA, 0.0, S, 3, 1.0), TypeError,
      "lr must be a real number > 0, got str 'x'"),
-    (lambda: N.expected_sq_error(SEED, 0.0, [0.1, 0.0], 3, 1.0), ValueError,
+    (lambda: N.expected_sq_error(PARABOLA, 0.0, [0.1, 0.0], 3, 1.0), ValueError,
      "lr must hold finite numbers > 0, got "),
-    (lambda: N.expected_sq_error(SEED, 0.0, [[0.1]], 3, 1.0), ValueError,
+    (lambda: N.expected_sq_error(PARABOLA, 0.0, [[0.1]], 3, 1.0), ValueError,
      "lr must be a number, a 1-D array of rates or a schedule, got an array of shape (1, 1)"),
-    (lambda: N.expected_sq_error(SEED, 0.0, lambda s: np.full(np.shape(s), np.inf), 3, 1.0),
+    (lambda: N.expected_sq_error(PARABOLA, 0.0, lambda s: np.full(np.shape(s), np.inf), 3, 1.0),
      ValueError, "lr must be a schedule giving finite rates >= 0, got inf at step 0"),
-    (lambda: N.expected_sq_error(SEED, 0.0, lambda s: np.full(np.shape(s), -0.1), 3, 1.0),
+    (lambda: N.expected_sq_error(PARABOLA, 0.0, lambda s: np.full(np.shape(s), -0.1), 3, 1.0),
      ValueError, "lr must be a schedule giving finite rates >= 0, got -0.1 at step 0"),
-    (lambda: N.expected_sq_error(SEED, 0.0, lambda s: np.ones(2), 3, 1.0),
+    (lambda: N.expected_sq_error(PARABOLA, 0.0, lambda s: np.ones(2), 3, 1.0),
      ValueError, "lr must be a schedule giving one rate per step (see lrlab.schedules): it gave "
      "shape (2,) for steps of shape (3,)"),
-    (lambda: N.stationary_sq_error(SEED, 0.1, 1.0, steps=1), ValueError,
+    (lambda: N.stationary_sq_error(PARABOLA, 0.1, 1.0, steps=1), ValueError,
      "steps must be an integer >= 2, got 1"),
-    (lambda: N.inverse_time_limit(SEED, S, 1.0, 10.0), TypeError,
+    (lambda: N.inverse_time_limit(PARABOLA, S, 1.0, 10.0), TypeError,
      "c must be a real number > 0, got str 'x'"),
-    (lambda: N.inverse_time_limit(SEED, 0.0, 1.0, 10.0), ValueError,
+    (lambda: N.inverse_time_limit(PARABOLA, 0.0, 1.0, 10.0), ValueError,
      "c must be a finite number > 0, got 0.0"),
-    (lambda: N.inverse_time_limit(SEED, 0.5, S, 10.0), TypeError,
+    (lambda: N.inverse_time_limit(PARABOLA, 0.5, S, 10.0), TypeError,
      "noise must be a real number >= 0, got str 'x'"),
-    (lambda: N.inverse_time_limit(SEED, 0.5, 1.0, 0.0), ValueError,
+    (lambda: N.inverse_time_limit(PARABOLA, 0.5, 1.0, 0.0), ValueError,
      "t must hold finite numbers > 0, got "),
-    (lambda: N.inverse_time_limit(SEED, 0.5, 1.0, S), TypeError,
+    (lambda: N.inverse_time_limit(PARABOLA, 0.5, 1.0, S), TypeError,
      "t must be a number or an array of numbers, got 'x'"),
-    (lambda: N.compare_schedules(SEED, 0.0, {}, 3, 1.0, quantiles=0.5), TypeError,
+    (lambda: N.compare_schedules(PARABOLA, 0.0, {}, 3, 1.0, quantiles=0.5), TypeError,
      "quantiles must be a pair (lo, hi) with 0 <= lo < hi <= 1, got 0.5"),
-    (lambda: N.compare_schedules(SEED, 0.0, {}, 3, 1.0, quantiles=(0.1, 0.2, 0.3)), TypeError,
+    (lambda: N.compare_schedules(PARABOLA, 0.0, {}, 3, 1.0, quantiles=(0.1, 0.2, 0.3)), TypeError,
      "quantiles must be a pair (lo, hi) with 0 <= lo < hi <= 1, got (0.1, 0.2, 0.3)"),
-    (lambda: N.compare_schedules(SEED, 0.0, {}, 3, 1.0, quantiles=(S, 0.5)), TypeError,
+    (lambda: N.compare_schedules(PARABOLA, 0.0, {}, 3, 1.0, quantiles=(S, 0.5)), TypeError,
      "quantiles must be a real number >= 0 and <= 1, got str 'x'"),
-    (lambda: N.compare_schedules(SEED, 0.0, {}, 3, 1.0, quantiles=(0.5, 0.5)), ValueError,
+    (lambda: N.compare_schedules(PARABOLA, 0.0, {}, 3, 1.0, quantiles=(0.5, 0.5)), ValueError,
      "quantiles must be a pair (lo, hi) with 0 <= lo < hi <= 1, got (0.5, 0.5)"),
-    (lambda: N.compare_schedules(SEED, 0.0, {}, S, 1.0), TypeError,
+    (lambda: N.compare_schedules(PARABOLA, 0.0, {}, S, 1.0), TypeError,
      "steps must be an integer >= 1 and <= 1e+07, got str 'x'"),
-    (lambda: N.compare_schedules(SEED, 0.0, {}, 3, 1.0, runs=S), TypeError,
+    (lambda: N.compare_schedules(PARABOLA, 0.0, {}, 3, 1.0, runs=S), TypeError,
      "runs must be an integer >= 1, got str 'x'"),
-    (lambda: N.compare_schedules(SEED, 0.0, {}, 3, 1.0, seed=S), TypeError,
+    (lambda: N.compare_schedules(PARABOLA, 0.0, {}, 3, 1.0, seed=S), TypeError,
      "seed must be an integer >= 0, got str 'x'"),
-    (lambda: N.compare_schedules(SEED, 0.0, {}, 3, S), TypeError,
+    (lambda: N.compare_schedules(PARABOLA, 0.0, {}, 3, S), TypeError,
      "noise must be a real number >= 0, got str 'x'"),
-    (lambda: N.compare_schedules(SEED, S, {}, 3, 1.0), TypeError,
+    (lambda: N.compare_schedules(PARABOLA, S, {}, 3, 1.0), TypeError,
      "w0 must be a number or an array of numbers, got 'x'"),
-    (lambda: N.compare_schedules(SEED, [1.0, 2.0], {}, 3, 1.0), ValueError,
+    (lambda: N.compare_schedules(PARABOLA, [1.0, 2.0], {}, 3, 1.0), ValueError,
      "w0 must have shape (), got (2,)"),
-    (lambda: N.compare_schedules(SEED, 0.0, {}, 3, 1.0, runs=2, draws=np.zeros((2, 2))),
+    (lambda: N.compare_schedules(PARABOLA, 0.0, {}, 3, 1.0, runs=2, draws=np.zeros((2, 2))),
      ValueError, "draws must have shape (n >= 3, 2), got (2, 2)"),
-    (lambda: N.compare_schedules(SEED, 0.0, {}, 3, 1.0, runs=2, draws=np.zeros((3, 3))),
+    (lambda: N.compare_schedules(PARABOLA, 0.0, {}, 3, 1.0, runs=2, draws=np.zeros((3, 3))),
      ValueError, "draws must have shape (n >= 3, 2), got (3, 3)"),
-    (lambda: N.compare_schedules(SEED, 0.0, {}, 3, 1.0, runs=2, draws=np.zeros(3)),
+    (lambda: N.compare_schedules(PARABOLA, 0.0, {}, 3, 1.0, runs=2, draws=np.zeros(3)),
      ValueError, "draws must have shape (n >= 3, 2), got (3,)"),
 ])
 def test_argument_messages(call, kind, message):
@@ -333,36 +333,36 @@ def test_compare_schedules_accepts_the_largest_step_count_it_allows():
     # steps is checked against 10,000,000 before anything runs; 0 and 10,000,001 are refused
     for steps in (0, 10_000_001):
         with pytest.raises(ValueError, match=r"^steps must be an integer >= 1 and <= 1e\+07, "):
-            N.compare_schedules(SEED, 0.0, {}, steps, 1.0)
-    assert N.compare_schedules(SEED, 0.0, {}, 10_000_000, 1.0) == {}
-    assert N.compare_schedules(SEED, 0.0, {"c": 0.1}, 1, 1.0, runs=1)["c"]["mse"].shape == (2,)
+            N.compare_schedules(PARABOLA, 0.0, {}, steps, 1.0)
+    assert N.compare_schedules(PARABOLA, 0.0, {}, 10_000_000, 1.0) == {}
+    assert N.compare_schedules(PARABOLA, 0.0, {"c": 0.1}, 1, 1.0, runs=1)["c"]["mse"].shape == (2,)
 
 
 # --- defaults, wrappers, float32 schedules -----------------------------------------------------
 
 def test_default_runs_and_seed():
-    batch = N.seeded_runs(SEED, 5.0, 0.2, 2, 1.0)
+    batch = N.seeded_runs(PARABOLA, 5.0, 0.2, 2, 1.0)
     assert batch.w.shape == (3, 1000)
-    again = N.seeded_runs(SEED, 5.0, 0.2, 2, 1.0, runs=1000, seed=0)
+    again = N.seeded_runs(PARABOLA, 5.0, 0.2, 2, 1.0, runs=1000, seed=0)
     np.testing.assert_array_equal(batch.w, again.w)
-    out = N.compare_schedules(SEED, 5.0, {"c": 0.2}, 2, 1.0)["c"]
+    out = N.compare_schedules(PARABOLA, 5.0, {"c": 0.2}, 2, 1.0)["c"]
     np.testing.assert_array_equal(out["mse"], ((again.w + 1) ** 2).mean(axis=1))
     # stationary_sq_error: 2000 steps, 200 runs, seed 0, averaged after step 1000
-    got = N.stationary_sq_error(SEED, 0.2, 1.0)
-    runs = N.seeded_runs(SEED, -1.0, 0.2, 2000, 1.0, runs=200, seed=0)
+    got = N.stationary_sq_error(PARABOLA, 0.2, 1.0)
+    runs = N.seeded_runs(PARABOLA, -1.0, 0.2, 2000, 1.0, runs=200, seed=0)
     assert got == pytest.approx(((runs.w + 1) ** 2)[1001:].mean(), rel=1e-13)
     assert type(got) is float
 
 
 def test_compare_schedules_passes_the_seed_to_every_path():
     # an array of rates takes seeded_runs (not the fast loop): the seed must reach it
-    out = N.compare_schedules(SEED, 5.0, {"two": np.array([0.1, 0.2])}, 3, 1.0, runs=4, seed=3)
-    batch = N.seeded_runs(SEED, 5.0, np.array([0.1, 0.2]), 3, 1.0, runs=4, seed=3)
+    out = N.compare_schedules(PARABOLA, 5.0, {"two": np.array([0.1, 0.2])}, 3, 1.0, runs=4, seed=3)
+    batch = N.seeded_runs(PARABOLA, 5.0, np.array([0.1, 0.2]), 3, 1.0, runs=4, seed=3)
     np.testing.assert_array_equal(out["two"]["mse"], ((batch.w + 1) ** 2).mean(axis=1))
 
 
 def test_compare_schedules_overflow_is_quiet():
-    out = N.compare_schedules(SEED, 5.0, {"huge": 1e200}, 4, 1.0, runs=3)["huge"]
+    out = N.compare_schedules(PARABOLA, 5.0, {"huge": 1e200}, 4, 1.0, runs=3)["huge"]
     # w[1] = 5 - 1e200 * 12: its squared distance overflows to inf; then the run is blank
     assert out["mse"][0] == 36.0 and out["mse"][1] == np.inf and np.isnan(out["mse"][2:]).all()
 
@@ -388,7 +388,7 @@ def test_expected_sq_error_of_a_float32_schedule_is_float64_arithmetic():
     m = [36.0]
     for r in rates:
         m.append((1 - 2 * r) ** 2 * m[-1] + r * r * 0.49)
-    got = N.expected_sq_error(SEED, 5.0, sched, 30, noise=0.7)
+    got = N.expected_sq_error(PARABOLA, 5.0, sched, 30, noise=0.7)
     np.testing.assert_allclose(got, m, rtol=1e-14)
 
 
@@ -396,10 +396,10 @@ def test_expected_sq_error_accepts_zero_rates_and_stays_quiet():
     def zeros(s):
         return np.zeros(np.shape(s))
 
-    assert N.expected_sq_error(SEED, 5.0, zeros, 3, 1.0).tolist() == [36.0] * 4
+    assert N.expected_sq_error(PARABOLA, 5.0, zeros, 3, 1.0).tolist() == [36.0] * 4
     # a rate that overflows the mean square, then the one-step rate (factor 0): 0 * inf
     values = np.array([1e200, 0.5])
-    got = N.expected_sq_error(SEED, 5.0, lambda s: values[np.asarray(s)], 2, 1.0)
+    got = N.expected_sq_error(PARABOLA, 5.0, lambda s: values[np.asarray(s)], 2, 1.0)
     assert got[0] == 36.0 and np.isinf(got[1]) and np.isnan(got[2])
 
 
@@ -422,12 +422,12 @@ def test_rate_totals_of_float32_and_stretched_schedules():
 
 
 def test_scalar_results_print_as_python_floats():
-    assert type(N.inverse_time_limit(SEED, 0.5, 1.0, 10.0)) is float
+    assert type(N.inverse_time_limit(PARABOLA, 0.5, 1.0, 10.0)) is float
 
 
 def test_mean_sq_error_message():
     with pytest.raises(ValueError) as err:
-        N.mean_sq_error(gradient_descent(SEED, 5.0, 0.2, 3))
+        N.mean_sq_error(gradient_descent(PARABOLA, 5.0, 0.2, 3))
     assert str(err.value) == "run must be a batch of runs (from seeded_runs)"
 
 

@@ -9,12 +9,12 @@ import lrlab.theory as th
 from lrlab import Quadratic, adam, blog_post_problem, gradient_descent
 from lrlab.problems import stretched_bowl
 
-SEED = blog_post_problem()
+PARABOLA = blog_post_problem()
 BOWL = Quadratic([0.5, 5.0])
 W0 = np.array([-5.0, 2.0])
 
 
-@pytest.mark.parametrize("problem, w0", [(SEED, np.array(5.0)), (BOWL, W0)])
+@pytest.mark.parametrize("problem, w0", [(PARABOLA, np.array(5.0)), (BOWL, W0)])
 @pytest.mark.parametrize("lr, beta", [(0.05, 0.5), (0.15, 0.9), (0.3, 0.99), (0.02, 0.0)])
 def test_matrix_powers_follow_the_run(problem, w0, lr, beta):
     run = gradient_descent(problem, w0, lr, 150, momentum=beta)
@@ -25,7 +25,7 @@ def test_matrix_powers_follow_the_run(problem, w0, lr, beta):
 
 def test_matrix_by_hand():
     # the blog post's problem, L = 2: 1 + 0.5 - 2 * 0.2 = 1.1
-    np.testing.assert_allclose(th.momentum_matrix(SEED, 0.2, 0.5)[0],
+    np.testing.assert_allclose(th.momentum_matrix(PARABOLA, 0.2, 0.5)[0],
                                [[1.1, -0.5], [1.0, 0.0]], rtol=1e-15)
     assert th.momentum_matrix(BOWL, [0.1, 0.2], [0.5, 0.9]).shape == (2, 2, 2, 2)
 
@@ -40,14 +40,14 @@ def _measured_factor(errors, late=300, span=100):
 
 @pytest.mark.parametrize("beta", [0.0, 0.5, 0.9, 0.99])
 def test_stability_limit_from_runs(beta):
-    limit = th.momentum_critical_lr(SEED, beta)
+    limit = th.momentum_critical_lr(PARABOLA, beta)
     assert limit == pytest.approx(2 * (1 + beta) / 2.0, rel=1e-15)
-    inside = gradient_descent(SEED, 5.0, 0.97 * limit, 3000, momentum=beta, max_loss=1e300)
-    outside = gradient_descent(SEED, 5.0, 1.03 * limit, 3000, momentum=beta)
+    inside = gradient_descent(PARABOLA, 5.0, 0.97 * limit, 3000, momentum=beta, max_loss=1e300)
+    outside = gradient_descent(PARABOLA, 5.0, 1.03 * limit, 3000, momentum=beta)
     assert abs(inside.w[-1] + 1) < 1e-3 * 6
     assert outside.status == "diverged"
-    assert th.momentum_contraction(SEED, 0.97 * limit, beta) < 1
-    assert th.momentum_contraction(SEED, 1.03 * limit, beta) > 1
+    assert th.momentum_contraction(PARABOLA, 0.97 * limit, beta) < 1
+    assert th.momentum_contraction(PARABOLA, 1.03 * limit, beta) > 1
 
 
 @pytest.mark.parametrize("lr, beta", [(0.05, 0.9), (0.3, 0.5), (0.9, 0.5), (0.01, 0.3)])
@@ -60,8 +60,8 @@ def test_contraction_is_the_runs_factor(lr, beta):
 
 def test_ringing_shrinks_by_sqrt_beta():
     beta = 0.81
-    assert th.momentum_regime(SEED, 0.5, beta) == "underdamped"
-    assert th.momentum_contraction(SEED, 0.5, beta) == pytest.approx(0.9, rel=1e-12)
+    assert th.momentum_regime(PARABOLA, 0.5, beta) == "underdamped"
+    assert th.momentum_contraction(PARABOLA, 0.5, beta) == pytest.approx(0.9, rel=1e-12)
 
 
 def test_effective_rate_for_a_slowly_varying_gradient():
@@ -80,8 +80,8 @@ def test_regimes_from_runs(beta):
     cases = {"overdamped": 0.5 * low, "critically damped": low, "underdamped": (low + high) / 2,
              "flipping": (high + edge) / 2, "divergent": 1.05 * edge}
     for label, lr in cases.items():
-        assert th.momentum_regime(SEED, lr, beta) == label
-        e = gradient_descent(SEED, 5.0, lr, 60, momentum=beta, max_loss=1e300).w + 1
+        assert th.momentum_regime(PARABOLA, lr, beta) == label
+        e = gradient_descent(PARABOLA, 5.0, lr, 60, momentum=beta, max_loss=1e300).w + 1
         signs = np.sign(e[:40])
         flips = np.count_nonzero(signs[1:] != signs[:-1])
         if label in ("overdamped", "critically damped"):
@@ -92,14 +92,14 @@ def test_regimes_from_runs(beta):
             assert np.all(signs[11:] != signs[10:-1])   # crosses every step
         else:
             assert abs(e[-1]) > 1e3 * abs(e[0])
-    assert th.momentum_regime(SEED, edge, beta) == "on the edge"
+    assert th.momentum_regime(PARABOLA, edge, beta) == "on the edge"
 
 
 def test_regimes_without_momentum_are_plain_descents():
     rates = np.array([0.2, 0.5, 0.7, 1.0, 1.2])
-    got = th.momentum_regime(SEED, rates, 0.0).tolist()
+    got = th.momentum_regime(PARABOLA, rates, 0.0).tolist()
     assert got == ["overdamped", "critically damped", "flipping", "on the edge", "divergent"]
-    assert th.regime(SEED, rates).tolist() == [
+    assert th.regime(PARABOLA, rates).tolist() == [
         "monotone", "one step", "oscillating", "on the edge", "divergent"]
 
 
@@ -134,22 +134,22 @@ def test_steps_to_stay_within():
 @pytest.mark.parametrize("w0", [5.0, 500.0, -1.0 + 1e-9])
 def test_adam_first_step(w0):
     for b1, b2, eps in [(0.9, 0.999, 1e-8), (0.5, 0.9, 1e-3)]:
-        run = adam(SEED, w0, 0.1, 1, b1=b1, b2=b2, eps=eps)
-        assert th.adam_first_step(SEED, w0, 0.1, eps) == pytest.approx(run.w[1], rel=1e-15)
+        run = adam(PARABOLA, w0, 0.1, 1, b1=b1, b2=b2, eps=eps)
+        assert th.adam_first_step(PARABOLA, w0, 0.1, eps) == pytest.approx(run.w[1], rel=1e-15)
     g = 2 * (w0 + 1)
-    assert th.adam_first_step(SEED, w0, 0.1) == pytest.approx(w0 - 0.1 * g / (abs(g) + 1e-8))
+    assert th.adam_first_step(PARABOLA, w0, 0.1) == pytest.approx(w0 - 0.1 * g / (abs(g) + 1e-8))
 
 
 @pytest.mark.parametrize("call, error, match", [
-    (lambda: th.momentum_critical_lr(SEED, 1.0), ValueError, "momentum must be"),
-    (lambda: th.momentum_regime(SEED, 0.1, [0.5, -0.1]), ValueError, "momentum must hold"),
-    (lambda: th.momentum_matrix(SEED, 0.0, 0.5), ValueError, "lr must be"),
+    (lambda: th.momentum_critical_lr(PARABOLA, 1.0), ValueError, "momentum must be"),
+    (lambda: th.momentum_regime(PARABOLA, 0.1, [0.5, -0.1]), ValueError, "momentum must hold"),
+    (lambda: th.momentum_matrix(PARABOLA, 0.0, 0.5), ValueError, "lr must be"),
     (lambda: th.effective_lr(0.1, 1.0), ValueError, "momentum must be"),
-    (lambda: th.momentum_path(SEED, 5.0, 0.1, 0.5, 0), ValueError, "steps must be"),
+    (lambda: th.momentum_path(PARABOLA, 5.0, 0.1, 0.5, 0), ValueError, "steps must be"),
     (lambda: th.steps_to_stay_within([], 1e-3), ValueError, "errors must hold"),
     (lambda: th.steps_to_stay_within([1.0, 0.5], 0.0), ValueError, "eps must be"),
     (lambda: th.adam_first_step("a problem", 5.0, 0.1), TypeError, "problem must be"),
-    (lambda: th.adam_first_step(SEED, 5.0, 0.1, eps=-1.0), ValueError, "eps must be"),
+    (lambda: th.adam_first_step(PARABOLA, 5.0, 0.1, eps=-1.0), ValueError, "eps must be"),
 ])
 def test_bad_arguments_are_named(call, error, match):
     with pytest.raises(error, match=match):

@@ -25,7 +25,7 @@ from lrlab.schedules import (
     polynomial_decay,
 )
 
-SEED = blog_post_problem()                      # (w + 1)^2: L = 2, minimum -1
+PARABOLA = blog_post_problem()                      # (w + 1)^2: L = 2, minimum -1
 BOWL = Quadratic([0.5, 5.0], [1.0, 2.0])   # L = 1 and 10, minimum (1, 2)
 
 
@@ -62,22 +62,22 @@ def test_noise_ball_2d_recursion_reaches_the_same_sum():
 
 def test_noise_ball_scales_with_the_noise_variance():
     # s = 0.5: a quarter of the s = 1 ball, 0.2 * 0.25 / (2 * 1.6)
-    assert theory.noise_ball(SEED, 0.2, 0.5) == pytest.approx(0.015625, rel=1e-14)
-    assert theory.noise_ball(SEED, 0.2, 0.0) == 0.0
+    assert theory.noise_ball(PARABOLA, 0.2, 0.5) == pytest.approx(0.015625, rel=1e-14)
+    assert theory.noise_ball(PARABOLA, 0.2, 0.0) == 0.0
 
 
 def test_noise_ball_is_infinite_from_the_critical_rate_on():
-    assert theory.noise_ball(SEED, 1.0, 1.0) == math.inf      # lr L = 2 exactly
-    assert theory.noise_ball(SEED, 1.0, 0.0) == math.inf      # no noise, but no ball either
-    assert theory.noise_ball(SEED, 1.2, 1.0) == math.inf      # lr L = 2.4
-    assert theory.noise_ball(SEED, 5.0, 1.0) == math.inf
+    assert theory.noise_ball(PARABOLA, 1.0, 1.0) == math.inf      # lr L = 2 exactly
+    assert theory.noise_ball(PARABOLA, 1.0, 0.0) == math.inf      # no noise, but no ball either
+    assert theory.noise_ball(PARABOLA, 1.2, 1.0) == math.inf      # lr L = 2.4
+    assert theory.noise_ball(PARABOLA, 5.0, 1.0) == math.inf
 
 
 def test_noise_ball_of_an_array_of_rates():
-    got = theory.noise_ball(SEED, np.array([0.2, 0.1, 1.0]), 1.0)
+    got = theory.noise_ball(PARABOLA, np.array([0.2, 0.1, 1.0]), 1.0)
     assert isinstance(got, np.ndarray) and got.shape == (3,)
     np.testing.assert_allclose(got, [0.0625, 0.1 / (2 * 1.8), np.inf], rtol=1e-14)
-    assert isinstance(theory.noise_ball(SEED, 0.2, 1.0), float)
+    assert isinstance(theory.noise_ball(PARABOLA, 0.2, 1.0), float)
 
 
 # --- total_lr: the held head, end_value, growth ------------------------------------------------
@@ -196,8 +196,8 @@ def test_slowest_direction_of_an_array():
 
 
 def test_error_factor_and_direction_factors():
-    assert theory.error_factor(SEED, 0.2) == pytest.approx(0.6, abs=1e-15)
-    np.testing.assert_allclose(theory.error_factor(SEED, [0.5, 1.0]), [0.0, -1.0], atol=1e-15)
+    assert theory.error_factor(PARABOLA, 0.2) == pytest.approx(0.6, abs=1e-15)
+    np.testing.assert_allclose(theory.error_factor(PARABOLA, [0.5, 1.0]), [0.0, -1.0], atol=1e-15)
     np.testing.assert_allclose(theory.direction_factors(BOWL, [0.1, 0.2]),
                                [[0.9, 0.0], [0.8, -1.0]], atol=1e-15)
 
@@ -237,34 +237,34 @@ def loop_outcome(L, lr0, rate, tol=1e-6, blowup=1e3, k=1, staircase=False):
 @pytest.mark.parametrize("lr0,rate", [(7.4e-4, 0.9999), (2e-4, 0.9999), (0.2, 0.95),
                                       (0.2, 0.99), (3.0, 0.95), (0.05, 0.99), (0.01, 0.995)])
 def test_decay_outcome_agrees_with_a_brute_force_loop(lr0, rate):
-    assert theory.decay_outcome(SEED, lr0, rate) == loop_outcome(2.0, lr0, rate)
+    assert theory.decay_outcome(PARABOLA, lr0, rate) == loop_outcome(2.0, lr0, rate)
 
 
 def test_decay_outcome_at_lr0_7_4e_4_converges():
     # the series tail is most of the story here: sum of 2 * 7.4e-4 * 0.9999^t = 14.8,
     # and e^-14.8 = 3.7e-7 < 1e-6
     assert 2 * 7.4e-4 / (1 - 0.9999) == pytest.approx(14.8)
-    assert theory.decay_outcome(SEED, 7.4e-4, 0.9999) == "converges"
-    assert theory.decay_outcome(SEED, 6e-4, 0.9999) == "freezes short"     # e^-12 = 6e-6
+    assert theory.decay_outcome(PARABOLA, 7.4e-4, 0.9999) == "converges"
+    assert theory.decay_outcome(PARABOLA, 6e-4, 0.9999) == "freezes short"     # e^-12 = 6e-6
 
 
 def test_decay_outcome_staircase_and_decay_steps():
     for k, staircase in ((3, False), (3, True), (10, True)):
         for lr0, rate in ((0.05, 0.9), (0.3, 0.95), (0.9, 0.7)):
             expected = loop_outcome(2.0, lr0, rate, k=k, staircase=staircase)
-            got = theory.decay_outcome(SEED, lr0, rate, decay_steps=k, staircase=staircase)
+            got = theory.decay_outcome(PARABOLA, lr0, rate, decay_steps=k, staircase=staircase)
             assert got == expected, (k, staircase, lr0, rate)
 
 
 def test_decay_outcome_thresholds_are_parameters():
     # lr0 0.2, rate 0.95 leaves |e| / |e0| = 1.2e-4 (teaching facts): tol decides
-    assert theory.decay_outcome(SEED, 0.2, 0.95, tol=1e-3) == "converges"
-    assert theory.decay_outcome(SEED, 0.2, 0.95, tol=1e-4) == "freezes short"
+    assert theory.decay_outcome(PARABOLA, 0.2, 0.95, tol=1e-3) == "converges"
+    assert theory.decay_outcome(PARABOLA, 0.2, 0.95, tol=1e-4) == "freezes short"
     # lr0 1.2: |1 - 2.4| = 1.4 at first; the peak of |e| decides with blowup
     peak = max(abs(loop_error_product(2.0, [1.2 * 0.5**j for j in range(n)]))
                for n in range(1, 40))
-    assert theory.decay_outcome(SEED, 1.2, 0.5, blowup=peak * 0.99) == "diverges"
-    assert theory.decay_outcome(SEED, 1.2, 0.5, blowup=peak * 1.01) != "diverges"
+    assert theory.decay_outcome(PARABOLA, 1.2, 0.5, blowup=peak * 0.99) == "diverges"
+    assert theory.decay_outcome(PARABOLA, 1.2, 0.5, blowup=peak * 1.01) != "diverges"
 
 
 def test_decay_outcome_of_a_2d_bowl_needs_every_direction():
@@ -276,10 +276,10 @@ def test_decay_outcome_of_a_2d_bowl_needs_every_direction():
 
 
 def test_decay_outcome_broadcasts():
-    got = theory.decay_outcome(SEED, [[0.2], [3.0]], [0.95, 0.99])
+    got = theory.decay_outcome(PARABOLA, [[0.2], [3.0]], [0.95, 0.99])
     assert got.shape == (2, 2)
     assert got.tolist() == [["freezes short", "converges"], ["diverges", "diverges"]]
-    assert isinstance(theory.decay_outcome(SEED, 0.2, 0.95), str)
+    assert isinstance(theory.decay_outcome(PARABOLA, 0.2, 0.95), str)
 
 
 # --- underflow_step ----------------------------------------------------------------------------
@@ -326,7 +326,7 @@ def test_critical_lr_at_points_and_humps():
     assert isinstance(got, np.ndarray)
     np.testing.assert_allclose(got, [0.25, math.inf, math.inf, 2 / 44], rtol=1e-12)
     with pytest.raises(TypeError, match="^problem must have curvature_at .*got Quadratic"):
-        theory.critical_lr_at(SEED, 1.0)
+        theory.critical_lr_at(PARABOLA, 1.0)
 
 
 # --- freeze_point: long schedules, stiff problems, max_steps ------------------------------------
@@ -337,7 +337,7 @@ def test_freeze_point_of_a_slow_decay_needs_many_chunks():
     rates = sched(np.arange(90_000))
     assert rates[-1] * 2 < 1e-18 < rates[60_000] * 2
     expected = -1.0 + 6.0 * math.prod(1.0 - 2.0 * r for r in rates.tolist())
-    assert theory.freeze_point(SEED, 5.0, sched) == pytest.approx(expected, rel=1e-9)
+    assert theory.freeze_point(PARABOLA, 5.0, sched) == pytest.approx(expected, rel=1e-9)
 
 
 def test_freeze_point_on_a_stiff_problem():
@@ -355,16 +355,16 @@ def test_freeze_point_waits_for_a_rising_start():
     sched = join_schedules([ramp, exponential_decay(0.3, 1, 0.9)], [4096])
     rates = sched(np.arange(4096 + 500))
     expected = -1.0 + 6.0 * loop_error_product(2.0, rates.tolist())
-    assert theory.freeze_point(SEED, 5.0, sched) == pytest.approx(expected, rel=1e-12)
+    assert theory.freeze_point(PARABOLA, 5.0, sched) == pytest.approx(expected, rel=1e-12)
     assert abs(expected + 1.0) < 1.0                         # it did move
 
 
 def test_freeze_point_stops_at_max_steps():
     sched = exponential_decay(0.1, 1, 0.995)                 # 0.2 * 0.995^t < 1e-18 at ~8000
     with pytest.raises(ValueError, match="^schedule never freezes within max_steps=4096: "):
-        theory.freeze_point(SEED, 5.0, sched, max_steps=4096)
+        theory.freeze_point(PARABOLA, 5.0, sched, max_steps=4096)
     quick = exponential_decay(0.1, 1, 0.5)
-    assert theory.freeze_point(SEED, 5.0, quick, max_steps=1) == pytest.approx(
+    assert theory.freeze_point(PARABOLA, 5.0, quick, max_steps=1) == pytest.approx(
         -1.0 + 6.0 * loop_error_product(2.0, [0.1 * 0.5**t for t in range(80)]), rel=1e-14)
 
 
@@ -374,7 +374,7 @@ def test_freeze_point_shapes():
     flat = loop_error_product(1.0, [0.05 * 0.9**t for t in range(600)])
     stiff = loop_error_product(10.0, [0.05 * 0.9**t for t in range(600)])
     np.testing.assert_allclose(got, [1.0 + 2.0 * flat, 2.0 + 1.0 * stiff], rtol=1e-12)
-    one = theory.freeze_point(SEED, 5.0, exponential_decay(0.05, 1, 0.9), steps=3)
+    one = theory.freeze_point(PARABOLA, 5.0, exponential_decay(0.05, 1, 0.9), steps=3)
     assert isinstance(one, float)
     assert one == pytest.approx(-1.0 + 6.0 * loop_error_product(2.0, [0.05, 0.045, 0.0405]))
 
@@ -384,22 +384,22 @@ def test_freeze_points_to_machine_precision():
     for rate in (0.5, 0.8, 0.9, 0.95, 0.99):
         n = int(math.log(1e-20) / math.log(rate)) + 1
         expected = -1.0 + 6.0 * loop_error_product(2.0, [0.2 * rate**t for t in range(n)])
-        got = theory.freeze_point(SEED, 5.0, exponential_decay(0.2, 1, rate))
+        got = theory.freeze_point(PARABOLA, 5.0, exponential_decay(0.2, 1, rate))
         assert got == pytest.approx(expected, rel=1e-12, abs=1e-15), rate
 
 
 # --- closed_form_path --------------------------------------------------------------------------
 
 def test_closed_form_path_one_step_and_overflow():
-    assert theory.closed_form_path(SEED, 5.0, 0.2, 1).tolist() == [5.0, pytest.approx(2.6)]
+    assert theory.closed_form_path(PARABOLA, 5.0, 0.2, 1).tolist() == [5.0, pytest.approx(2.6)]
     with np.errstate(all="raise"):
         np.seterr(over="raise")
-    huge = theory.closed_form_path(SEED, 5.0, 1e200, 3)      # factors -2e200: overflow, quietly
+    huge = theory.closed_form_path(PARABOLA, 5.0, 1e200, 3)      # factors -2e200: overflow, quietly
     assert np.isinf(huge[2:]).all()
 
 
 def test_closed_form_path_schedules_may_give_zero_rates():
-    path = theory.closed_form_path(SEED, 5.0, lambda s: np.zeros(np.shape(s)), 3)
+    path = theory.closed_form_path(PARABOLA, 5.0, lambda s: np.zeros(np.shape(s)), 3)
     assert path.tolist() == [5.0, 5.0, 5.0, 5.0]
 
 
@@ -464,27 +464,29 @@ S = "x"   # a string: every check rejects it with a message that spells out the 
 
 
 @pytest.mark.parametrize("call,kind,message", [
-    (lambda: theory.contraction(SEED, S), TypeError, "lr must be a real number > 0, got str 'x'"),
-    (lambda: theory.contraction(SEED, 0.0), ValueError, "lr must be a finite number > 0, got 0.0"),
-    (lambda: theory.contraction(SEED, [0.1, 0.0]), ValueError,
+    (lambda: theory.contraction(PARABOLA, S), TypeError,
+     "lr must be a real number > 0, got str 'x'"),
+    (lambda: theory.contraction(PARABOLA, 0.0), ValueError,
+     "lr must be a finite number > 0, got 0.0"),
+    (lambda: theory.contraction(PARABOLA, [0.1, 0.0]), ValueError,
      "lr must hold finite numbers > 0, got "),
-    (lambda: theory.decay_outcome(SEED, 0.0, 0.9), ValueError,
+    (lambda: theory.decay_outcome(PARABOLA, 0.0, 0.9), ValueError,
      "initial_lr must be a finite number > 0, got 0.0"),
-    (lambda: theory.decay_outcome(SEED, [0.1, 0.0], 0.9), ValueError,
+    (lambda: theory.decay_outcome(PARABOLA, [0.1, 0.0], 0.9), ValueError,
      "initial_lr must hold finite numbers > 0, got "),
-    (lambda: theory.decay_outcome(SEED, 0.1, 1.0), ValueError,
+    (lambda: theory.decay_outcome(PARABOLA, 0.1, 1.0), ValueError,
      "decay_rate must hold finite numbers > 0 and < 1, got "),
-    (lambda: theory.decay_outcome(SEED, 0.1, 0.0), ValueError,
+    (lambda: theory.decay_outcome(PARABOLA, 0.1, 0.0), ValueError,
      "decay_rate must hold finite numbers > 0 and < 1, got "),
-    (lambda: theory.decay_outcome(SEED, 0.1, 0.9, decay_steps=0), ValueError,
+    (lambda: theory.decay_outcome(PARABOLA, 0.1, 0.9, decay_steps=0), ValueError,
      "decay_steps must be an integer >= 1, got 0"),
-    (lambda: theory.decay_outcome(SEED, 0.1, 0.9, staircase=1), TypeError,
+    (lambda: theory.decay_outcome(PARABOLA, 0.1, 0.9, staircase=1), TypeError,
      "staircase must be True or False, got 1"),
-    (lambda: theory.decay_outcome(SEED, 0.1, 0.9, tol=S), TypeError,
+    (lambda: theory.decay_outcome(PARABOLA, 0.1, 0.9, tol=S), TypeError,
      "tol must be a real number > 0 and < 1, got str 'x'"),
-    (lambda: theory.decay_outcome(SEED, 0.1, 0.9, blowup=S), TypeError,
+    (lambda: theory.decay_outcome(PARABOLA, 0.1, 0.9, blowup=S), TypeError,
      "blowup must be a real number > 1, got str 'x'"),
-    (lambda: theory.decay_outcome(SEED, 0.1, 0.9, blowup=1.0), ValueError,
+    (lambda: theory.decay_outcome(PARABOLA, 0.1, 0.9, blowup=1.0), ValueError,
      "blowup must be a finite number > 1, got 1.0"),
     (lambda: theory.underflow_step(S, 0.9), TypeError,
      "initial_lr must be a real number > 0, got str 'x'"),
@@ -498,15 +500,15 @@ S = "x"   # a string: every check rejects it with a message that spells out the 
      "flush must be True or False, got str 'x'"),
     (lambda: theory.underflow_step(0.1, 0.9, dtype=np.int32), ValueError,
      "dtype must be np.float32 or np.float64, got int32"),
-    (lambda: theory.regime(SEED, 0.1, small=S), TypeError,
+    (lambda: theory.regime(PARABOLA, 0.1, small=S), TypeError,
      "small must be a real number > 0 and < 1, got str 'x'"),
-    (lambda: theory.regime(SEED, 0.1, small=1.0), ValueError,
+    (lambda: theory.regime(PARABOLA, 0.1, small=1.0), ValueError,
      "small must be a finite number > 0 and < 1, got 1.0"),
-    (lambda: theory.regime(SEED, 0.1, small=0.0), ValueError,
+    (lambda: theory.regime(PARABOLA, 0.1, small=0.0), ValueError,
      "small must be a finite number > 0 and < 1, got 0.0"),
-    (lambda: theory.steps_to_tolerance(SEED, 0.1, S), TypeError,
+    (lambda: theory.steps_to_tolerance(PARABOLA, 0.1, S), TypeError,
      "eps must be a real number > 0 and < 1, got str 'x'"),
-    (lambda: theory.steps_to_tolerance(SEED, 0.1, 1.0), ValueError,
+    (lambda: theory.steps_to_tolerance(PARABOLA, 0.1, 1.0), ValueError,
      "eps must be a finite number > 0 and < 1, got 1.0"),
     (lambda: theory.direction_steps(BOWL, 0.1, S), TypeError,
      "eps must be a real number > 0 and < 1, got str 'x'"),
@@ -516,32 +518,32 @@ S = "x"   # a string: every check rejects it with a message that spells out the 
      "eps must be a finite number > 0 and < 1, got 0.0"),
     (lambda: theory.closed_form_path(TwoBasins(), 1.0, 0.1, 3), TypeError,
      "problem must be a Quadratic, got TwoBasins"),
-    (lambda: theory.closed_form_path(SEED, S, 0.1, 3), TypeError,
+    (lambda: theory.closed_form_path(PARABOLA, S, 0.1, 3), TypeError,
      "w0 must be a number or an array of numbers, got 'x'"),
-    (lambda: theory.closed_form_path(SEED, 1.0, 0.1, S), TypeError,
+    (lambda: theory.closed_form_path(PARABOLA, 1.0, 0.1, S), TypeError,
      "steps must be an integer >= 1, got str 'x'"),
-    (lambda: theory.closed_form_path(SEED, 1.0, S, 3), TypeError,
+    (lambda: theory.closed_form_path(PARABOLA, 1.0, S, 3), TypeError,
      "lr must be a real number > 0, got str 'x'"),
-    (lambda: theory.closed_form_path(SEED, 1.0, lambda s: np.full(np.shape(s), np.inf), 3),
+    (lambda: theory.closed_form_path(PARABOLA, 1.0, lambda s: np.full(np.shape(s), np.inf), 3),
      ValueError, "lr must be a schedule giving finite rates >= 0, got inf at step 0"),
-    (lambda: theory.closed_form_path(SEED, 1.0, lambda s: np.full(np.shape(s), -1.0), 3),
+    (lambda: theory.closed_form_path(PARABOLA, 1.0, lambda s: np.full(np.shape(s), -1.0), 3),
      ValueError, "lr must be a schedule giving finite rates >= 0, got -1.0 at step 0"),
-    (lambda: theory.closed_form_path(SEED, 1.0, lambda s: np.ones(2), 3),
+    (lambda: theory.closed_form_path(PARABOLA, 1.0, lambda s: np.ones(2), 3),
      ValueError, "lr must be a schedule giving one rate per step (see lrlab.schedules): it gave "
      "shape (2,) for steps of shape (3,)"),
     (lambda: theory.freeze_point(TwoBasins(), 1.0, constant(0.1)), TypeError,
      "problem must be a Quadratic, got TwoBasins"),
-    (lambda: theory.freeze_point(SEED, S, constant(0.1)), TypeError,
+    (lambda: theory.freeze_point(PARABOLA, S, constant(0.1)), TypeError,
      "w0 must be a number or an array of numbers, got 'x'"),
-    (lambda: theory.freeze_point(SEED, [1.0, 2.0], constant(0.1)), ValueError,
+    (lambda: theory.freeze_point(PARABOLA, [1.0, 2.0], constant(0.1)), ValueError,
      r"w0 must have shape (), got (2,)"),
-    (lambda: theory.freeze_point(SEED, 1.0, 0.1), TypeError,
+    (lambda: theory.freeze_point(PARABOLA, 1.0, 0.1), TypeError,
      "schedule must be a schedule function (see lrlab.schedules)"),
-    (lambda: theory.freeze_point(SEED, 1.0, constant(0.1), max_steps=S), TypeError,
+    (lambda: theory.freeze_point(PARABOLA, 1.0, constant(0.1), max_steps=S), TypeError,
      "max_steps must be an integer >= 1, got str 'x'"),
-    (lambda: theory.freeze_point(SEED, 1.0, constant(0.1), max_steps=0), ValueError,
+    (lambda: theory.freeze_point(PARABOLA, 1.0, constant(0.1), max_steps=0), ValueError,
      "max_steps must be an integer >= 1, got 0"),
-    (lambda: theory.noise_ball(SEED, 0.1, S), TypeError,
+    (lambda: theory.noise_ball(PARABOLA, 0.1, S), TypeError,
      "noise must be a real number >= 0, got str 'x'"),
     (lambda: theory.total_lr(S), TypeError, "schedule must be a real number > 0, got str 'x'"),
     (lambda: theory.total_lr(0.0), ValueError, "schedule must be a finite number > 0, got 0.0"),
@@ -551,7 +553,7 @@ S = "x"   # a string: every check rejects it with a message that spells out the 
      "steps must be an integer >= 1, got str 'x'"),
     (lambda: theory.total_lr(constant(0.1), steps=0), ValueError,
      "steps must be an integer >= 1, got 0"),
-    (lambda: theory.growing_directions(SEED.__class__(1.0), 1.0, S), TypeError,
+    (lambda: theory.growing_directions(PARABOLA.__class__(1.0), 1.0, S), TypeError,
      "lr must be a real number > 0, got str 'x'"),
     (lambda: theory.growing_directions(TwoBasins(), 1.0, 0.1), TypeError,
      "problem must be a Quadratic (its directions are its coordinates), got TwoBasins"),
@@ -559,7 +561,7 @@ S = "x"   # a string: every check rejects it with a message that spells out the 
      "w0 must have one value per coordinate (2), got 3"),
     (lambda: theory.growing_directions(BOWL, [[1.0, 2.0]], 0.1), ValueError,
      "w0 must have (0, 1) dimension(s), got shape (1, 2)"),
-    (lambda: theory.level_ellipse(SEED, 1.0), TypeError,
+    (lambda: theory.level_ellipse(PARABOLA, 1.0), TypeError,
      "problem must be a 2-D Quadratic, got Quadratic(a=1, center=-1)"),
     (lambda: theory.level_ellipse(BOWL, S), TypeError,
      "level must be a real number >= 0, got str 'x'"),
@@ -586,10 +588,10 @@ def test_argument_messages(call, kind, message):
 
 def test_scalar_results_are_python_floats():
     # a numpy float64 would print as np.float64(0.6) in a notebook
-    for value in (theory.contraction(SEED, 0.2), theory.error_factor(SEED, 0.2),
-                  theory.noise_ball(SEED, 0.2, 1.0), theory.critical_lr_at(TwoBasins(0.0), 1.0),
-                  theory.steps_to_tolerance(SEED, 0.2, 0.5),
-                  theory.freeze_point(SEED, 5.0, exponential_decay(0.2, 1, 0.5))):
+    for value in (theory.contraction(PARABOLA, 0.2), theory.error_factor(PARABOLA, 0.2),
+                  theory.noise_ball(PARABOLA, 0.2, 1.0), theory.critical_lr_at(TwoBasins(0.0), 1.0),
+                  theory.steps_to_tolerance(PARABOLA, 0.2, 0.5),
+                  theory.freeze_point(PARABOLA, 5.0, exponential_decay(0.2, 1, 0.5))):
         assert type(value) is float, value
     assert type(theory.slowest_direction(BOWL, 0.1)) is int
 
@@ -631,19 +633,19 @@ def test_decay_outcome_tail_to_eleven_digits(lr0, rate):
     # where most of the product is in the series tail (x < 1e-4), the tail's three terms
     # decide a tolerance set 1e-11 (relative) either side of the true |e_inf / e_0|
     true = math.exp(_log_error_product(2.0, lr0, rate))
-    assert theory.decay_outcome(SEED, lr0, rate, tol=true * (1 + 1e-11)) == "converges"
-    assert theory.decay_outcome(SEED, lr0, rate, tol=true * (1 - 1e-11)) == "freezes short"
+    assert theory.decay_outcome(PARABOLA, lr0, rate, tol=true * (1 + 1e-11)) == "converges"
+    assert theory.decay_outcome(PARABOLA, lr0, rate, tol=true * (1 - 1e-11)) == "freezes short"
 
 
 def test_decay_outcome_thresholds_are_inclusive_as_documented():
     # a first factor of exactly 0.5 or 1.5, then rates too small to matter (1e-300)
     assert np.log(0.5) == math.log(0.5) and np.log(1.5) == math.log(1.5)
     # |e_inf| <= tol |e_0| converges, at equality too
-    assert theory.decay_outcome(SEED, 0.25, 1e-300, tol=0.5) == "converges"
+    assert theory.decay_outcome(PARABOLA, 0.25, 1e-300, tol=0.5) == "converges"
     # |e_t| > blowup |e_0| diverges; at equality it does not
-    assert theory.decay_outcome(SEED, 1.25, 1e-300, blowup=1.5) == "freezes short"
+    assert theory.decay_outcome(PARABOLA, 1.25, 1e-300, blowup=1.5) == "freezes short"
     # the default blowup is 1e3: a first factor of 1000.5 diverges
-    assert theory.decay_outcome(SEED, 500.75, 1e-300) == "diverges"
+    assert theory.decay_outcome(PARABOLA, 500.75, 1e-300) == "diverges"
 
 
 def test_decay_outcome_is_continuous_unless_told():
@@ -655,7 +657,7 @@ def test_decay_outcome_is_continuous_unless_told():
         stairs = loop_outcome(2.0, lr0, 0.9, k=3, staircase=True)
         if cont != stairs:
             found = True
-            assert theory.decay_outcome(SEED, lr0, 0.9, decay_steps=3) == cont
+            assert theory.decay_outcome(PARABOLA, lr0, 0.9, decay_steps=3) == cont
     assert found
 
 
@@ -696,7 +698,7 @@ def test_local_critical_lr_of_a_plane_is_infinite():
 
 def test_freeze_point_never_freezes_message():
     with pytest.raises(ValueError) as err:
-        theory.freeze_point(SEED, 5.0, exponential_decay(0.1, 1, 0.995), max_steps=4096)
+        theory.freeze_point(PARABOLA, 5.0, exponential_decay(0.1, 1, 0.995), max_steps=4096)
     assert str(err.value) == (
         "schedule never freezes within max_steps=4096: its rates do not decay to zero (their "
         "total is infinite); pass steps to get the point after a number of steps")
@@ -709,12 +711,12 @@ def test_freeze_point_stops_on_the_last_rate_of_a_chunk():
         return np.where(np.asarray(s) < 4095, 1e-10, 0.0)
 
     expected = -1.0 + 6.0 * (1 - 2e-10) ** 4095
-    assert theory.freeze_point(SEED, 5.0, drop, max_steps=4096) == pytest.approx(expected,
+    assert theory.freeze_point(PARABOLA, 5.0, drop, max_steps=4096) == pytest.approx(expected,
                                                                                 rel=1e-15)
     # L lr = 1e-18 exactly is not below 1e-18: a constant 5e-19 never freezes
     assert 5e-19 * 2.0 == 1e-18
     with pytest.raises(ValueError, match="^schedule never freezes"):
-        theory.freeze_point(SEED, 5.0, lambda s: np.full(np.shape(s), 5e-19), max_steps=4096)
+        theory.freeze_point(PARABOLA, 5.0, lambda s: np.full(np.shape(s), 5e-19), max_steps=4096)
 
 
 def test_freeze_point_of_a_stiff_problem_waits_for_l_times_lr():
@@ -733,8 +735,8 @@ def test_freeze_point_of_an_overflowing_run_started_on_the_minimum():
     def burst(s):
         return np.where(np.asarray(s) < 1000, 2.0, 0.0)
 
-    assert theory.freeze_point(SEED, 5.0, burst) == math.inf
-    assert theory.freeze_point(SEED, -1.0, burst) == -1.0
+    assert theory.freeze_point(PARABOLA, 5.0, burst) == math.inf
+    assert theory.freeze_point(PARABOLA, -1.0, burst) == -1.0
 
 
 def test_integer_inputs_give_float64_results():

@@ -15,7 +15,7 @@ from lrlab import Quadratic, adam, blog_post_problem, gradient_descent  # noqa: 
 from lrlab.explore.momentum import HeavyBallExplorer, RaceExplorer  # noqa: E402
 from lrlab.momentum import one_cycle_momentum, sweep_outcomes  # noqa: E402
 
-SEED = blog_post_problem()
+PARABOLA = blog_post_problem()
 BOWL = Quadratic([0.5, 5.0])
 REF = json.loads((Path(__file__).parents[1] / "reference" / "one_cycle_momentum_torch.json")
                  .read_text())
@@ -37,10 +37,10 @@ def test_one_cycle_momentum_arguments():
 
 def test_sweep_outcomes_against_single_runs():
     rates, momenta = np.array([0.05, 0.5, 1.2, 2.5]), np.array([0.0, 0.5, 0.9])
-    out = sweep_outcomes(SEED, 5.0, rates, momenta, steps=150, tol=1e-3)
+    out = sweep_outcomes(PARABOLA, 5.0, rates, momenta, steps=150, tol=1e-3)
     for i, lr in enumerate(rates):
         for j, beta in enumerate(momenta):
-            run = gradient_descent(SEED, 5.0, lr, 150, momentum=beta)
+            run = gradient_descent(PARABOLA, 5.0, lr, 150, momentum=beta)
             e = np.abs(run.w + 1)
             if run.status == "diverged":
                 assert out["outcome"][i, j] == "diverges"
@@ -56,8 +56,8 @@ def test_sweep_outcomes_against_single_runs():
 def test_sweep_outcomes_follow_the_limit():
     # every pair beyond 2 (1 + beta) / L diverges, every pair well inside does not
     rates, momenta = np.geomspace(0.05, 4, 40), np.linspace(0, 0.95, 20)
-    out = sweep_outcomes(SEED, 5.0, rates, momenta, steps=400)
-    limit = th.momentum_critical_lr(SEED, momenta)
+    out = sweep_outcomes(PARABOLA, 5.0, rates, momenta, steps=400)
+    limit = th.momentum_critical_lr(PARABOLA, momenta)
     beyond = rates[:, None] > 1.05 * limit[None, :]
     inside = rates[:, None] < 0.95 * limit[None, :]
     assert np.all(out["outcome"][beyond] == "diverges")
@@ -69,10 +69,10 @@ def test_heavy_ball_readout_agrees_with_theory_and_run():
     assert e.summary["limit"] == pytest.approx(1.9)
     assert "underdamped" in e.text and "1.9" in e.text
     e.controls["momentum"].value = 0.0
-    run = gradient_descent(SEED, 5.0, e.controls["lr"].value, e.steps)
+    run = gradient_descent(PARABOLA, 5.0, e.controls["lr"].value, e.steps)
     assert run.status == "diverged" and f"diverged at step {run.status_step}" in e.text
     e.controls["lr"].value, e.controls["momentum"].value = 0.9, 0.3
-    run = gradient_descent(SEED, 5.0, e.controls["lr"].value, e.steps, momentum=0.3)
+    run = gradient_descent(PARABOLA, 5.0, e.controls["lr"].value, e.steps, momentum=0.3)
     n = th.steps_to_stay_within(run.w + 1, 1e-3)
     assert f"from step {n}" in e.text
 
@@ -115,8 +115,9 @@ def test_race_settings_the_notebook_suggests():
 def test_heavy_ball_regimes_the_notebook_suggests(lr, beta, regime):
     e = HeavyBallExplorer(lr=0.9, momentum=0.0, steps=80)
     e.controls["lr"].value, e.controls["momentum"].value = lr, beta
-    assert e.summary["regime"] == regime == th.momentum_regime(SEED, e.controls["lr"].value, beta)
-    run = gradient_descent(SEED, 5.0, e.controls["lr"].value, 80, momentum=beta)
+    lr_set = e.controls["lr"].value
+    assert e.summary["regime"] == regime == th.momentum_regime(PARABOLA, lr_set, beta)
+    run = gradient_descent(PARABOLA, 5.0, e.controls["lr"].value, 80, momentum=beta)
     assert e.summary["status"] == run.status
 
 

@@ -52,7 +52,7 @@ COLUMN_PX = 848        # JupyterLab 4.6 at 1280x800, file browser open (measured
 MAX_WIDTH_PX = 850
 MIN_TICK_PX = 10.0
 
-SEED = blog_post_problem()
+PARABOLA = blog_post_problem()
 
 
 def _training():
@@ -98,7 +98,7 @@ def _model_figures():
 
 
 def _noise_figures():
-    problem, steps = SEED, 200
+    problem, steps = PARABOLA, 200
     schedules = {kind: noise.noise_schedule(kind, 0.2, horizon=steps)
                  for kind in noise.SCHEDULE_KINDS}
     results = noise.compare_schedules(problem, 5.0, schedules, steps, 1.0, runs=50, seed=0)
@@ -160,31 +160,31 @@ def _figures():
     rates6 = [0.01, 0.2, 0.5, 0.8, 1.0, 1.2]
     bowls = [Quadratic(a, -1.0) for a in (0.25, 1.0, 2.5, 4.0)]
     sched32 = exponential_decay(0.2, 1, 0.95, staircase=True, dtype=np.float32)
-    run = gradient_descent(SEED, 5.0, lr=0.2, steps=20)
+    run = gradient_descent(PARABOLA, 5.0, lr=0.2, steps=20)
     figures = {
         "path_and_loss": P.path_and_loss(run)[0],
-        "paths_grid": P.paths_grid(SEED, 5.0, rates6, steps=20, xlim=(-12, 10))[0],
+        "paths_grid": P.paths_grid(PARABOLA, 5.0, rates6, steps=20, xlim=(-12, 10))[0],
         "paths_grid (3 basins)": P.paths_grid(TwoBasins(), 1.6, [0.05, 0.2, 0.4], steps=60,
                                               xlim=(-2.0, 2.0))[0],
-        "rate_axis": P.rate_axis(SEED, rates=rates6)[0],
+        "rate_axis": P.rate_axis(PARABOLA, rates=rates6)[0],
         "problems_grid": P.problems_grid(bowls, 5.0, lr=0.2, steps=20, xlim=(-12, 10))[0],
-        "u_curve": P.u_curve(SEED, 5.0, np.geomspace(1e-5, 10, 61), steps=(20, 200))[0],
-        "first_steps": P.first_steps(SEED, 5.0, 0.2)[0],
-        "error_by_step": P.error_by_step(SEED, 5.0, [0.05, 0.1, 0.2, 0.4], steps=25)[0],
-        "decay_grid": P.decay_grid(SEED, 5.0, 0.2, [1.0, 0.95, 0.8, 0.5], 40, (-3.5, 6))[0],
-        "staircase_vs_continuous": P.staircase_vs_continuous(SEED, 5.0, 0.2, 0.95)[0],
-        "freeze_grid": P.freeze_grid(SEED, 5.0, 0.2, [0.5, 0.8, 0.9, 0.95, 0.99], 100,
+        "u_curve": P.u_curve(PARABOLA, 5.0, np.geomspace(1e-5, 10, 61), steps=(20, 200))[0],
+        "first_steps": P.first_steps(PARABOLA, 5.0, 0.2)[0],
+        "error_by_step": P.error_by_step(PARABOLA, 5.0, [0.05, 0.1, 0.2, 0.4], steps=25)[0],
+        "decay_grid": P.decay_grid(PARABOLA, 5.0, 0.2, [1.0, 0.95, 0.8, 0.5], 40, (-3.5, 6))[0],
+        "staircase_vs_continuous": P.staircase_vs_continuous(PARABOLA, 5.0, 0.2, 0.95)[0],
+        "freeze_grid": P.freeze_grid(PARABOLA, 5.0, 0.2, [0.5, 0.8, 0.9, 0.95, 0.99], 100,
                                      (-3.5, 6.0))[0],
-        "outcome_map": P.outcome_map(SEED, np.geomspace(0.01, 10.0, 40),
+        "outcome_map": P.outcome_map(PARABOLA, np.geomspace(0.01, 10.0, 40),
                                      np.linspace(0.45, 0.995, 40),
                                      points=[(0.2, r, f"{r:g}") for r in (0.5, 0.9, 0.99)])[0],
-        "float32_limits": P.float32_limits(SEED, 5.0, sched32, steps=2000)[0],
+        "float32_limits": P.float32_limits(PARABOLA, 5.0, sched32, steps=2000)[0],
         "contour_grid": P2.contour_grid(bowl, start, [0.05, 0.1, 0.18, 0.21], 40,
                                         xlim=(-6, 6), ylim=(-3, 3))[0],
         "factor_plot": P2.factor_plot(bowl, rates=[0.1, 0.19])[0],
         "direction_errors": P2.direction_errors(bowl, start, [0.1, 0.19], steps=60)[0],
         "gallery_grid": PS.gallery_grid(conv.gallery(), steps=100)[0],
-        "blog_post_runs_grid": PS.blog_post_runs_grid(conv.gallery(), SEED, 5.0, steps=100,
+        "blog_post_runs_grid": PS.blog_post_runs_grid(conv.gallery(), PARABOLA, 5.0, steps=100,
                                             reference_lr=0.1)[0],
         "convention_panels": PS.convention_panels(_convention_panels())[0],
     }
