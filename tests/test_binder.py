@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+# Not in make test-lower: repo2docker and a fresh virtualenv of the newest versions.
+pytestmark = pytest.mark.newest_only
+
 REPO = Path(__file__).resolve().parent.parent
 BINDER = REPO / "binder"
 FIXTURE = REPO / "tests" / "e2e" / "fixtures" / "explorer.ipynb"
