@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 BINDER = REPO / "binder"
 FIXTURE = REPO / "tests" / "e2e" / "fixtures" / "explorer.ipynb"
 IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", "test-artifacts", "*.egg-info", "__pycache__", ".pytest_cache",
+    ".git", ".venv", ".venv-lower", "test-artifacts", "*.egg-info", "__pycache__", ".pytest_cache",
     ".hypothesis", ".ruff_cache", ".ipynb_checkpoints", "build", "dist",
 )  # fmt: skip
 
