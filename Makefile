@@ -1,7 +1,9 @@
 # lrlab: the learning-rate lab.
 #
 #   make lab        install the course into .venv and open JupyterLab at the first notebook
-#   make test       install the test tools into .venv and run every test (what CI runs)
+#   make test       install the test tools into .venv and run every test (CI runs it first)
+#   make test-lower the tests and notebooks on the lowest declared versions, in .venv-lower
+#                   (CI runs it after make test)
 #   make present NB=notebooks/00-start-here.ipynb   projector view (Voila: no code)
 #   make notebooks  re-run every notebook on a fresh kernel and store it normalized
 #   make editions   build/student (no solutions, PDF handouts) and build/teacher (answer keys)
@@ -9,7 +11,7 @@
 #   make class-rehearsal STUDENTS=5 [MINUTES=1]   a class on a real JupyterHub on this machine
 #   make mutation   mutation-test the math modules and checkers (a report, not part of make test)
 #
-# Needs Python 3.10+ (PYTHON=... to pick one) and, the first time, the package index.
+# Needs Python 3.11+ (PYTHON=... to pick one) and, the first time, the package index.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -48,32 +50,36 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval-sanitize.
 PYTEST_PATHS := $(wildcard notebooks) tests
 
 # Python snippets (kept free of dollar signs and double quotes for make and the shell).
-PY_VERSION_OK := import sys; sys.exit(0 if sys.version_info >= (3, 10) else 1)
+PY_VERSION_OK := import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)
 PY_INDEX_PROBE := import os, subprocess, sys, urllib.request; \
   sys.excepthook = lambda kind, err, tb: print('   ', kind.__name__ + ':', err, file=sys.stderr); \
   url = os.environ.get('PIP_INDEX_URL') or subprocess.run([sys.executable, '-m', 'pip', 'config', 'get', 'global.index-url'], capture_output=True, text=True).stdout.strip() or 'https://pypi.org/simple/'; \
   url.startswith('file:') and sys.exit(0); \
   print('==> checking the package index', url, '...'); \
   urllib.request.urlopen(url.rstrip('/') + '/pip/', timeout=20)
+PY_LOWER_VERSIONS := import re, sys; from importlib.metadata import version; \
+  print('    python', sys.version.split()[0]); \
+  names = [re.split('[=<>;]', line)[0] for line in open('constraints/lower-bounds.txt') if line[:1].isalpha()]; \
+  [print('   ', name, version(name)) for name in names + ['pytest', 'nbval', 'hypothesis']]
 PY_PORT_FREE := import socket, sys; s = socket.socket(); \
   s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((sys.argv[1], int(sys.argv[2])))
 
-.PHONY: help lab test present notebooks editions chromium mutation clean distclean class-link class-rehearsal
+.PHONY: help lab test test-lower present notebooks editions chromium mutation clean distclean class-link class-rehearsal
 
 help:
-	@sed -n '3,13p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- the virtualenv -------------------------------------------------------------------------
 
 # Check the interpreter, (re)create .venv if it is missing or broken, check the index.
 define prepare_venv
 	if ! command -v "$(PYTHON)" >/dev/null 2>&1; then \
-	  echo "error: '$(PYTHON)' not found. lrlab needs Python 3.10 or newer: install it" \
+	  echo "error: '$(PYTHON)' not found. lrlab needs Python 3.11 or newer: install it" \
 	       "(Debian/Ubuntu: apt-get install python3 python3-venv) or name one: make $(GOAL) PYTHON=python3.12" >&2; \
 	  exit 1; \
 	fi; \
 	if ! "$(PYTHON)" -c "$(PY_VERSION_OK)"; then \
-	  echo "error: $(PYTHON) is $$("$(PYTHON)" --version 2>&1); lrlab needs Python 3.10 or newer." \
+	  echo "error: $(PYTHON) is $$("$(PYTHON)" --version 2>&1); lrlab needs Python 3.11 or newer." \
 	       "Install one and name it: make $(GOAL) PYTHON=python3.12" >&2; \
 	  exit 1; \
 	fi; \
@@ -221,6 +227,36 @@ test: $(TEST_STAMP) $(CLASS_STAMP) chromium
 	if [ "$$pytest_status" != 0 ]; then echo "error: pytest failed with status $$pytest_status" >&2; fi; \
 	[ "$$ruff_status" = 0 ] && [ "$$pytest_status" = 0 ]
 
+# The lower-bound set: the course installed with every direct dependency at its declared lower
+# bound (constraints/lower-bounds.txt) plus pytest, nbval and hypothesis (their lines in
+# requirements-test.txt), in a virtualenv of its own. It runs strict nbval on every notebook
+# and the tests in tests/ except the browser tests (tests/e2e) and those marked newest_only
+# (they need tools this set does not install, or repeat what nbval checks here).
+LOWER_VENV := .venv-lower
+LOWER_STAMP := $(LOWER_VENV)/.installed-lower
+LOWER_TOOLS := $(foreach tool,$(shell grep -E '^(pytest|nbval|hypothesis)[<>=]' \
+  requirements-test.txt | cut -d' ' -f1),'$(tool)')
+
+$(LOWER_STAMP): VENV := $(LOWER_VENV)
+$(LOWER_STAMP): BIN := $(LOWER_VENV)/bin
+$(LOWER_STAMP): constraints/lower-bounds.txt requirements.txt requirements-test.txt pyproject.toml
+	@$(prepare_venv)
+	@echo "==> installing the lower-bound set into $(LOWER_VENV)" \
+	  "(pip install -c constraints/lower-bounds.txt -r requirements.txt $(LOWER_TOOLS))"
+	@"$(LOWER_VENV)/bin/python" -m pip install --disable-pip-version-check -q \
+	  -c constraints/lower-bounds.txt -r requirements.txt $(LOWER_TOOLS) || { \
+	  echo "error: pip could not install the lower-bound set (see pip's message above)" >&2; \
+	  exit 1; }
+	@touch "$@"
+
+test-lower: $(LOWER_STAMP)
+	@echo "==> the lower-bound set in $(LOWER_VENV):"
+	@"$(LOWER_VENV)/bin/python" -c "$(PY_LOWER_VERSIONS)"
+	@echo "==> pytest on the lower-bound set: strict nbval on every notebook, tests/ but the" \
+	  "browser tests and those marked newest_only"
+	"$(LOWER_VENV)/bin/python" -m pytest $(NBVAL) -p no:cacheprovider --durations=10 \
+	  --ignore=tests/e2e -m "not newest_only" $(PYTEST_PATHS) $(PYTEST_ARGS)
+
 # Mutation testing (tools/mutation.py): each module in turn, with only its own fast tests; prints
 # the score per module and every surviving mutant. MODULES="theory _tf32" for some of them,
 # MUTATION_JOBS=4 for more mutants at once. A report, like the benchmarks: not part of make test.
@@ -231,4 +267,4 @@ clean:
 	rm -rf test-artifacts .pytest_cache .ruff_cache .hypothesis
 
 distclean: clean
-	rm -rf "$(VENV)"
+	rm -rf "$(VENV)" "$(LOWER_VENV)"

@@ -59,7 +59,8 @@ def start_lab(tmp, notebooks=(), repo=REPO):
     """
     site = tmp / "repo"
     shutil.copytree(repo, site, ignore=shutil.ignore_patterns(
-        ".git", ".venv", ".ipynb_checkpoints", "__pycache__", "test-artifacts", "*.egg-info"))
+        ".git", ".venv", ".venv-lower", ".ipynb_checkpoints", "__pycache__", "test-artifacts",
+        "*.egg-info"))
     for nb in notebooks:
         if not (site / "notebooks" / nb.name).exists():
             shutil.copy2(nb, site / "notebooks" / nb.name)

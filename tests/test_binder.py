@@ -16,11 +16,14 @@ from pathlib import Path
 
 import pytest
 
+# Not in make test-lower: repo2docker and a fresh virtualenv of the newest versions.
+pytestmark = pytest.mark.newest_only
+
 REPO = Path(__file__).resolve().parent.parent
 BINDER = REPO / "binder"
 FIXTURE = REPO / "tests" / "e2e" / "fixtures" / "explorer.ipynb"
 IGNORE = shutil.ignore_patterns(
-    ".git", ".venv", "test-artifacts", "*.egg-info", "__pycache__", ".pytest_cache",
+    ".git", ".venv", ".venv-lower", "test-artifacts", "*.egg-info", "__pycache__", ".pytest_cache",
     ".hypothesis", ".ruff_cache", ".ipynb_checkpoints", "build", "dist",
 )  # fmt: skip
 

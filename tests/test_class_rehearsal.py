@@ -24,6 +24,9 @@ import class_link  # tools/ is on the path (pyproject.toml)
 import nbformat
 import pytest
 
+# Not in make test-lower: JupyterHub and its proxy (make test installs them).
+pytestmark = pytest.mark.newest_only
+
 REPO = Path(__file__).resolve().parents[1]
 TOOL = REPO / "tools" / "class_rehearsal.py"
 LINK = REPO / "tools" / "class_link.py"

@@ -19,6 +19,9 @@ from pathlib import Path
 
 import pytest
 
+# Not in make test-lower: runs every notebook twice; make test-lower's nbval runs each once.
+pytestmark = pytest.mark.newest_only
+
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 TEXT_TYPES = ("text/plain", "text/html", "text/markdown", "text/latex")
