@@ -122,7 +122,9 @@ class TextCachingRenderer(RendererAgg):
         self.text_hits = self.text_misses = 0
 
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        if ismath:
+        from .base import RENDER_OFF
+
+        if ismath or "glyphs" in RENDER_OFF:
             return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
         key = (s, tuple(prop.get_family()), prop.get_style(), prop.get_variant(),
                prop.get_weight(), prop.get_stretch(), prop.get_size_in_points(), prop.get_file(),

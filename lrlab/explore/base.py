@@ -20,6 +20,7 @@ import decimal
 import html
 import logging
 import math
+import os
 import re
 
 import ipywidgets as W
@@ -39,6 +40,10 @@ from .page_style import style_widget
 
 __all__ = ["Explorer", "LadderSlider", "linear_values", "log_slider", "nice_values",
            "octave_slider"]
+
+#: Render optimisations turned off for a measurement: ``LRLAB_RENDER_OFF=kept,panels,glyphs,
+#: deflate,sprites`` (benchmarks/bench_explorers.py; read here, once).
+RENDER_OFF = frozenset(os.environ.get("LRLAB_RENDER_OFF", "").replace(" ", "").split(","))
 
 _STATUS_COLORS = {"diverged": COLORS[3], "stalled": COLORS[4], "converged": COLORS[2]}
 
@@ -587,6 +592,8 @@ class Explorer:
         """
         old = self._signature
         fig = self.figure
+        if "panels" in RENDER_OFF:
+            return False
         if (self._extents is None or len(signature) != len(old) or len(old) != len(fig.axes) + 3
                 or signature[:2] != old[:2] or signature[-1] != old[-1]):
             return False
@@ -638,7 +645,7 @@ class Explorer:
 
     def _restore(self, signature):
         """Show a kept background for ``signature`` and the movers on it; False if none is kept."""
-        kept = self._kept.get(signature)
+        kept = self._kept.get(signature) if "kept" not in RENDER_OFF else None
         if kept is None:
             return False
         self._kept.move_to_end(signature)
@@ -752,6 +759,8 @@ class Explorer:
                 elif item.stale:
                     self._sprites.pop(item, None)
                     self._unchanged.discard(item)
+                    item.draw(renderer)
+                elif "sprites" in RENDER_OFF:
                     item.draw(renderer)
                 elif item in self._sprites:
                     self._sprites[item].draw(renderer)

@@ -85,7 +85,9 @@ def _deflate(data, level):
     two-byte header and the Adler-32 checksum of all the data (RFC 1950).
     """
     global _deflate_worker
-    if len(data) < _SPLIT_ABOVE or (os.cpu_count() or 1) < 2:
+    from .base import RENDER_OFF
+
+    if "deflate" in RENDER_OFF or len(data) < _SPLIT_ABOVE or (os.cpu_count() or 1) < 2:
         return zlib.compress(data, level)
     if _deflate_worker is None:
         _deflate_worker = concurrent.futures.ThreadPoolExecutor(1, "lrlab-deflate")
