@@ -149,7 +149,7 @@ def time_moves(explorer, moves, seed=0):
             explorer.controls[name].value = random_move(explorer.controls[name], rng)
             settle(explorer)
     renders = getattr(explorer, "renders", {})
-    renders.update(full=0, panels=0, kept=0, blit=0)
+    renders.update(dict.fromkeys(renders, 0))
     times, cpu = [], []
     for _ in range(moves):
         control = explorer.controls[rng.choice(names)]
@@ -212,8 +212,7 @@ def main(argv=None):
             ratio = np.median(naive) / med
             w, h = explorer.figure.get_size_inches()
             renders = getattr(explorer, "renders", {"blit": 0, "full": args.moves})
-            counts = (f"{renders['blit']}/{renders.get('kept', 0)}/{renders.get('panels', 0)}"
-                      f"/{renders['full']}")
+            counts = "/".join(str(renders.get(k, 0)) for k in ("blit", "kept", "panels", "full"))
             print(f"{path.stem:<34}{name:<16}{f'{w:g}x{h:g}in':>10}{med:8.1f} {p95:7.1f} "
                   f"{counts:>19}{np.median(naive):8.1f} {ratio:7.1f}x"
                   f"{np.median(cpu):8.1f} {np.percentile(cpu, 95):7.1f}", flush=True)
