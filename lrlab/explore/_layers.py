@@ -30,6 +30,8 @@ class MovingArtists:
         self.figure = figure
         self.movers = set()      # the artists that change from frame to frame
         self.order = []          # (panel or None, [artist or Layer, ...]) in drawing order
+        self._images = {}        # moving artist -> its image, while it does not change
+        self._unchanged = set()  # moving artists unchanged in the last frame drawn
         self._scratch = None
 
     def candidates(self):
@@ -88,12 +90,41 @@ class MovingArtists:
         """After a full draw into ``renderer``: draw the layers' images again."""
         for layer in self.layers():
             layer.render(self.scratch(renderer))
+        self.forget_images()
 
     def draw(self, renderer):
-        """Draw the moving artists and the layers between them, in order."""
+        """Draw the moving artists and the layers between them, in order.
+
+        An opaque moving artist that did not change since it was last drawn
+        (not ``stale``: a legend the last move left alone, a label that
+        follows another control) is laid on as an image of itself (a :class:`Layer`),
+        made the second frame in a row it is unchanged (one that changes
+        every other frame is not imaged in vain). Notebook 05's two legends,
+        drawn afresh on every frame, took two thirds of its time a move.
+        """
         for _, items in self.order:
             for item in items:
-                item.draw(renderer)
+                if isinstance(item, Layer):
+                    item.draw(renderer)
+                elif item.stale or item.get_alpha() not in (None, 1):
+                    # (laid on as an image, a translucent artist would blend a few units
+                    # of 255 away from drawing it in place)
+                    self._images.pop(item, None)
+                    self._unchanged.discard(item)
+                    item.draw(renderer)
+                elif item in self._images:
+                    self._images[item].draw(renderer)
+                elif item not in self._unchanged:
+                    self._unchanged.add(item)
+                    item.draw(renderer)
+                else:
+                    image = self._images[item] = Layer([item])
+                    image.render(self.scratch(renderer))
+                    image.draw(renderer)
+
+    def forget_images(self):
+        """Drop the images of unchanged moving artists (the axis limits changed under them)."""
+        self._images = {}
 
     def draw_each(self, renderer):
         """Draw every moving artist and layered artist itself (into a renderer not ours)."""

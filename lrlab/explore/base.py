@@ -265,6 +265,7 @@ class Explorer:
         self._background, layers = self._kept[signature]
         for layer, image, x, y in layers:
             layer.image, layer.x, layer.y = image, x, y
+        self.moving.forget_images()
         self._signature = signature
 
     def _repr_mimebundle_(self, **kwargs):

@@ -8,7 +8,7 @@ with the line each seed ended at; right, the held-out loss against the
 epoch, median and 10%-90% band over the seeds. The readout is
 :func:`lrlab.training.describe_seeds`. No formula lives here: the schedules
 are :func:`lrlab.training.epoch_schedule`, the figure's panels are
-:mod:`lrlab.plotting_model`'s.
+:mod:`lrlab.plot.model`'s.
 
 >>> explorer = TrainingExplorer()
 >>> explorer.controls["peak"].value = 3.0

@@ -6,7 +6,7 @@
 - :class:`RaceExplorer`: plain descent, momentum and Adam on one bowl, one
   rate slider each, their paths drawn together.
 
-Both subclass :class:`lrlab.explorer.Explorer`. They hold no formulas: runs
+Both subclass :class:`lrlab.explore.base.Explorer`. They hold no formulas: runs
 come from :mod:`lrlab.descent`, numbers from :mod:`lrlab.theory`.
 
 >>> explorer = HeavyBallExplorer(lr=1.5, momentum=0.9)
