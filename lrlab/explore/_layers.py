@@ -18,7 +18,9 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.axis import Axis
 from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.legend import Legend
 from matplotlib.spines import Spine
+from matplotlib.text import Text
 
 __all__ = ["Layer", "MovingArtists"]
 
@@ -31,7 +33,6 @@ class MovingArtists:
         self.movers = set()      # the artists that change from frame to frame
         self.order = []          # (panel or None, [artist or Layer, ...]) in drawing order
         self._images = {}        # moving artist -> its image, while it does not change
-        self._unchanged = set()  # moving artists unchanged in the last frame drawn
         self._scratch = None
 
     def candidates(self):
@@ -58,7 +59,7 @@ class MovingArtists:
                 and not isinstance(a, (Axis, Spine))}
 
     def add(self, new):
-        """Animate ``new``, the moving artists before them, and everything drawn after them.
+        """Add ``new`` to the moving artists; animate what each panel draws from its first mover on.
 
         In each panel, the artists from the first moving one on (sorted as
         matplotlib sorts them: by zorder, then order of creation) are drawn on
@@ -84,6 +85,7 @@ class MovingArtists:
         self.order = order
 
     def layers(self):
+        """Every layer, in drawing order."""
         return [item for _, items in self.order for item in items if isinstance(item, Layer)]
 
     def new_background(self, renderer):
@@ -95,32 +97,26 @@ class MovingArtists:
     def draw(self, renderer):
         """Draw the moving artists and the layers between them, in order.
 
-        An opaque moving artist that did not change since it was last drawn
+        A moving text or legend that did not change since it was last drawn
         (not ``stale``: a legend the last move left alone, a label that
-        follows another control) is laid on as an image of itself (a :class:`Layer`),
-        made the second frame in a row it is unchanged (one that changes
-        every other frame is not imaged in vain). Notebook 05's two legends,
-        drawn afresh on every frame, took two thirds of its time a move.
+        follows another control) is laid on as an image of itself (a
+        :class:`Layer`): text is the slow part of a frame (notebook 05's two
+        legends, drawn afresh, took two thirds of its time a move). Lines are
+        always drawn in place: an image would blend their antialiased edges
+        a unit or two away from a full draw, over many pixels.
         """
         for _, items in self.order:
             for item in items:
                 if isinstance(item, Layer):
                     item.draw(renderer)
-                elif item.stale or item.get_alpha() not in (None, 1):
-                    # (laid on as an image, a translucent artist would blend a few units
-                    # of 255 away from drawing it in place)
+                elif item.stale or not isinstance(item, (Text, Legend)):
                     self._images.pop(item, None)
-                    self._unchanged.discard(item)
-                    item.draw(renderer)
-                elif item in self._images:
-                    self._images[item].draw(renderer)
-                elif item not in self._unchanged:
-                    self._unchanged.add(item)
                     item.draw(renderer)
                 else:
-                    image = self._images[item] = Layer([item])
-                    image.render(self.scratch(renderer))
-                    image.draw(renderer)
+                    if item not in self._images:
+                        self._images[item] = Layer([item])
+                        self._images[item].render(self.scratch(renderer))
+                    self._images[item].draw(renderer)
 
     def forget_images(self):
         """Drop the images of unchanged moving artists (the axis limits changed under them)."""

@@ -62,12 +62,14 @@ def assert_same_picture(shown, expected, where=""):
     and an artist laid on as a cached image (a layer, or a moving artist that
     did not change) is blended once more than one drawn in place: where
     antialiased edges and translucent fills overlap, a pixel may come out a
-    few units of 255 apart (up to 7 seen here). A wrong picture (a stale
-    image, a missing or misplaced artist) differs by far more than that.
+    few units of 255 apart (up to 7 seen here), and a legend with a
+    translucent frame laid on as an image moves every pixel under it by a
+    unit. A wrong picture (a stale image, a missing or misplaced artist)
+    differs by far more than that, over many pixels.
     """
     diff = np.abs(shown.astype(int) - expected.astype(int)).max(axis=-1)
     assert diff.max() <= 8, f"{where}: pixels differ by up to {diff.max()}"
-    assert (diff > 0).mean() < 5e-3, f"{where}: {(diff > 0).mean():.2%} of the pixels differ"
+    assert (diff > 2).mean() < 5e-3, f"{where}: {(diff > 2).mean():.2%} of the pixels differ"
 
 
 def attached(explorer):
