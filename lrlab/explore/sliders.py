@@ -119,22 +119,27 @@ class LadderSlider(W.SelectionSlider):
                          description=description, continuous_update=True,
                          style={"description_width": "9em"}, layout=W.Layout(width="32em"))
         # (at the first position ipywidgets leaves the label unset: the index did not change)
-        self.label = self._options_labels[self.index]
+        self.label = self.options[self.index][0]
+
+    @property
+    def _values(self):
+        """The positions offered now (from ipywidgets' public ``options``: label, value pairs)."""
+        return tuple(v for _, v in self.options)
 
     @property
     def min(self):
         """The first position."""
-        return self._options_values[0]
+        return self._values[0]
 
     @property
     def max(self):
         """The last position."""
-        return self._options_values[-1]
+        return self._values[-1]
 
     @property
     def positions(self):
         """Every position, increasing."""
-        return list(self._options_values)
+        return list(self._values)
 
     def limit(self, hi):
         """Offer only the positions up to ``hi`` (of those it was built with); all if ``None``.
@@ -142,7 +147,7 @@ class LadderSlider(W.SelectionSlider):
         A value above ``hi`` moves down to the last position offered.
         """
         options = [(label, v) for label, v in self._ladder if hi is None or v <= hi]
-        if tuple(v for _, v in options) == tuple(self._options_values):
+        if tuple(v for _, v in options) == tuple(self._values):
             return
         value = self.value if hi is None or self.value <= hi else options[-1][1]
         self.options = options
@@ -150,7 +155,7 @@ class LadderSlider(W.SelectionSlider):
 
     def nearest(self, x):
         """The position nearest ``x`` (the end for ``x`` beyond it)."""
-        values = self._options_values
+        values = self._values
         i = bisect.bisect_left(values, float(x))
         near = values[max(i - 1, 0):i + 1]
         return min(near, key=lambda v: abs(v - x))
@@ -158,7 +163,7 @@ class LadderSlider(W.SelectionSlider):
     @validate("value")
     def _validate_value(self, proposal):
         value = proposal.value
-        values = self._options_values
+        values = self._values
         if not values:                        # options not set yet (while building)
             return value
         try:
