@@ -119,3 +119,22 @@ def test_every_explorer_works_on_the_public_path(path, monkeypatch):
                 diff = np.abs(shown.astype(int) - full_frame(explorer).astype(int)).max(axis=-1)
                 assert (diff > 48).mean() < 5e-3, f"{where}: the frame is not the figure"
         assert page.frames > 0
+
+
+def test_only_the_private_module_touches_matplotlibs_and_ipympls_private_state():
+    """The figures and explorers (the modules that use matplotlib, ipympl, ipywidgets) name
+    none of their private attributes outside lrlab/explore/_private.py."""
+    import re
+    from pathlib import Path
+
+    import lrlab
+
+    names = re.compile(r"\._(png_is_old|force_full|last_buff|current_image_mode|renderer|"
+                       r"options_values|options_labels|image_mode)\b|__dict__")
+    root = Path(lrlab.__file__).parent
+    files = sorted([*(root / "explore").glob("*.py"), *(root / "plot").glob("*.py")])
+    assert len(files) > 10
+    found = [f"{path.relative_to(root)}:{n}" for path in files
+             if path.name != "_private.py"
+             for n, line in enumerate(path.read_text().splitlines(), 1) if names.search(line)]
+    assert not found, found
