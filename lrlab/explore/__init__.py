@@ -6,6 +6,12 @@ lines with ``set_data``, and the readout under the figure. Each topic module
 holds the explorers of its notebooks, named as in :mod:`lrlab.plot`; none
 holds a formula (the runs come from :mod:`lrlab.descent` and friends).
 
+>>> from lrlab.explore import DescentExplorer
+>>> explorer = DescentExplorer(lr=0.5)              # a cell shows it as its last expression
+>>> explorer.controls["lr"].value = 1.2             # what the slider does, from code
+>>> explorer.text.split(";")[0]
+'divergent: diverged at step 21 of 30 (loss 4.9e+07)'
+
 ==============  ================================================================
 module          explorers
 ==============  ================================================================
@@ -16,8 +22,12 @@ module          explorers
 ``two_d``       notebook 06: BowlExplorer, LandscapeExplorer
 ``momentum``    notebook 07: HeavyBallExplorer, RaceExplorer
 ``model``       notebook 08: TrainingExplorer
-``base``        what they share: Explorer, LadderSlider and the slider factories
-``canvas``      the live canvas (ipympl) and how frames reach the page
+``base``        what they share: Explorer (controls -> redraw -> draw)
+``sliders``     LadderSlider and the slider factories
+``readout``     the readout's wording for people
+``canvas``      the canvas (ipympl's widget) and how frames reach the page
+``_layers``     which artists move, drawn over the background in order
+``_private``    every private attribute of matplotlib used, behind a check
 ==============  ================================================================
 
 >>> import matplotlib

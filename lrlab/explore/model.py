@@ -8,7 +8,7 @@ with the line each seed ended at; right, the held-out loss against the
 epoch, median and 10%-90% band over the seeds. The readout is
 :func:`lrlab.training.describe_seeds`. No formula lives here: the schedules
 are :func:`lrlab.training.epoch_schedule`, the figure's panels are
-:mod:`lrlab.plotting_model`'s.
+:mod:`lrlab.plot.model`'s.
 
 >>> explorer = TrainingExplorer()
 >>> explorer.controls["peak"].value = 3.0
@@ -113,9 +113,11 @@ class TrainingExplorer(Explorer):
             panel_title(ax_data, "where each seed's line ends")
             # no legend: the title says what is drawn (a legend would be redrawn, slowly,
             # whenever the update axis changes)
-            # against the epoch: a new batch size keeps the axis, and its curve lands where
-            # the data have been seen as often as in the old one
-            self.loss_panel = HeldLossPanel(ax_loss, round_limits=True, per="epoch")
+            # against the epoch, on a fixed axis of every epoch the slider offers: a new batch
+            # size lands where the data have been seen as often, a longer run reaches further,
+            # and no move redraws the axis
+            self.loss_panel = HeldLossPanel(ax_loss, per="epoch")
+            ax_loss.set_xlim(0, max_epochs)
             panel_title(ax_loss, f"held-out loss of the {len(self.seeds)} seeds\n"
                         "line: median, band: 10%-90%", y=1.035, linespacing=1.25)
         self.result = None
@@ -131,7 +133,6 @@ class TrainingExplorer(Explorer):
         result = self.settings(values)
         self.result = result
         self.lines_panel.update(result)
-        self.loss_panel.set_steps(result.steps, result.batches_per_epoch)
         self.loss_panel.update(result)
         return summarize_seeds(result)
 

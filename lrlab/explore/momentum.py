@@ -6,7 +6,7 @@
 - :class:`RaceExplorer`: plain descent, momentum and Adam on one bowl, one
   rate slider each, their paths drawn together.
 
-Both subclass :class:`lrlab.explorer.Explorer`. They hold no formulas: runs
+Both subclass :class:`lrlab.explore.base.Explorer`. They hold no formulas: runs
 come from :mod:`lrlab.descent`, numbers from :mod:`lrlab.theory`.
 
 >>> explorer = HeavyBallExplorer(lr=1.5, momentum=0.9)
@@ -197,13 +197,6 @@ class RaceExplorer(Explorer):
         self.runs = runs
         self.paths.update(list(runs))
         self.errors.update([distance(r) for r in runs])
-        # A slider moves one run; the other two are drawn again too, not laid on as images
-        # of themselves (how a frame shows an unchanged moving artist): an image blends
-        # their markers (and the paths' translucent lines) a few units of 255 away from
-        # drawing them in place, over more pixels than rounding should move (0.6 % of the
-        # frame with Adam's markers heaped around the minimum).
-        for line in (self.paths.contour.path, *self.paths.extra, *self.errors.lines):
-            line.stale = True
         s = summarize(runs[0])
         s.update(rates=[values["lr_sgd"], values["lr_momentum"], values["lr_adam"]],
                  statuses=[str(r.status) for r in runs],

@@ -3,20 +3,20 @@
 An explorer is a column of controls, a figure and a one-line readout. Moving
 a control reruns the math (:mod:`lrlab.descent`, :mod:`lrlab.theory`,
 :mod:`lrlab.summary`), moves the existing lines of the figure's panels
-(:mod:`lrlab.plotting`) and rewrites the readout. Nothing here computes a
+(:mod:`lrlab.plot`) and rewrites the readout. Nothing here computes a
 formula of its own.
 
-The figure is an ipympl canvas (the ``jupyter-matplotlib`` widget), so it
-updates without re-rendering the whole output. The box carries the CSS class
+The figure is shown by a canvas (ipympl's ``jupyter-matplotlib`` widget),
+so it updates without re-rendering the whole output. The box carries the CSS class
 ``lrlab-explorer`` and the readout ``lrlab-readout``; the browser tests find
 them by those names. This module holds the explorers of notebooks 00 to 03;
 what they share (the controls kept in step with the figure, the fast
-redraws) is :class:`lrlab.explorer.Explorer`, and the canvas and its frames
-are :mod:`lrlab.canvas`'s.
+redraws) is :class:`lrlab.explore.base.Explorer`, and the canvas and its frames
+are :mod:`lrlab.explore.canvas`'s.
 
 Show one by making it the last expression of a cell::
 
-    from lrlab.widgets import DescentExplorer
+    from lrlab.explore import DescentExplorer
     explorer = DescentExplorer()
     explorer
 
@@ -221,7 +221,7 @@ class RegimeExplorer(Explorer):
     (log scale). The rate and ``a`` sliders are :func:`log_slider`: every rate
     and curvature a lesson names is a position, and so are the one-step rate
     and the limit whenever they are nice numbers (a = 1, 2, 2.5, 4, 5, ...).
-    Bottom: the rate axis (:class:`lrlab.plotting.RateAxisPanel`):
+    Bottom: the rate axis (:class:`lrlab.plot.one_d.RateAxisPanel`):
     the factor ``1 - 2 a lr`` that multiplies the error each step
     (:func:`lrlab.theory.error_factor`), the regime bands, the one-step and
     critical rates, and a marker at the current rate. With the control

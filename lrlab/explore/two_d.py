@@ -1,13 +1,13 @@
 """Live explorers in two dimensions: a contour map you can click to pick the start.
 
-Built on :class:`lrlab.explorer.Explorer`: moving a control reruns gradient
+Built on :class:`lrlab.explore.base.Explorer`: moving a control reruns gradient
 descent (:mod:`lrlab.descent`), asks :mod:`lrlab.theory` for the closed-form
-numbers, and moves the lines of the panels of :mod:`lrlab.plotting2d` in
+numbers, and moves the lines of the panels of :mod:`lrlab.plot.two_d` in
 place. A change of rate never recomputes a contour map; only a change of the
 surface itself (the condition number) does, and then a bowl's ellipses are
 moved, not replaced. With a steps slider, the step axes end at the number of
 steps rounded up to 1, 2 or 5 times a power of ten
-(:func:`lrlab.plotting.round_up_limit`), so most moves of the slider keep
+(:func:`lrlab.plot.base.round_up_limit`), so most moves of the slider keep
 them and only the lines are redrawn.
 
 Clicking on the contour map (left button, with no zoom or pan tool active)
@@ -56,9 +56,9 @@ def _num(v, digits=3):
 
 
 class Explorer2D(Explorer):
-    """An :class:`~lrlab.explorer.Explorer` whose first panel is a clickable contour map.
+    """An :class:`~lrlab.explore.base.Explorer` whose first panel is a clickable contour map.
 
-    Subclasses set ``self.contour`` (a :class:`~lrlab.plotting2d.ContourPanel`)
+    Subclasses set ``self.contour`` (a :class:`~lrlab.plot.two_d.ContourPanel`)
     and ``self.defaults`` (holding ``x0`` and ``y0`` when those are not
     controls) before calling ``Explorer.__init__``.
     """
@@ -311,7 +311,7 @@ class LandscapeExplorer(Explorer2D):
     xlim, ylim : the window of the map (and the range of the start sliders)
     lr_range : (float, float)
         Ends of the log-scale rate slider.
-    spacing, levels : contour levels (see :class:`~lrlab.plotting2d.ContourPanel`)
+    spacing, levels : contour levels (see :class:`~lrlab.plot.two_d.ContourPanel`)
     log_loss : bool
         Log scale for the loss panel (for a loss that stays positive).
     loss_ylim : (float, float), optional

@@ -21,9 +21,9 @@ import pytest
 
 matplotlib.use("Agg")
 
-from matplotlib.patches import Rectangle  # noqa: E402
 from PIL import Image  # noqa: E402
 
+from lrlab.explore import _private  # noqa: E402
 from lrlab.explore import canvas as canvas_module  # noqa: E402
 from lrlab.explore.canvas import png_rgba  # noqa: E402
 from lrlab.explore.one_d import (  # noqa: E402
@@ -62,12 +62,14 @@ def assert_same_picture(shown, expected, where=""):
     and an artist laid on as a cached image (a layer, or a moving artist that
     did not change) is blended once more than one drawn in place: where
     antialiased edges and translucent fills overlap, a pixel may come out a
-    few units of 255 apart (up to 7 seen here). A wrong picture (a stale
-    image, a missing or misplaced artist) differs by far more than that.
+    few units of 255 apart (up to 7 seen here), and a legend with a
+    translucent frame laid on as an image moves every pixel under it by a
+    unit. A wrong picture (a stale image, a missing or misplaced artist)
+    differs by far more than that, over many pixels.
     """
     diff = np.abs(shown.astype(int) - expected.astype(int)).max(axis=-1)
     assert diff.max() <= 8, f"{where}: pixels differ by up to {diff.max()}"
-    assert (diff > 0).mean() < 5e-3, f"{where}: {(diff > 0).mean():.2%} of the pixels differ"
+    assert (diff > 2).mean() < 5e-3, f"{where}: {(diff > 2).mean():.2%} of the pixels differ"
 
 
 def attached(explorer):
@@ -113,24 +115,14 @@ def test_moves_of_data_only_are_blitted():
     lr = explorer.controls["lr"]
     lr.value = 0.25                      # the first draw
     lr.value = 0.27                      # the first move finds the moving artists
-    explorer.renders.update(full=0, panels=0, kept=0, blit=0)
+    explorer.renders.update(full=0, kept=0, blit=0)
     for value in (0.3, 0.35, 0.4, 0.8, 1.2):
         lr.value = value
-    assert explorer.renders == {"full": 0, "panels": 0, "kept": 0, "blit": 5}
-    explorer.controls["steps"].value = 90   # the step axis changes: that panel is redrawn
-    assert explorer.renders == {"full": 0, "panels": 1, "kept": 0, "blit": 5}
-
-
-def test_new_limits_redraw_only_their_panel_and_match_a_full_draw():
-    explorer = attached(RateAndDecayExplorer(lr=0.03))
-    for value in (0.05, 0.15, 0.3):             # the first moves find the moving artists
-        explorer.controls["lr"].value = value
-    explorer._kept.clear()                      # no limits seen before
-    for value in (0.7, 0.2):                    # the rate panel's top: 1, 0.5
-        before = dict(explorer.renders)
-        explorer.controls["lr"].value = value
-        assert explorer.renders["panels"] == before["panels"] + 1, explorer.renders
-        assert_same_picture(frame(explorer), full_frame(explorer), f"lr={value}")
+    assert explorer.renders == {"full": 0, "kept": 0, "blit": 5}
+    explorer.controls["steps"].value = 90   # the step axis changes (50 -> 100): a full draw
+    assert explorer.renders == {"full": 1, "kept": 0, "blit": 5}
+    explorer.controls["steps"].value = 30   # back to 50: its background was kept
+    assert explorer.renders == {"full": 1, "kept": 1, "blit": 5}
 
 
 def test_limits_seen_before_restore_their_kept_background_and_match_a_full_draw():
@@ -154,27 +146,12 @@ def test_kept_backgrounds_are_dropped_when_a_static_artist_changes():
     explorer = attached(explorer)
     for value in (0.05, 0.15, 0.3, 0.7, 0.2):
         explorer.controls["lr"].value = value
-    assert explorer._kept and note not in explorer._movers
+    assert explorer._kept and note not in explorer.moving.movers
     note.set_text("a new note")                             # static until now
     explorer.controls["lr"].value = 0.6
     assert_same_picture(frame(explorer), full_frame(explorer), "new note, lr=0.6")
     explorer.controls["lr"].value = 0.2                     # the old top again: drawn anew
     assert_same_picture(frame(explorer), full_frame(explorer), "new note, lr=0.2")
-
-
-def test_moving_artists_that_did_not_change_are_laid_on_from_their_image():
-    explorer = attached(RegimeExplorer(controls=("lr", "a")))
-    for name, value in [("lr", 0.3), ("a", 2.0), ("lr", 0.35)]:   # find the moving artists
-        explorer.controls[name].value = value
-    for value in (0.4, 0.45, 0.5):            # the regime bands and labels follow only a
-        explorer.controls["lr"].value = value
-        assert_same_picture(frame(explorer), full_frame(explorer), f"lr={value}")
-        explorer.render()                     # after the full draw: blit again, from images
-        cached = set(explorer._sprites)
-        assert any(isinstance(a, Rectangle) for a in cached), "the bands are drawn again"
-        assert_same_picture(frame(explorer), full_frame(explorer), f"lr={value}, images")
-    explorer.controls["a"].value = 0.5        # now the bands move: drawn afresh, not stale
-    assert_same_picture(frame(explorer), full_frame(explorer), "a=0.5")
 
 
 def test_frames_stay_whole_when_two_threads_draw_at_once():
@@ -201,8 +178,8 @@ def test_frames_stay_whole_when_two_threads_draw_at_once():
     def page():
         try:
             for _ in range(40):
-                canvas._force_full = True     # as the page's "refresh" then "draw" do
-                canvas.draw()
+                canvas.handle_event({"type": "refresh"})   # what the page sends, then "draw"
+                canvas.handle_event({"type": "draw"})
         except Exception as err:  # pragma: no cover - reported below
             errors.append(err)
 
@@ -220,12 +197,12 @@ def test_frames_stay_whole_when_two_threads_draw_at_once():
 
 def test_a_burst_in_one_loop_turn_renders_once_with_the_last_values():
     explorer = attached(DescentExplorer())
-    explorer.renders.update(full=0, panels=0, kept=0, blit=0)
+    explorer.renders.update(full=0, kept=0, blit=0)
 
     async def burst():
         for value in np.geomspace(0.01, 1.5, 12):
             explorer.controls["lr"].value = explorer.controls["lr"].nearest(value)
-        assert explorer.renders == {"full": 0, "panels": 0, "kept": 0, "blit": 0}  # nothing drawn
+        assert explorer.renders == {"full": 0, "kept": 0, "blit": 0}  # nothing drawn
         await asyncio.sleep(0)
 
     asyncio.run(burst())
@@ -254,12 +231,12 @@ def test_nothing_is_drawn_before_a_page_shows_the_canvas():
     explorer = DescentExplorer()
     for value in (0.3, 0.9):
         explorer.controls["lr"].value = value
-    assert explorer.renders == {"full": 0, "panels": 0, "kept": 0, "blit": 0}
+    assert explorer.renders == {"full": 0, "kept": 0, "blit": 0}
     assert explorer.canvas._data_url is None
     assert explorer.text.startswith("oscillating")
 
 
-@pytest.mark.parametrize("shape", [(37, 53), (540, 830)], ids=["small", "split in two"])
+@pytest.mark.parametrize("shape", [(37, 53), (540, 830)], ids=["small", "explorer-sized"])
 def test_png_rgba_decodes_to_the_same_pixels(shape):
     rng = np.random.default_rng(0)
     h, w = shape
@@ -286,7 +263,7 @@ def test_frames_sent_to_the_front_end_are_diffs_that_rebuild_the_canvas():
     shown = frame(explorer)              # what the page shows now
     for value in (0.3, 0.9):
         explorer.controls["lr"].value = value
-        assert explorer.canvas._current_image_mode == "diff"
+        assert _private.image_mode(explorer.canvas) == "diff"
         diff = np.asarray(Image.open(io.BytesIO(sent[-1])))
         changed = diff[..., 3] != 0      # a diff frame: zero where nothing changed
         assert changed.mean() < 0.5
@@ -303,7 +280,7 @@ def test_a_frame_close_behind_another_is_sent_whole(monkeypatch):
     canvas = explorer.canvas
     canvas.syncing_data_url = False
     sent = []
-    canvas.send_binary = lambda data: sent.append(canvas._current_image_mode)
+    canvas.send_binary = lambda data: sent.append(_private.image_mode(canvas))
     explorer.render(full=True)
     gap = canvas.diff_after
     for dt, lr in [(0.04 * gap, 0.3), (1.2 * gap, 0.5), (0.4 * gap, 0.7), (1.04 * gap, 0.9)]:
@@ -318,7 +295,7 @@ def test_after_a_diff_the_picture_is_resent_whole_once_the_canvas_is_quiet():
     canvas.syncing_data_url = False
     canvas.diff_after, canvas.heal_after = 0.0, 0.1
     sent = []
-    canvas.send_binary = lambda data: sent.append((canvas._current_image_mode, data))
+    canvas.send_binary = lambda data: sent.append((_private.image_mode(canvas), data))
     explorer.render(full=True)
 
     async def slider_moves():
@@ -340,23 +317,15 @@ def test_import_lrlab_needs_neither_matplotlib_nor_ipywidgets():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_the_ink_box_is_found_near_a_hint_and_everywhere_when_the_hint_falls_short():
-    from matplotlib.transforms import Bbox
-
-    from lrlab.explore.base import _ink_box
+def test_the_ink_box_holds_every_pixel_with_ink():
+    from lrlab.explore._layers import ink_box
 
     alpha = np.zeros((100, 200), dtype=np.uint8)
     alpha[10:20, 30:60] = 255                     # rows from the top
-    assert _ink_box(alpha) == (10, 20, 30, 60)
-    # the hint in display space (y from the bottom): rows 10-20 are y 80-90
-    assert _ink_box(alpha, Bbox([[32, 82], [58, 88]])) == (10, 20, 30, 60)
-    # a hint too small: ink reaches the edge of the searched area, so all is searched
-    assert _ink_box(alpha, Bbox([[40, 84], [42, 86]]), pad=2) == (10, 20, 30, 60)
-    # ink elsewhere as well, touching the hinted area: found
-    alpha[50:52, 0:200] = 255
-    assert _ink_box(alpha, Bbox([[32, 82], [58, 88]]), pad=40) == (10, 52, 0, 200)
-    assert _ink_box(np.zeros((5, 5), dtype=np.uint8)) is None
-    assert _ink_box(alpha, Bbox([[np.nan, 0], [1, 1]])) == (10, 52, 0, 200)
+    assert ink_box(alpha) == (10, 20, 30, 60)
+    alpha[50:52, 0:200] = 1                       # faint ink elsewhere counts too
+    assert ink_box(alpha) == (10, 52, 0, 200)
+    assert ink_box(np.zeros((5, 5), dtype=np.uint8)) is None
 
 
 def test_without_ipympl_an_explorer_says_what_to_install(monkeypatch):

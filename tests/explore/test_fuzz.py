@@ -234,11 +234,12 @@ def test_after_every_control_change_the_frame_is_a_full_draw(path):
                 explorer.flush()
                 shown = frame(explorer)
                 diff = np.abs(shown.astype(int) - full_frame(explorer).astype(int)).max(axis=-1)
-                # Blending a translucent artist laid on as an image (07's 20 seed lines)
-                # may move a pixel by a few tens of 255; a stale text, swatch or marker
-                # differs by far more, over many pixels.
+                # Blending a translucent artist laid on as a layer (07's 20 seed lines)
+                # may move a pixel by a few tens of 255, and a legend with a translucent
+                # frame laid on as an image moves every pixel under it by a unit; a stale
+                # text, swatch or marker differs by far more, over many pixels.
                 where = f"{path.stem}:{name} {cname}={value!r}"
                 assert diff.max() <= 48, f"{where}: pixels differ by up to {diff.max()}"
-                assert (diff > 0).mean() < 5e-3, f"{where}: {(diff > 0).mean():.2%} differ"
+                assert (diff > 2).mean() < 5e-3, f"{where}: {(diff > 2).mean():.2%} differ"
         for cname, value in start.items():
             explorer.controls[cname].value = value

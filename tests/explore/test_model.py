@@ -252,11 +252,15 @@ def test_bad_arguments_name_the_argument_and_the_range(data):
 def test_the_loss_axis_counts_epochs_so_a_new_batch_size_keeps_it(explorer):
     set_controls(explorer, schedule="constant", peak=0.05, epochs=7, batch_size=16)
     ax = explorer.loss_panel.ax
-    assert ax.get_xlim() == (0, 8.0)                    # 7 epochs, rounded up on the fine ladder
+    top = explorer.controls["epochs"].max              # every epoch the slider offers, fixed
+    assert ax.get_xlim() == (0, top) and top == 40
     for size in (4, 8, 32, 64, 188):
         explorer.controls["batch_size"].value = size
-        assert ax.get_xlim() == (0, 8.0), size
+        assert ax.get_xlim() == (0, top), size
         t = explorer.loss_panel.median.get_xdata()
         # one point per update, 188 // size of them an epoch, the last at epoch 7
         assert len(t) == 7 * (188 // size) + 1 and t[-1] == pytest.approx(7.0)
+    explorer.controls["epochs"].value = 23
+    assert ax.get_xlim() == (0, top)
+    assert explorer.loss_panel.median.get_xdata()[-1] == pytest.approx(23.0)
     assert ax.get_xlabel() == "epoch"

@@ -122,10 +122,8 @@ def test_heavy_ball_regimes_the_notebook_suggests(lr, beta, regime):
 
 
 def test_race_frames_after_one_rate_moves_are_full_draws():
-    """The frame the page gets after one rate moves shows the other two runs as a full draw
-    does. Those two are unchanged; an image of an unchanged moving artist blends its many
-    translucent markers a few units of 255 away from drawing them in place, and at these
-    rates that moved 0.6 % of the frame (more than rounding ever should)."""
+    """The frame the page gets after one rate moves shows the other two runs, unchanged, as a
+    full draw does (their many translucent markers included)."""
     import asyncio
 
     from .test_base import assert_same_picture, attached, frame, full_frame
