@@ -35,7 +35,6 @@ def _describe(lo, hi, lo_open, hi_open):
 def check_number(name, value, lo=None, hi=None, lo_open=False, hi_open=False):
     """Return ``value`` as a Python float after checking it is a finite real in range.
 
-    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
 
     ``lo``/``hi`` are optional bounds; ``lo_open``/``hi_open`` make them strict.
     """
@@ -64,10 +63,7 @@ def check_number(name, value, lo=None, hi=None, lo_open=False, hi_open=False):
 
 
 def check_int(name, value, lo=None, hi=None):
-    """Return ``value`` as a Python int after checking it is an integer in ``[lo, hi]``.
-
-    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
-    """
+    """Return ``value`` as a Python int after checking it is an integer in ``[lo, hi]``."""
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
         whole = isinstance(value, (float, np.floating)) and np.isfinite(value)
         if whole and float(value).is_integer():
@@ -86,10 +82,7 @@ def check_int(name, value, lo=None, hi=None):
 
 def check_array(name, value, lo=None, hi=None, lo_open=False, hi_open=False, ndim=None,
                 dtype=np.float64):
-    """Return ``value`` as a float array after checking every entry is finite and in range.
-
-    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
-    """
+    """Return ``value`` as a float array after checking every entry is finite and in range."""
     try:
         arr = np.asarray(value, dtype=dtype)
     except (TypeError, ValueError):
@@ -115,7 +108,6 @@ def check_array(name, value, lo=None, hi=None, lo_open=False, hi_open=False, ndi
 def check_numbers(name, value, **bounds):
     """:func:`check_number` for a single number, :func:`check_array` for an array of them.
 
-    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
 
     Returns a Python float or a float64 array; ``bounds`` as for :func:`check_number`.
     """
@@ -126,9 +118,6 @@ def check_numbers(name, value, **bounds):
 
 def scalar_or_array(x):
     """A result as the caller wants it: a Python scalar when it is 0-d, else an array.
-
-    Not used by a notebook: the results of theory, noise and the problems go through it
-    (tests/test_argument_checks.py).
 
     Functions that take one number or an array of numbers give back a float
     (or an int, or a str) for one number and an array for an array.
@@ -141,10 +130,7 @@ def scalar_or_array(x):
 
 
 def check_dtype(name, dtype):
-    """Return ``np.dtype(dtype)`` if it is float32 or float64.
-
-    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
-    """
+    """Return ``np.dtype(dtype)`` if it is float32 or float64."""
     try:
         dt = np.dtype(dtype)
     except (TypeError, SyntaxError, ValueError):
@@ -155,10 +141,7 @@ def check_dtype(name, dtype):
 
 
 def check_bool(name, value):
-    """Return ``value`` as a bool after checking it is True or False (not 1, "yes" or None).
-
-    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
-    """
+    """Return ``value`` as a bool after checking it is True or False (not 1, "yes" or None)."""
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
@@ -167,7 +150,6 @@ def check_bool(name, value):
 def renamed(call, names):
     """``call()``, with an error about an argument of an inner function renamed to the outer one.
 
-    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
 
     ``names`` maps inner argument names to the caller's: an error that starts
     ``"initial_lr must ..."`` from inside ``torch_multistep(lr, ...)`` reads
@@ -184,10 +166,7 @@ def renamed(call, names):
 
 
 def check_summary(name, value, keys, maker):
-    """Return ``value`` if it is a dict holding ``keys`` (the dict ``maker`` returns).
-
-    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
-    """
+    """Return ``value`` if it is a dict holding ``keys`` (the dict ``maker`` returns)."""
     if not isinstance(value, dict):
         raise TypeError(f"{name} must be the dict {maker} returns, got {type(value).__name__}")
     missing = [k for k in keys if k not in value]
@@ -198,10 +177,7 @@ def check_summary(name, value, keys, maker):
 
 
 def check_choice(name, value, choices):
-    """Return ``value`` if it is one of ``choices``.
-
-    Not used by a notebook: lrlab's own argument check (tests/test_argument_checks.py).
-    """
+    """Return ``value`` if it is one of ``choices``."""
     if value not in choices:
         allowed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")

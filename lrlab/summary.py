@@ -25,7 +25,7 @@ from ._checks import check_number, check_summary
 from .descent import Trajectory
 
 __all__ = ["summarize", "describe", "basin_report", "describe_basin", "basin_outcome",
-           "blog_post_log", "printed_numbers", "Folded"]
+           "blog_post_log", "printed_numbers"]
 
 
 def _is_quadratic(problem):
@@ -351,42 +351,3 @@ def basin_outcome(report):
         return f"still moving in the {r['end_pit']} pit"
     return f"{'jumps into' if r['crossed'] else 'stays in'} the {r['end_pit']} pit"
 
-
-class Folded:
-    """Text a notebook shows folded: a ``<details>`` block that opens on a click.
-
-    Not used by a notebook (tests/test_nb01_helpers.py checks it).
-
-    For the numbers behind an exercise's solution: they are printed by a cell
-    (so nbval checks them) without giving the answer away before the student
-    has predicted. The plain-text form (what nbval compares, and what a
-    terminal shows) is the title, then the text.
-
-    Parameters
-    ----------
-    text : str
-        The folded content, shown in a fixed-width font.
-    title : str, default "Show the numbers"
-        The line shown while folded.
-
-    Examples
-    --------
-    >>> Folded("w1 = 3.8", title="The numbers")
-    The numbers
-    w1 = 3.8
-    >>> Folded("a < b")._repr_html_()
-    '<details><summary>Show the numbers</summary><pre>a &lt; b</pre></details>'
-    """
-
-    def __init__(self, text, title="Show the numbers"):
-        self.text = str(text)
-        self.title = str(title)
-
-    def __repr__(self):
-        return f"{self.title}\n{self.text}"
-
-    def _repr_html_(self):
-        import html
-
-        return (f"<details><summary>{html.escape(self.title)}</summary>"
-                f"<pre>{html.escape(self.text)}</pre></details>")

@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 MATH = ["schedules", "problems", "descent", "theory", "noise", "momentum", "data", "training",
-        "range_test", "conventions", "summary", "_checks", "_tf32"]
+        "range_test", "conventions", "summary"]
 NOTEBOOK = re.compile(r"notebooks/([\w-]+\.ipynb)")
 SECTION = re.compile(r"""section (?:'(.+?)'(?=[.;,)]|\s|$)|"(.+?)"(?=[.;,)]|\s|$))""")
 

@@ -144,11 +144,3 @@ def test_rate_and_decay_panels_are_titled(explorer):
     titles = [ax.get_title() for ax in explorer.figure.axes]
     assert titles == ["path of w", "loss per step", "learning rate per step"]
 
-
-def test_folded_shows_title_then_text_and_escapes_html():
-    from lrlab.summary import Folded
-
-    f = Folded("x < 1\ny & z", title="Numbers <b>")
-    assert repr(f) == "Numbers <b>\nx < 1\ny & z"
-    assert f._repr_html_() == ("<details><summary>Numbers &lt;b&gt;</summary>"
-                               "<pre>x &lt; 1\ny &amp; z</pre></details>")
