@@ -91,11 +91,6 @@ def constant(lr, dtype=np.float64):
     ----------
     lr : float
         The rate, finite and >= 0.
-    dtype : np.float64 or np.float32
-
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr``
 
     Examples
     --------
@@ -167,10 +162,6 @@ def exponential_decay(initial_lr, decay_steps, decay_rate, staircase=False, tran
     dtype : np.float64 or np.float32
         In float32, ``initial_lr * decay_rate ** p`` is computed entirely in
         float32, as Keras and TensorFlow do by default.
-
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr``
 
     Examples
     --------
@@ -305,11 +296,6 @@ def inverse_time_decay(initial_lr, decay_steps, decay_rate, staircase=False, dty
     decay_rate : float
         Strength of the decay, >= 0 (0 gives a constant rate).
     staircase : bool, default False
-    dtype : np.float64 or np.float32
-
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr``
 
     Examples
     --------
@@ -376,11 +362,6 @@ def polynomial_decay(initial_lr, decay_steps, end_lr=0.0, power=1.0, cycle=False
     power : float, default 1.0
         Shape of the curve, > 0.
     cycle : bool, default False
-    dtype : np.float64 or np.float32
-
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr``
 
     Examples
     --------
@@ -458,11 +439,6 @@ def piecewise_constant(boundaries, values, switch="after", dtype=np.float64):
     values : list of float
         Rates, >= 0, one more than there are boundaries.
     switch : {"after", "at"}, default "after"
-    dtype : np.float64 or np.float32
-
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr``
 
     Examples
     --------
@@ -528,11 +504,6 @@ def step_decay(initial_lr, step_size, gamma=0.1, dtype=np.float64):
         Steps between drops, >= 1.
     gamma : float, default 0.1
         Factor per drop, >= 0.
-    dtype : np.float64 or np.float32
-
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr``
 
     Examples
     --------
@@ -584,11 +555,6 @@ def multistep_decay(initial_lr, milestones, gamma=0.1, dtype=np.float64):
         Steps >= 1 at which the rate is multiplied by ``gamma``.
     gamma : float, default 0.1
         Factor per milestone, >= 0.
-    dtype : np.float64 or np.float32
-
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr``
 
     Examples
     --------
@@ -659,11 +625,6 @@ def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, periodic=Fals
     periodic : bool, default False
         Keep following the cosine after ``decay_steps`` (PyTorch) instead of
         staying at the minimum (Keras, optax).
-    dtype : np.float64 or np.float32
-
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr``
 
     Examples
     --------
@@ -744,11 +705,6 @@ def cosine_decay_restarts(initial_lr, first_decay_steps, t_mul=2.0, m_mul=1.0, a
     alpha : float, default 0.0
         Floor as a fraction of ``initial_lr``, in [0, 1] (not scaled by
         ``m_mul``).
-    dtype : np.float64 or np.float32
-
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr``
 
     Examples
     --------
@@ -831,11 +787,6 @@ def linear_warmup(schedule, warmup_steps, start_lr=0.0, dtype=np.float64):
         Length of the warmup, > 0.
     start_lr : float, default 0.0
         Rate at step 0, >= 0.
-    dtype : np.float64 or np.float32
-
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr``
 
     Examples
     --------
@@ -920,11 +871,6 @@ def one_cycle(max_lr, total_steps, pct_start=0.3, div_factor=25.0, final_div_fac
         Final rate is the start rate divided by this, > 0.
     anneal : {"cos", "linear"}, default "cos"
     three_phase : bool, default False
-    dtype : np.float64 or np.float32
-
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr``
 
     Examples
     --------
@@ -1022,10 +968,6 @@ def join_schedules(schedules, boundaries, dtype=np.float64):
         Strictly increasing, >= 0, one fewer than ``schedules``.
     dtype : np.float64 or np.float32
         dtype of the result (each schedule computes in its own dtype).
-
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr``
 
     Examples
     --------
