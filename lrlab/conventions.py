@@ -763,10 +763,6 @@ def epoch_stepped(schedule, batches_per_epoch):
     batches_per_epoch : int
         Batches (optimizer updates) per epoch, >= 1.
 
-    Returns
-    -------
-    schedule : function ``schedule(batch) -> lr`` (name ``"epoch_stepped"``)
-
     Examples
     --------
     >>> per_epoch = epoch_stepped(S.exponential_decay(0.2, 1, 0.5), 10)

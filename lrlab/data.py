@@ -112,10 +112,6 @@ def split_rows(n, held_out=0.2, seed=0):
     seed : int, default 0
         Seed of the permutation (``numpy.random.default_rng(seed)``).
 
-    Returns
-    -------
-    train, held : ndarray of int
-
     Examples
     --------
     >>> train, held = split_rows(10, held_out=0.3, seed=1)
@@ -246,10 +242,6 @@ def engel(held_out=0.2, seed=0):
         Fraction of the households held out (47 of 235 by default).
     seed : int, default 0
         Seed of the split.
-
-    Returns
-    -------
-    Dataset
 
     Examples
     --------

@@ -71,10 +71,6 @@ def gradient_descent(problem, w0, lr, steps, dtype=np.float64, tol=1e-8, max_los
     nesterov : bool, default False
         Nesterov's variant: ``w -= lr[t] * (g + beta * buf)``.
 
-    Returns
-    -------
-    Trajectory
-
     Examples
     --------
     >>> from lrlab import Quadratic

@@ -96,10 +96,6 @@ def noise_schedule(kind, lr0, horizon=1000, decay_rate=0.99, c=0.5, step_size=10
     gamma : float, default 0.5
         Factor applied at each drop of the step decay, in [0, 1].
 
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr`` from :mod:`lrlab.schedules`
-
     Examples
     --------
     >>> sched = noise_schedule("1/t", 0.2, c=0.5)    # 0.2 / (1 + 0.4 t)
@@ -376,10 +372,6 @@ def stationary_sq_error(problem, lr, noise, steps=2000, runs=200, seed=0):
     noise : float
     steps, runs, seed : int
 
-    Returns
-    -------
-    float or ndarray (one value per rate)
-
     Examples
     --------
     >>> from lrlab import blog_post_problem
@@ -435,10 +427,6 @@ def rate_totals(schedule):
         ``constant``, ``exponential_decay`` (continuous, ``decay_steps=1``,
         no ``transition_begin`` or ``end_value``), ``inverse_time_decay``
         (not staircase), ``cosine_decay`` (``alpha=0``) or ``step_decay``.
-
-    Returns
-    -------
-    (float, float)
 
     Examples
     --------
@@ -499,10 +487,6 @@ def inverse_time_limit(problem, c, noise, t):
     noise : float
     t : float or array_like
         Steps, > 0.
-
-    Returns
-    -------
-    float or ndarray
 
     Examples
     --------

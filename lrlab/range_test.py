@@ -65,10 +65,6 @@ def geometric_ramp(lr_min, lr_max, steps):
     steps : int
         Number of updates, >= 2.
 
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr``
-
     Examples
     --------
     >>> ramp = geometric_ramp(0.01, 1.0, steps=5)
@@ -200,10 +196,6 @@ def range_test(problem, w0, lr_min=1e-3, lr_max=10.0, steps=100, blowup=4.0, fac
         Length of the test, in updates (a few epochs is typical).
     blowup, factor : float, default 4.0 and 10.0
         How :func:`read_curve` reads the curve.
-
-    Returns
-    -------
-    RangeTest
 
     Examples
     --------

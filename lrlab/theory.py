@@ -217,10 +217,6 @@ def regime(problem, lr, small=0.1):
     small : float, default 0.1
         Fraction of the one-step rate at or below which a rate is "too small".
 
-    Returns
-    -------
-    str, or an array of str for an array of rates.
-
     >>> from lrlab import blog_post_problem
     >>> [regime(blog_post_problem(), r) for r in (0.01, 0.2, 0.5, 0.8, 1.0, 1.2)]
     ['too small', 'monotone', 'one step', 'oscillating', 'on the edge', 'divergent']
@@ -580,10 +576,6 @@ def underflow_step(initial_lr, decay_rate, decay_steps=1, staircase=False, flush
         Subnormals flushed to zero (TensorFlow) or gradual underflow (IEEE, numpy).
     dtype : np.float32 or np.float64
 
-    Returns
-    -------
-    int
-
     Examples
     --------
     The blog post's schedule, ``0.2 * 0.95^t`` in float32:
@@ -746,10 +738,6 @@ def growing_directions(problem, w0, lr):
         The start, one value per coordinate.
     lr : float
         A constant rate, > 0.
-
-    Returns
-    -------
-    ndarray of bool, one per coordinate
 
     Examples
     --------

@@ -102,10 +102,6 @@ def epoch_schedule(kind, peak, batches_per_epoch, epochs, decay_rate=0.8, warmup
     warmup_epochs : int, default 2
         Warmup of the cosine schedule, in epochs (see :func:`warmup_steps`).
 
-    Returns
-    -------
-    schedule : function ``schedule(step) -> lr`` from :mod:`lrlab.schedules`
-
     Examples
     --------
     >>> sched = epoch_schedule("cosine + warmup", 0.1, 11, 20)
@@ -259,10 +255,6 @@ def train_seeds(data, kind, peak, epochs, batch_size, seeds=range(20), decay_rat
         same gradient whatever the shuffle).
     seeds : sequence of int, default range(20)
     decay_rate, warmup_epochs : see :func:`epoch_schedule`.
-
-    Returns
-    -------
-    SeedRuns
 
     Examples
     --------
