@@ -33,7 +33,7 @@ can show what they draw:
 
 Every factory takes ``dtype``: ``np.float64`` (default) or ``np.float32``.
 In float32 every operation is done in float32, the way TensorFlow and Keras
-compute schedules by default.
+compute schedules by default. ``initial_lr`` is always the rate at step 0, >= 0.
 
 Steps must be finite and non-negative; fractional steps are allowed (useful
 for smooth plots). Lengths such as ``decay_steps`` must be at least the
@@ -146,19 +146,11 @@ def exponential_decay(initial_lr, decay_steps, decay_rate, staircase=False, tran
 
     Parameters
     ----------
-    initial_lr : float
-        Rate at step 0, >= 0.
     decay_steps : float
         Number of steps over which the rate is multiplied by ``decay_rate``, > 0.
     decay_rate : float
         Factor per ``decay_steps`` steps, > 0 (at least the smallest normal
         number of ``dtype``, so that it is not 0 in float32).
-    staircase : bool, default False
-        Round the exponent down to a whole number.
-    transition_begin : float, default 0
-        Hold ``initial_lr`` until this step, >= 0.
-    end_value : float or None, default None
-        Floor (decay) or ceiling (growth), >= 0.
     dtype : np.float64 or np.float32
         In float32, ``initial_lr * decay_rate ** p`` is computed entirely in
         float32, as Keras and TensorFlow do by default.
@@ -289,13 +281,10 @@ def inverse_time_decay(initial_lr, decay_steps, decay_rate, staircase=False, dty
 
     Parameters
     ----------
-    initial_lr : float
-        Rate at step 0, >= 0.
     decay_steps : float
         Time scale, > 0.
     decay_rate : float
         Strength of the decay, >= 0 (0 gives a constant rate).
-    staircase : bool, default False
 
     Examples
     --------
@@ -353,15 +342,12 @@ def polynomial_decay(initial_lr, decay_steps, end_lr=0.0, power=1.0, cycle=False
 
     Parameters
     ----------
-    initial_lr : float
-        Rate at step 0, >= 0.
     decay_steps : float
         Length of the decay, > 0.
     end_lr : float, default 0.0
         Rate at and after ``decay_steps``, >= 0.
     power : float, default 1.0
         Shape of the curve, > 0.
-    cycle : bool, default False
 
     Examples
     --------
@@ -438,7 +424,6 @@ def piecewise_constant(boundaries, values, switch="after", dtype=np.float64):
         Strictly increasing, >= 0 (may be empty: a constant rate).
     values : list of float
         Rates, >= 0, one more than there are boundaries.
-    switch : {"after", "at"}, default "after"
 
     Examples
     --------
@@ -498,8 +483,6 @@ def step_decay(initial_lr, step_size, gamma=0.1, dtype=np.float64):
 
     Parameters
     ----------
-    initial_lr : float
-        Rate at step 0, >= 0.
     step_size : int
         Steps between drops, >= 1.
     gamma : float, default 0.1
@@ -549,8 +532,6 @@ def multistep_decay(initial_lr, milestones, gamma=0.1, dtype=np.float64):
 
     Parameters
     ----------
-    initial_lr : float
-        Rate at step 0, >= 0.
     milestones : list of int
         Steps >= 1 at which the rate is multiplied by ``gamma``.
     gamma : float, default 0.1
@@ -614,8 +595,6 @@ def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, periodic=Fals
 
     Parameters
     ----------
-    initial_lr : float
-        Rate at step 0, >= 0.
     decay_steps : float
         Length of the decay, > 0.
     alpha : float, default 0.0
@@ -694,8 +673,6 @@ def cosine_decay_restarts(initial_lr, first_decay_steps, t_mul=2.0, m_mul=1.0, a
 
     Parameters
     ----------
-    initial_lr : float
-        Rate at step 0, >= 0.
     first_decay_steps : float
         Length of the first period, > 0.
     t_mul : float, default 2.0
@@ -870,7 +847,6 @@ def one_cycle(max_lr, total_steps, pct_start=0.3, div_factor=25.0, final_div_fac
     final_div_factor : float, default 1e4
         Final rate is the start rate divided by this, > 0.
     anneal : {"cos", "linear"}, default "cos"
-    three_phase : bool, default False
 
     Examples
     --------
