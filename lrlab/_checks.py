@@ -105,6 +105,14 @@ def check_array(name, value, lo=None, hi=None, lo_open=False, hi_open=False, ndi
     return arr
 
 
+def check_start(w0, shape):
+    """Return ``w0`` as a float array (:func:`check_array`) after checking it has ``shape``."""
+    w0 = check_array("w0", w0)
+    if w0.shape != shape:
+        raise ValueError(f"w0 must have shape {shape}, got {w0.shape}")
+    return w0
+
+
 def check_numbers(name, value, **bounds):
     """:func:`check_number` for a single number, :func:`check_array` for an array of them.
 

@@ -34,7 +34,7 @@ import math
 
 import numpy as np
 
-from . import schedules
+from . import _checks, schedules
 from ._checks import check_array, check_choice, check_int, check_number, scalar_or_array
 from .descent import Trajectory, gradient_descent
 from .problems import NoisyGradient, Problem, Quadratic
@@ -209,9 +209,7 @@ def seeded_runs(problem, w0, lr, steps, noise, runs=1000, seed=0):
     if not isinstance(problem, Problem):
         raise TypeError(f"problem must be an lrlab Problem, got {type(problem).__name__}")
     runs = check_int("runs", runs, lo=1)
-    w0 = check_array("w0", w0)
-    if w0.shape != problem.shape:
-        raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
+    w0 = _checks.check_start(w0, problem.shape)
     noisy = NoisyGradient(problem, noise, seed=seed)
     lead = (runs, 1) if _is_rate_array(lr) else (runs,)
     starts = np.broadcast_to(w0, lead + problem.shape)
@@ -316,9 +314,7 @@ def expected_sq_error(problem, w0, lr, steps, noise):
         raise TypeError(f"problem must be a Quadratic, got {type(problem).__name__}")
     steps = check_int("steps", steps, lo=1)
     s2 = check_number("noise", noise, lo=0) ** 2
-    w0 = check_array("w0", w0)
-    if w0.shape != problem.shape:
-        raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
+    w0 = _checks.check_start(w0, problem.shape)
     L = curvatures(problem)
     e0 = np.ravel(w0 - problem.center)
     rates = schedules.rates(lr, steps)                  # (steps, *batch)
@@ -604,9 +600,7 @@ def compare_schedules(problem, w0, schedules, steps, noise, runs=1000, seed=0,
         runs = check_int("runs", runs, lo=1)
         seed = check_int("seed", seed, lo=0)
         noise = check_number("noise", noise, lo=0)
-        w0 = check_array("w0", w0)
-        if w0.shape != problem.shape:
-            raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
+        w0 = _checks.check_start(w0, problem.shape)
     if draws is not None:
         if not fast:
             raise ValueError("draws are used only for a Quadratic problem")

@@ -38,6 +38,7 @@ from ._checks import (
     check_int,
     check_number,
     check_numbers,
+    check_start,
     scalar_or_array,
 )
 
@@ -319,9 +320,7 @@ def closed_form_path(problem, w0, lr, steps):
     if not hasattr(problem, "center"):
         raise TypeError(f"problem must be a Quadratic, got {type(problem).__name__}")
     steps = check_int("steps", steps, lo=1)
-    w0 = check_array("w0", w0)
-    if w0.shape != problem.shape:
-        raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
+    w0 = check_start(w0, problem.shape)
     if not callable(lr):
         lr = check_number("lr", lr, lo=0, lo_open=True)     # one rate (one path), or a schedule
     rates = schedules.rates(lr, steps)
@@ -420,9 +419,7 @@ def freeze_point(problem, w0, schedule, steps=None, max_steps=10_000_000):
     """
     if not hasattr(problem, "center"):
         raise TypeError(f"problem must be a Quadratic, got {type(problem).__name__}")
-    w0 = check_array("w0", w0)
-    if w0.shape != problem.shape:
-        raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
+    w0 = check_start(w0, problem.shape)
     if not callable(schedule):
         raise TypeError("schedule must be a schedule function (see lrlab.schedules)")
     L = problem.curvature
@@ -1106,9 +1103,7 @@ def momentum_path(problem, w0, lr, momentum, steps):
     if not hasattr(problem, "center"):
         raise TypeError(f"problem must be a Quadratic, got {type(problem).__name__}")
     steps = check_int("steps", steps, lo=1)
-    w0 = check_array("w0", w0)
-    if w0.shape != problem.shape:
-        raise ValueError(f"w0 must have shape {problem.shape}, got {w0.shape}")
+    w0 = check_start(w0, problem.shape)
     M = momentum_matrix(problem, check_number("lr", lr, lo=0, lo_open=True),
                         check_number("momentum", momentum, lo=0, hi=1, hi_open=True))
     e0 = np.atleast_1d(w0 - problem.center)
