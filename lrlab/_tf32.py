@@ -60,14 +60,9 @@ def flush_subnormals(x):
     section "3 · The blog post's program, replayed", through exponential_decay and
     gradient_descent in float32.
 
-    A floating-point number is *subnormal* when it is not zero but smaller in
-    size than the smallest normal number of its type,
-    ``np.finfo(dtype).tiny`` (1.1754944e-38 for float32). IEEE arithmetic,
-    and so numpy, lets results sink gradually through these tiny numbers
-    before they reach 0. TensorFlow's CPU kernels do not: they set the
-    processor to flush every subnormal result to 0 (and to read a subnormal
-    input as 0). Applying this function after each float32 operation
-    reproduces that.
+    A number is *subnormal* when it is not zero but smaller in size than
+    ``np.finfo(dtype).tiny``. Applied after each float32 operation, this
+    reproduces TensorFlow's CPU kernels (point 1 of the module docstring).
 
     Parameters
     ----------
@@ -106,13 +101,10 @@ def powf(base, exponent):
     section "3 · The blog post's program, replayed", through exponential_decay and
     gradient_descent in float32.
 
-    TensorFlow's ``Pow`` kernel, given one float32 number (as the learning
-    rate of ``exponential_decay`` is), calls the C library's ``powf``. So does
-    numpy for a float32 *scalar* ``x ** y``; numpy's ``np.power`` on a float32
-    array may not (it can use its own vectorized code, which differs in the
-    last bit). This function applies the scalar ``**`` element by element,
-    after broadcasting, and computes each distinct pair only once, so a
-    staircase schedule with many repeated exponents stays fast.
+    Why ``powf`` and not ``np.power``: point 2 of the module docstring. This
+    function applies numpy's float32 *scalar* ``**`` (which calls ``powf``)
+    element by element, after broadcasting, and computes each distinct pair
+    only once, so a staircase schedule with many repeated exponents stays fast.
 
     The result is what this machine's C library gives, like TensorFlow's own
     result on this machine. (Given a tensor of *many* float32 numbers,

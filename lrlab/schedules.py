@@ -246,12 +246,8 @@ def _exponential_decay_float32(initial_lr, decay_steps, decay_rate, staircase, s
     array of steps counted from ``transition_begin``.
 
     TensorFlow's graph is ``Mul(initial_lr, Pow(decay_rate, Floor(RealDiv(
-    Cast(step), Cast(decay_steps)))))``. Two details make its bits differ from
-    plain numpy (see ``lrlab/_tf32.py``): its ``Pow`` is the C library's
-    ``powf`` (numpy's ``np.power`` on float32 arrays may round the last bit
-    differently), and every result below the smallest normal float32 is
-    flushed to 0. With both, the blog post's rates match TensorFlow bit for bit,
-    and become exactly 0 from step 1672 (not 1996, as with gradual underflow).
+    Cast(step), Cast(decay_steps)))))``, with ``powf`` and subnormals flushed to 0
+    (``lrlab/_tf32.py``): the blog post's rates match TensorFlow bit for bit.
     """
     from . import _tf32
 
