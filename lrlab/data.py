@@ -266,9 +266,7 @@ class _SquaredError:
     """``mean_j (x_j . w - y_j)^2`` for many points ``w`` at once, from the normal equations.
 
     ``loss(w) = loss(w*) + (w - w*)^T G (w - w*)`` with ``G = X^T X / n`` and
-    ``w*`` the least-squares fit: a ``d x d`` form per point instead of a pass
-    over the ``n`` rows, and a sum of terms >= 0 (no cancellation near the
-    fit). Equal to :meth:`LeastSquares.loss` to rounding (about 1e-15 relative).
+    ``w*`` the least-squares fit: a sum of terms >= 0 (no cancellation near the fit).
     """
 
     def __init__(self, X, y):
@@ -350,25 +348,10 @@ class ManySeeds(Problem):
         fast_loss = check_bool("fast_loss", fast_loss)
         self._fast = _SquaredError(problem.X, problem.y) if fast_loss else None
 
-    @property
-    def batches_per_epoch(self):
-        return self.base.batches_per_epoch
-
-    @property
-    def batch_size(self):
-        return self.base.batch_size
-
-    @property
-    def n_examples(self):
-        return self.base.n_examples
-
-    @property
-    def curvature(self):
-        return self.base.curvature
-
-    @property
-    def minimum(self):
-        return self.base.minimum
+    # read from the LeastSquares the seeds share
+    batches_per_epoch, batch_size, n_examples, curvature, minimum = (
+        property(lambda self, name=name: getattr(self.base, name))
+        for name in ("batches_per_epoch", "batch_size", "n_examples", "curvature", "minimum"))
 
     def batch_rows(self, step):
         """Rows of update ``step`` for every seed: shape ``(len(seeds), batch_size)``."""
@@ -442,13 +425,9 @@ def held_out_runs(problem, held, schedule, steps, seeds, w0=None):
 
     Runs :func:`lrlab.gradient_descent` on :class:`ManySeeds` ``(problem,
     seeds)`` from ``w0`` (zeros by default) with ``schedule`` for ``steps``
-    updates, and evaluates ``held.loss`` at every recorded point. Both losses,
-    the training loss of ``run.loss`` and (for a
-    :class:`~lrlab.problems.LeastSquares`) the held-out one, come from the
-    normal equations (``ManySeeds(..., fast_loss=True)``): the same numbers to
-    rounding, without a pass over the rows per point. A seed whose run
-    diverged scores NaN after the update where it did (see
-    :class:`~lrlab.Trajectory`).
+    updates, and evaluates ``held.loss`` at every recorded point. Both losses
+    come from the normal equations (as ``ManySeeds(..., fast_loss=True)``). A
+    seed whose run diverged scores NaN after the update where it did.
 
     Parameters
     ----------

@@ -244,17 +244,11 @@ def train_seeds(data, kind, peak, epochs, batch_size, seeds=range(20), decay_rat
     Parameters
     ----------
     data : lrlab.data.Dataset
-    kind : str
-        One of :data:`SCHEDULE_KINDS`.
-    peak : float
-        Peak rate, > 0.
-    epochs : int
-        Epochs, >= 1.
+    kind, peak, epochs, decay_rate, warmup_epochs : see :func:`epoch_schedule`.
     batch_size : int
         Rows per update, 1 to ``data.n_train`` (which is full batch: the
         same gradient whatever the shuffle).
     seeds : sequence of int, default range(20)
-    decay_rate, warmup_epochs : see :func:`epoch_schedule`.
 
     Examples
     --------
@@ -394,11 +388,6 @@ def read_loss_curve(loss, floor, near=1.3, typical=1.5):
         :attr:`SeedRuns.exact`, the held-out loss of the least-squares line).
     near, typical : float, default 1.3 and 1.5
         The two thresholds, as multiples of the floor, each >= 1.
-
-    Returns
-    -------
-    str
-        One of :data:`CURVE_READINGS`.
 
     Examples
     --------
