@@ -7,16 +7,8 @@ off the curve of the result against the rate. Smith raised the rate linearly
 and read the accuracy; the common form today (fastai's ``lr_find``, PyTorch
 Lightning's ``lr_find``) raises it **geometrically**, so that every decade of
 rates gets the same number of updates, and reads the **loss**. That is the
-form here:
-
-.. math::
-
-    \mathrm{lr}_t = \mathrm{lr}_{\min}\,
-    \Bigl(\frac{\mathrm{lr}_{\max}}{\mathrm{lr}_{\min}}\Bigr)^{t/(T-1)},
-    \qquad t = 0, \dots, T-1,
-
-which is :func:`lrlab.schedules.exponential_decay` with a decay rate above 1.
-The loss recorded after update ``t`` is paired with the rate that update used.
+form here (:func:`geometric_ramp`). The loss recorded after update ``t`` is
+paired with the rate that update used.
 Three readings come off the curve (:func:`read_curve`):
 
 - ``lr_best``: the rate at the lowest loss;
@@ -47,16 +39,19 @@ __all__ = ["geometric_ramp", "read_curve", "RangeTest", "range_test"]
 
 
 def geometric_ramp(lr_min, lr_max, steps):
-    """The range test's schedule: from ``lr_min`` at step 0 to ``lr_max`` at step ``steps - 1``.
+    r"""The range test's schedule: from ``lr_min`` at step 0 to ``lr_max`` at step ``steps - 1``.
 
     Used in notebooks/08-a-real-model.ipynb, section '4 · The learning-rate range test', through
     range_test.
 
-    ``lr(t) = lr_min * (lr_max / lr_min) ** (t / (steps - 1))``: the rate is
-    multiplied by the same factor at every update, so it spends as many
-    updates between 0.01 and 0.1 as between 0.1 and 1. It is
-    ``exponential_decay(lr_min, steps - 1, lr_max / lr_min)``: a "decay" whose
-    rate is above 1.
+    .. math::
+
+        \mathrm{lr}_t = \mathrm{lr}_{\min}\,
+        \Bigl(\frac{\mathrm{lr}_{\max}}{\mathrm{lr}_{\min}}\Bigr)^{t/(\mathrm{steps}-1)}
+
+    The same factor at every update, so as many updates between 0.01 and 0.1 as
+    between 0.1 and 1: ``exponential_decay(lr_min, steps - 1, lr_max / lr_min)``,
+    a "decay" whose rate is above 1.
 
     Parameters
     ----------

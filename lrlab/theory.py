@@ -781,9 +781,7 @@ def optimal_contraction(problem):
     Taught in notebooks/06-two-dimensions.ipynb,
     section '3 · The steepest direction sets the limit, the worse factor the speed'.
 
-    It is :func:`contraction` at :func:`optimal_lr`, where the flattest and the
-    stiffest direction shrink equally fast (Goh, "Why Momentum Really Works",
-    Distill 2017).
+    It is :func:`contraction` at :func:`optimal_lr`.
 
     >>> from lrlab import Quadratic
     >>> optimal_contraction(Quadratic([0.5, 5.0]))          # 9 / 11
