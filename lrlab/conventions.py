@@ -683,14 +683,9 @@ def optax_warmup_cosine(init_value, peak_value, warmup_steps, decay_steps, end_v
     section 'D2 · Warmup: inside `decay_steps`, or after it?'.
 
     ``dtype=np.float64`` gives optax's rates with ``jax_enable_x64`` on;
-    ``np.float32`` those of optax's default (float32), bit for bit: optax's own
-    order of float32 operations (below), which differs from Keras' order
-    that lrlab's float32 cosine follows by up to a few units in the last place.
-
-    In float32, optax computes the warmup as ``(init - peak) * (1 - t / W) + peak``
-    and the decay at ``c = min(t - W, D - W)`` as ``peak * ((1 - alpha) *
-    (0.5 * (1 + cos(pi * c / (D - W)))) ** exponent + alpha)``, each operation
-    rounded to float32 (the cosine correctly rounded).
+    ``np.float32`` those of optax's default (float32), bit for bit, in optax's
+    own order of float32 operations, which differs from Keras' order (that of
+    lrlab's float32 cosine) by up to a few units in the last place.
 
     It is ``linear_warmup(cosine_decay(peak, decay_steps - warmup_steps,
     alpha=end_value / peak, exponent), warmup_steps, init_value)``: the decay
@@ -847,8 +842,7 @@ def load_reference(path=None):
     Parameters
     ----------
     path : str or Path, optional
-        By default ``lrlab/reference/schedules.json``, package data installed
-        with lrlab (so it works from any folder and any kind of install).
+        By default :data:`REFERENCE_FILE`.
 
     Returns
     -------

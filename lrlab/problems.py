@@ -52,10 +52,6 @@ def as_points(w, shape, name="w"):
     return arr
 
 
-def _check_step(step):
-    return check_int("step", step, lo=0)
-
-
 class Problem:
     """Base class: subclasses set ``shape`` and implement ``_loss`` and ``_grad``.
 
@@ -81,7 +77,7 @@ class Problem:
 
     def grad(self, w, step=0):
         """Gradient at ``w`` for update number ``step``; same shape as ``w``."""
-        return self._grad(as_points(w, self.shape), _check_step(step))
+        return self._grad(as_points(w, self.shape), check_int("step", step, lo=0))
 
     def _sum(self, x):
         """Sum over the problem's own axes (none for a 1-D problem)."""
@@ -449,7 +445,7 @@ class LeastSquares(Problem):
 
     def batch_rows(self, step):
         """Indices of the rows that update number ``step`` uses."""
-        step = _check_step(step)
+        step = check_int("step", step, lo=0)
         if self.batch_size is None:
             return np.arange(self.n_examples)
         epoch, k = divmod(step, self.batches_per_epoch)
