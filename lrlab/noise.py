@@ -561,12 +561,8 @@ def compare_schedules(problem, w0, schedules, steps, noise, runs=1000, seed=0,
 
     Parameters
     ----------
-    problem : Quadratic
-    w0 : float or array_like
+    problem, w0, steps, noise, runs, seed : as for :func:`seeded_runs`
     schedules : dict of name -> float or schedule
-    steps : int
-    noise : float
-    runs, seed : int
     quantiles : pair of float in [0, 1]
     draws : ndarray, optional
         ``noise_draws(seed, n, (runs, *problem.shape))`` for some ``n >= steps``,
