@@ -597,9 +597,6 @@ def cosine_decay(initial_lr, decay_steps, alpha=0.0, exponent=1.0, periodic=Fals
         Final rate as a fraction of ``initial_lr``, >= 0.
     exponent : float, default 1.0
         Power applied to the cosine factor (optax), > 0.
-    periodic : bool, default False
-        Keep following the cosine after ``decay_steps`` (PyTorch) instead of
-        staying at the minimum (Keras, optax).
 
     Examples
     --------
