@@ -420,7 +420,7 @@ class RateMarks:
     ``1/L``, and is labelled ``"<name> <rate>"`` ending at it; the second
     (vermillion) marks the critical rate ``2/L``, labelled ``"limit <rate>"``
     starting at it. ``move(rate, crit)`` puts both where a new problem has them.
-    Used by :func:`mark_thresholds`, :func:`u_curve`, :class:`RateAxisPanel` and
+    Used by :func:`u_curve`, :class:`RateAxisPanel` and
     :class:`lrlab.plot.two_d.FactorPanel`.
 
     The labels are written level, just above the top of the axes

@@ -7,9 +7,8 @@ freezes a run. Built from the panels of :mod:`lrlab.plot.base`.
 >>> import matplotlib
 >>> matplotlib.use("Agg")
 >>> from lrlab import blog_post_problem, gradient_descent
->>> from lrlab.plot import path_and_loss
->>> run = gradient_descent(blog_post_problem(), 5.0, lr=0.2, steps=20)
->>> fig, (ax_path, ax_loss) = path_and_loss(run)
+>>> from lrlab.plot import paths_grid
+>>> fig, axes = paths_grid(blog_post_problem(), 5.0, [0.2, 1.2], steps=20, xlim=(-12, 10))
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from .base import (
     GREY,
     MARKERS,
     WIDTH,
-    LossPanel,
     PathPanel,
     RateMarks,
     grid_columns,
@@ -34,10 +32,8 @@ from .base import (
 )
 
 __all__ = [
-    "path_and_loss",
     "paths_grid",
     "rate_sweep",
-    "mark_thresholds",
     "RateAxisPanel",
     "rate_axis",
     "problems_grid",
@@ -51,27 +47,6 @@ __all__ = [
     "outcome_map",
     "float32_limits",
 ]
-
-def path_and_loss(run, xlim=None, figsize=(WIDTH, 3.6), title=None):
-    """A figure with the path on the loss curve (left) and the loss per step (right).
-
-    Returns ``fig, (ax_path, ax_loss)``.
-    """
-    problem = run.problem
-    w = np.asarray(run.w, dtype=np.float64)
-    if xlim is None:
-        center = float(getattr(problem, "center", 0.0))
-        r = 1.5 * max(abs(float(w[0]) - center), 1.0)
-        xlim = (center - r, center + r)
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax_path, ax_loss = fig.subplots(1, 2)
-    PathPanel(ax_path, problem, xlim).update(run)
-    loss0 = max(float(run.loss[0]), 1.0)
-    LossPanel(ax_loss, run.steps, ylim=(1e-16, loss0 * 1e4)).update(run)
-    if title:
-        fig.suptitle(title)
-    return fig, (ax_path, ax_loss)
-
 
 def paths_grid(problem, w0, rates, steps, xlim, ncols=None, figsize=None, titles=None):
     """Small multiples: one panel per rate, each the path of ``w`` on the loss curve.
@@ -95,12 +70,6 @@ def paths_grid(problem, w0, rates, steps, xlim, ncols=None, figsize=None, titles
         if i % ncols:
             ax.set_ylabel("")
     return fig, axes
-
-
-def mark_thresholds(ax, problem, labels=True):
-    """Vertical lines at the one-step rate ``1/L`` and the critical rate ``2/L``."""
-    one, crit = theory.one_step_lr(problem), theory.critical_lr(problem)
-    return RateMarks(ax, "one step", at=(one, crit), labels=labels).move(one, crit).lines
 
 
 def rate_sweep(ax, problem, w0, rates, steps, color=COLORS[0], label=None):
@@ -469,10 +438,6 @@ def decay_grid(problem, w0, lr0, decay_rates, steps, xlim, ncols=None, figsize=N
     return fig, axes[:len(decay_rates)], runs
 
 
-def _decay_runs(problem, w0, schedules, steps, dtype=np.float64):
-    return [gradient_descent(problem, w0, s, steps, dtype=dtype) for s in schedules]
-
-
 def staircase_vs_continuous(problem, w0, initial_lr, decay_rate, decay_steps=(1, 10), steps=50,
                             figsize=None):
     """Small multiples: staircase against continuous decay, one column per ``decay_steps``.
@@ -774,7 +739,7 @@ def u_curve(problem, w0, rates, steps=(20, 200), figsize=(WIDTH, 4.4), ylim=(1e-
 
     One :func:`rate_sweep` per entry of ``steps`` (each a single vectorized
     run over all the rates), the thresholds of a quadratic marked as by
-    :func:`mark_thresholds` (labelled above the axes), and one legend entry for
+    :class:`~lrlab.plot.base.RateMarks` (labelled above the axes), and one legend entry for
     all the diverged runs. A loss of exactly 0 is drawn at 1e-32. Returns
     ``fig, ax, runs`` with ``runs`` a list of batch trajectories, one per
     budget.
