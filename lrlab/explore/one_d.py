@@ -235,8 +235,8 @@ class RegimeExplorer(Explorer):
         The minimum ``w*`` (the blog post's).
     controls : sequence of str
         From ``"lr"``, ``"steps"``, ``"a"``, ``"w0"``.
-    lr_range, a_range : (float, float)
-        Ends of the log-scale sliders.
+    lr_range : (float, float)
+        Ends of the log-scale rate slider (the curvature's is 0.1 to 10).
 
     Examples
     --------
@@ -248,14 +248,14 @@ class RegimeExplorer(Explorer):
     """
 
     def __init__(self, w0=5.0, lr=0.2, steps=30, a=1.0, center=-1.0, controls=("lr", "steps"),
-                 lr_range=(1e-3, 2.0), a_range=(0.1, 10.0), w0_range=(-6.0, 6.0),
+                 lr_range=(1e-3, 2.0), w0_range=(-6.0, 6.0),
                  max_steps=200, xlim=(-9.0, 7.0), title=None, figsize=(8.3, 5.4)):
         self.center = float(center)
         self.defaults = dict(lr=lr, w0=w0, steps=steps, a=a)
         make = {
             "lr": lambda: log_slider("learning rate", lr, *lr_range),
             "steps": lambda: slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
-            "a": lambda: log_slider("curvature a", a, *a_range),
+            "a": lambda: log_slider("curvature a", a, 0.1, 10.0),
             "w0": lambda: slider(W.FloatSlider, "start w0", value=w0, min=w0_range[0],
                                   max=w0_range[1], step=0.1),
         }
@@ -264,7 +264,7 @@ class RegimeExplorer(Explorer):
             raise ValueError(f"controls must be among {sorted(make)}, got {sorted(unknown)}")
         built = {name: make[name]() for name in controls}
         problem = Quadratic(a, center=self.center)
-        a_top = a_range[1] if "a" in controls else a
+        a_top = 10.0 if "a" in controls else a
         loss_top = 1e4 * float(np.max(Quadratic(a_top, center=self.center).loss(np.array(xlim))))
         with style_context():
             fig = Figure(figsize=figsize, layout="constrained")
@@ -322,18 +322,16 @@ class BasinsExplorer(DescentExplorer):
     """
 
     def __init__(self, problem=None, w0=1.6, lr=0.05, steps=60, controls=("lr", "w0"),
-                 lr_range=(1e-3, 1.0), w0_range=(-1.8, 1.8), xlim=(-2.0, 2.0),
-                 gap_range=(1e-16, 1e4), **kwargs):
+                 lr_range=(1e-3, 1.0), w0_range=(-1.8, 1.8), xlim=(-2.0, 2.0), **kwargs):
         problem = problem if problem is not None else TwoBasins()
         kwargs.setdefault("figsize", (8.3, 3.6))
         self.lowest = float(np.min(problem.loss(problem.minima)))
-        self.gap_range = gap_range
         super().__init__(problem=problem, w0=w0, lr=lr, steps=steps, controls=controls,
                          lr_range=lr_range, w0_range=w0_range, xlim=xlim, **kwargs)
         panel = self.loss_panel
-        panel.log, panel.ylim = True, gap_range
+        panel.log, panel.ylim = True, (1e-16, 1e4)
         panel.ax.set_yscale("log")
-        panel.ax.set_ylim(*gap_range)
+        panel.ax.set_ylim(*panel.ylim)
         panel.ax.set_ylabel("loss above the\ndeeper bottom")
         self.refresh()
 

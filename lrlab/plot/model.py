@@ -28,14 +28,12 @@ from .._checks import check_choice, check_int
 from ..training import seed_quantiles
 from .base import (
     COLORS,
-    FINE_LADDER,
     MARKERS,
     STYLE,
     WIDTH,
     grid_columns,
     label_above,
     panel_grid,
-    round_up_limit,
     style_context,
 )
 
@@ -373,10 +371,6 @@ class HeldLossPanel:
         one, the exact line is labelled where it ends.
     lo, hi : float
         Percentiles of the band.
-    round_limits : bool
-        Run the x axis to a round number past the run's end
-        (:func:`lrlab.plot.base.round_up_limit`), so it keeps its limits while a slider changes
-        the run's length a little (the grey line of the last epoch marks the end).
     per : {"update", "epoch"}
         The x axis: the update number, or the epoch (update / updates per epoch,
         so runs with different batch sizes share one axis and lie over each other
@@ -394,9 +388,8 @@ class HeldLossPanel:
     """
 
     def __init__(self, ax, ylim=(0.05, 3.0), color=COLORS[0], marker=MARKERS[0], legend=False,
-                 lo=10, hi=90, round_limits=False, per="update"):
+                 lo=10, hi=90, per="update"):
         self.ax, self.ylim, self.lo, self.hi = ax, tuple(float(v) for v in ylim), lo, hi
-        self.round_limits = round_limits
         self.per = check_choice("per", per, ("update", "epoch"))
         # z-order: the axes first, then everything update() moves, so an explorer redraws
         # only the latter (the exact line is placed once, by the first update)
@@ -443,15 +436,11 @@ class HeldLossPanel:
         """Show the run's ``steps`` updates (``per_epoch`` of them an epoch).
 
         The x axis runs from 0 to where the run ends, in updates or epochs
-        (``per``), or with ``round_limits`` to the next round number
-        (:func:`lrlab.plot.base.round_up_limit` on its fine ladder, at least 10
-        updates or 1 epoch). The limits change only when they must (new limits
-        redraw the ticks).
+        (``per``). The limits change only when they must (new limits redraw the ticks).
         """
         steps = check_int("steps", steps, lo=1)
         per_epoch = check_int("per_epoch", per_epoch, lo=1)
-        end, least = (steps, 10.0) if self.per == "update" else (steps / per_epoch, 1.0)
-        right = max(least, round_up_limit(end, FINE_LADDER)) if self.round_limits else end
+        right = steps if self.per == "update" else steps / per_epoch
         if self.ax.get_xlim() != (0, right):
             self.ax.set_xlim(0, right)
 

@@ -45,17 +45,15 @@ class MSEPanel:
         Width of the step axis (from step 1).
     ylim : (float, float)
     color, marker : str
-    band_label : str, optional
-        Legend text for the band of single runs.
     legend : bool
         Draw a legend.
     """
 
     def __init__(self, ax, steps, ylim=(1e-6, 1e2), color=COLORS[0], marker="o",
-                 band_label="10%-90% of runs", legend=True):
+                 legend=True):
         self.ax = ax
         kw = dict(color=color, lw=0.8, alpha=0.55)
-        (self.low,) = ax.plot([], [], **kw, label=band_label)
+        (self.low,) = ax.plot([], [], **kw, label="10%-90% of runs")
         (self.high,) = ax.plot([], [], **kw)
         (self.mean,) = ax.plot([], [], color=color, marker=marker, ms=5, markevery=0.08,
                                lw=2.2, label="mean over the seeds")

@@ -96,14 +96,13 @@ def rate_sweep(ax, problem, w0, rates, steps, color=COLORS[0], label=None):
     return runs
 
 
-def first_steps(problem, w0, lr, steps=2, xlim=None, figsize=(7.5, 4.2), digits=4):
+def first_steps(problem, w0, lr, steps=2, xlim=None, figsize=(7.5, 4.2)):
     """The first updates drawn by hand: each point, its tangent, and the jump to the next.
 
     At every point ``w_t`` the tangent line has the slope ``grad(w_t)`` (the
     derivative); the arrow goes to ``w_{t+1} = w_t - lr * grad(w_t)``, the
     point the update picks (computed by :func:`~lrlab.gradient_descent`).
-    Each point is labelled with its value, rounded to ``digits`` significant
-    digits.
+    Each point is labelled with its value (4 significant digits).
 
     Parameters
     ----------
@@ -146,7 +145,7 @@ def first_steps(problem, w0, lr, steps=2, xlim=None, figsize=(7.5, 4.2), digits=
         color, marker = COLORS[t % 8], MARKERS[t % 8]
         ax.plot(w[t], loss[t], ls="none", marker=marker, ms=10, color=color, mec="black",
                 zorder=4)
-        ax.annotate(f"$w_{{{t}}}$ = {w[t]:.{digits}g}", (w[t], loss[t]),
+        ax.annotate(f"$w_{{{t}}}$ = {w[t]:.4g}", (w[t], loss[t]),
                     xytext=(12, -10), textcoords="offset points", ha="left", va="top",
                     color=color, fontsize=12, fontweight="bold", zorder=5)
         if t < steps:
@@ -255,9 +254,9 @@ class RateAxisPanel:
     'lr = 0.7: oscillating'
     """
 
-    def __init__(self, ax, problem, lr_range, ylim=(-1.6, 1.25), n=600):
+    def __init__(self, ax, problem, lr_range, ylim=(-1.6, 1.25)):
         self.ax, self.lr_range = ax, tuple(float(x) for x in lr_range)
-        self.grid = np.geomspace(*self.lr_range, n)
+        self.grid = np.geomspace(*self.lr_range, 600)
         # band edges halfway (in log space) between grid points
         mids = np.sqrt(self.grid[1:] * self.grid[:-1])
         self.edges = np.concatenate([[self.grid[0]], mids, [self.grid[-1]]])

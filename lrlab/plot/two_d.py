@@ -168,9 +168,6 @@ class ContourPanel:
     spacing : {"sqrt", "log", "linear"}
         How the levels are spread: ``"sqrt"`` gives a quadratic bowl evenly
         spaced ellipses; ``"log"`` suits a loss spanning decades (Rosenbrock).
-    grid : int
-        Grid points per side for the contour map (of a surface other than a
-        quadratic bowl, whose contours are drawn from their closed form).
 
     Examples
     --------
@@ -185,11 +182,11 @@ class ContourPanel:
     """
 
     def __init__(self, ax, problem, xlim, ylim, color=COLORS[0], marker="o", max_points=80,
-                 levels=12, spacing="sqrt", grid=161, label=None):
+                 levels=12, spacing="sqrt", label=None):
         self.ax = ax
         self.xlim = tuple(float(v) for v in xlim)
         self.ylim = tuple(float(v) for v in ylim)
-        self.max_points, self.n_levels, self.spacing, self.grid = max_points, levels, spacing, grid
+        self.max_points, self.n_levels, self.spacing = max_points, levels, spacing
         self.fill = self.lines = None
         (self.path,) = ax.plot([], [], color=color, marker=marker, ms=4.5, lw=1.4, alpha=0.95,
                                zorder=4, label=label)
@@ -277,8 +274,8 @@ class ContourPanel:
             self.ax.add_collection(artist, autolim=False)
 
     def _draw_grid(self, problem):
-        xs = np.linspace(*self.xlim, self.grid)
-        ys = np.linspace(*self.ylim, self.grid)
+        xs = np.linspace(*self.xlim, 161)  # a surface other than a bowl: contoured on a grid
+        ys = np.linspace(*self.ylim, 161)
         X, Y = np.meshgrid(xs, ys)
         Z = problem.loss(np.stack([X, Y], axis=-1))
         levels = _levels(Z, self.n_levels, self.spacing)
@@ -343,9 +340,9 @@ class FactorPanel:
     'lr = 0.1: x ×0.9, y ×0'
     """
 
-    def __init__(self, ax, problem, lr_range, ylim=(0.0, 1.45), n=501):
+    def __init__(self, ax, problem, lr_range, ylim=(0.0, 1.45)):
         self.ax = ax
-        self.grid = np.linspace(max(float(lr_range[0]), 1e-12), float(lr_range[1]), n)
+        self.grid = np.linspace(max(float(lr_range[0]), 1e-12), float(lr_range[1]), 501)
         d = len(theory.curvatures(problem))
         ax.axhspan(1.0, ylim[1], color=COLORS[3], alpha=0.08, lw=0, zorder=0)
         ax.axhline(1.0, color=COLORS[3], lw=1, ls=":", zorder=1)
