@@ -50,13 +50,10 @@ class TrainingExplorer(Explorer):
         One of :data:`lrlab.training.SCHEDULE_KINDS`.
     peak : float
         The peak rate (the first rate, or the rate after the warmup).
-    epochs : int
     batch_size : int
         One of :data:`BATCH_SIZES` below the training set's size, or that size ("full batch").
     seeds : int
         How many shuffling seeds (``0 .. seeds - 1``) run together, 1 to 1000.
-    title : str, optional
-    figsize : (float, float)
 
     Attributes
     ----------

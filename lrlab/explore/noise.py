@@ -61,7 +61,6 @@ class NoiseScheduleExplorer(Explorer):
         the cosine decays over the whole run, ``steps``).
     runs : int
         Seeds averaged on each redraw.
-    seed : int
     max_steps : int
         End of the steps slider, and of both panels' step axes (they stay put
         while the slider moves, so a shorter run ends inside the panel).

@@ -130,8 +130,6 @@ class GalleryExplorer(Explorer):
         The rate sliders run from 0 to ``lr_range[1]`` (steps of 0.005).
     xlim : (float, float)
         Window of ``w`` shown.
-    title : str, optional
-    figsize : (float, float)
 
     Attributes
     ----------

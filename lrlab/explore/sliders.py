@@ -93,7 +93,6 @@ class LadderSlider(W.SelectionSlider):
 
     Parameters
     ----------
-    description : str
     values : sequence of float
         The positions, increasing. A starting ``value`` between two of them is
         added as a position of its own (so it is shown exactly).

@@ -140,11 +140,9 @@ class PathPanel:
 
     Parameters
     ----------
-    ax : Axes
     problem : Problem with ``shape == ()``
     xlim : (float, float)
         The window of ``w`` shown; a path that leaves it is cut at the edge.
-    color, marker : str
     max_points : int
         Draw at most this many points of the path (the first ones), so long
         runs stay readable.
@@ -263,7 +261,6 @@ class LossPanel:
 
     Parameters
     ----------
-    ax : Axes
     steps : int
         Width of the step axis.
     ylim : (float, float)

@@ -181,7 +181,6 @@ def schedules_figure(results, batches_per_epoch, best=None, figsize=(WIDTH, 7.8)
     results : dict
         ``name -> (schedule, held_loss)`` with ``held_loss`` of shape
         ``(steps + 1, seeds)`` (from :func:`lrlab.data.held_out_runs`).
-    batches_per_epoch : int
     best : float, optional
         A reference held-out loss (drawn dotted), e.g. that of the exact
         least-squares line.
@@ -290,9 +289,7 @@ class SeedLinesPanel:
 
     Parameters
     ----------
-    ax : Axes
     data : lrlab.data.Dataset
-    legend : bool
     seeds : int, optional
         How many seeds the legend announces.
 
@@ -362,10 +359,8 @@ class HeldLossPanel:
 
     Parameters
     ----------
-    ax : Axes
     ylim : (float, float)
         Loss range shown (fixed, so a slider never rescales it).
-    color, marker : str
     legend : bool
         A legend: median, band, exact line, a diverged seed's cross. Without
         one, the exact line is labelled where it ends.
@@ -482,8 +477,6 @@ def training_grid(results, titles=None, ncols=None, ylim=(0.05, 3.0), figsize=No
         One per panel (default: schedule, peak and batch size).
     ncols : int, optional
         Panels per row (default: as many as fit a notebook column, at most 3).
-    ylim : (float, float)
-    figsize : (float, float), optional
 
     Returns
     -------

@@ -40,11 +40,8 @@ class MSEPanel:
 
     Parameters
     ----------
-    ax : Axes
     steps : int
         Width of the step axis (from step 1).
-    ylim : (float, float)
-    color, marker : str
     legend : bool
         Draw a legend.
     """

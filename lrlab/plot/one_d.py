@@ -107,7 +107,6 @@ def first_steps(problem, w0, lr, steps=2, xlim=None, figsize=(7.5, 4.2)):
     Parameters
     ----------
     problem : Problem with ``shape == ()``
-    w0, lr : float
     steps : int, default 2
         Number of updates drawn.
     xlim : (float, float), optional
@@ -176,9 +175,6 @@ def error_by_step(problem, w0, rates, steps, figsize=(7.5, 4.2)):
     Parameters
     ----------
     problem : Quadratic with ``shape == ()``
-    w0 : float
-    rates : sequence of float
-    steps : int
 
     Returns
     -------
@@ -236,7 +232,6 @@ class RateAxisPanel:
 
     Parameters
     ----------
-    ax : Axes
     problem : Quadratic
     lr_range : (float, float)
         Ends of the (log-scale) rate axis.
@@ -449,10 +444,8 @@ def staircase_vs_continuous(problem, w0, initial_lr, decay_rate, decay_steps=(1,
     Parameters
     ----------
     problem : Quadratic with ``shape == ()``
-    w0, initial_lr, decay_rate : float
     decay_steps : sequence of int
         One column each.
-    steps : int
 
     Returns
     -------
@@ -660,9 +653,7 @@ def float32_limits(problem, w0, schedule32, steps=2000, figsize=(WIDTH, 7.6)):
     Parameters
     ----------
     problem : Problem with ``shape == ()``
-    w0 : float
     schedule32 : exponential decay schedule made with ``dtype=np.float32``
-    steps : int
 
     Returns
     -------

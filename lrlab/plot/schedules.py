@@ -71,7 +71,6 @@ def gallery_grid(schedules, steps=100, ncols=None, figsize=None, ylim=None):
     ncols : int, optional
         Panels per row (default: as many as fit a notebook column,
         :func:`lrlab.plot.base.grid_columns`).
-    figsize : (float, float), optional
     ylim : (float, float), optional
         Shared rate axis; by default from 0 to a little above the largest rate.
 
@@ -154,7 +153,6 @@ def convention_panels(panels, figsize=None):
         rates)}``: a library's stored values, drawn as large open markers)
         ``"marks"`` (``{step: text}``: dotted vertical lines) and ``"log"``
         (a log-scale rate axis).
-    figsize : (float, float), optional
 
     Returns
     -------

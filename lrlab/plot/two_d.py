@@ -156,11 +156,9 @@ class ContourPanel:
 
     Parameters
     ----------
-    ax : Axes
     problem : Problem with ``shape == (2,)``
     xlim, ylim : (float, float)
         The window shown; a path that leaves it stops at the edge with a cross.
-    color, marker : str
     max_points : int
         Draw at most this many points of the path (the first ones).
     levels : int
@@ -323,11 +321,9 @@ class FactorPanel:
 
     Parameters
     ----------
-    ax : Axes
     problem : Quadratic (or any problem with a ``curvature``)
     lr_range : (float, float)
         The rates shown (linear axis).
-    ylim : (float, float)
 
     Examples
     --------
@@ -429,11 +425,8 @@ class DirectionErrorPanel:
 
     Parameters
     ----------
-    ax : Axes
     center : array_like, shape (2,)
         The minimum ``w*``.
-    steps : int
-    ylim : (float, float)
     """
 
     def __init__(self, ax, center, steps, ylim=(1e-10, 1e3)):
