@@ -102,9 +102,7 @@ def round_up_limit(value, ladder=(1.0, 2.0, 5.0)):
     ladder : sequence of float
         Increasing mantissas in [1, 10), starting at 1.
 
-    Returns
-    -------
-    float
+    Returns ``float``.
 
     Examples
     --------

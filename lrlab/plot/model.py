@@ -62,9 +62,7 @@ def data_figure(data, w=None, figsize=(7.5, 4.4)):
         Standardized ``(intercept, slope)`` of a line to draw (default: the
         least-squares fit to the training rows).
 
-    Returns
-    -------
-    fig, ax
+    Returns ``fig, ax``.
     """
     w = data.problem().minimum if w is None else np.asarray(w, dtype=np.float64)
     intercept, slope = data.to_units(w)
@@ -99,9 +97,7 @@ def steps_and_epochs(schedules, batches_per_epoch, epochs, labels=None, figsize=
         How many epochs to draw.
     labels : list of str, optional
 
-    Returns
-    -------
-    fig, ax
+    Returns ``fig, ax``.
     """
     steps = np.arange(batches_per_epoch * epochs)
     fig = Figure(figsize=figsize, layout="constrained")
@@ -137,9 +133,7 @@ def range_test_figure(test, critical=None, highlight=0, figsize=(WIDTH, 4.6)):
     highlight : int
         Which run to draw in colour.
 
-    Returns
-    -------
-    fig, ax
+    Returns ``fig, ax``.
     """
     loss = test.loss if test.loss.ndim == 2 else test.loss[:, None]
     fig = Figure(figsize=figsize, layout="constrained")
@@ -185,9 +179,7 @@ def schedules_figure(results, batches_per_epoch, best=None, figsize=(WIDTH, 7.8)
         A reference held-out loss (drawn dotted), e.g. that of the exact
         least-squares line.
 
-    Returns
-    -------
-    fig, axes
+    Returns ``fig, axes``.
     """
     fig = Figure(figsize=figsize, layout="constrained")
     panels = fig.subplot_mosaic([["lr", "end"], ["loss", "loss"]], width_ratios=[1.2, 1])
@@ -242,9 +234,7 @@ def peak_sweep_figure(peaks, finals, marks=(), best=None, figsize=(WIDTH, 4.6)):
     best : float, optional
         A reference held-out loss (dotted line).
 
-    Returns
-    -------
-    fig, ax
+    Returns ``fig, ax``.
     """
     peaks = np.asarray(peaks, dtype=np.float64)
     fig = Figure(figsize=figsize, layout="constrained")
@@ -478,9 +468,7 @@ def training_grid(results, titles=None, ncols=None, ylim=(0.05, 3.0), figsize=No
     ncols : int, optional
         Panels per row (default: as many as fit a notebook column, at most 3).
 
-    Returns
-    -------
-    fig, axes
+    Returns ``fig, axes``.
 
     Examples
     --------

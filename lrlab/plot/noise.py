@@ -125,11 +125,8 @@ def noise_ball_figure(problem, rates, noises, steps=2000, runs=200, seed=0, figs
     :func:`lrlab.theory.noise_ball` on a fine grid; a vertical line marks the
     critical rate ``2 / L`` where the ball becomes infinite.
 
-    Returns
-    -------
-    fig, ax, table
-        ``table``: ``rates`` (shape ``(n,)``), ``noises``, ``simulated`` and
-        ``formula`` (shape ``(len(noises), n)``).
+    Returns ``fig, ax, table``; ``table``: ``rates`` (shape ``(n,)``),
+    ``noises``, ``simulated`` and ``formula`` (shape ``(len(noises), n)``).
     """
     rates = np.asarray(rates, dtype=np.float64)
     noises = [float(s) for s in noises]
@@ -174,9 +171,7 @@ def schedules_grid(results, titles=None, ball=None, ylim=(1e-5, 1e2), ncols=3, f
         Noise ball of the starting rate, drawn dotted in every panel.
     ncols : int, default 3
 
-    Returns
-    -------
-    fig, axes
+    Returns ``fig, axes``.
     """
     names = list(results)
     n = len(names)
@@ -218,9 +213,7 @@ def long_run_figure(results, limit=None, figsize=(WIDTH, 4.4)):
     (``(t, values, label)``) draws a ``c / t`` law, e.g. from
     :func:`lrlab.noise.inverse_time_limit`.
 
-    Returns
-    -------
-    fig, (ax_err, ax_rate)
+    Returns ``fig, (ax_err, ax_rate)``.
     """
     with style_context():
         fig = Figure(figsize=figsize, layout="constrained")

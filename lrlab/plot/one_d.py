@@ -112,10 +112,8 @@ def first_steps(problem, w0, lr, steps=2, xlim=None, figsize=(7.5, 4.2)):
     xlim : (float, float), optional
         Window of ``w``; by default it holds every point with a margin.
 
-    Returns
-    -------
-    fig, ax, run
-        The figure, its axes and the :class:`~lrlab.Trajectory` drawn.
+    Returns ``fig, ax, run``; the figure, its axes and the
+    :class:`~lrlab.Trajectory` drawn.
 
     Examples
     --------
@@ -176,10 +174,8 @@ def error_by_step(problem, w0, rates, steps, figsize=(7.5, 4.2)):
     ----------
     problem : Quadratic with ``shape == ()``
 
-    Returns
-    -------
-    fig, ax, runs
-        ``runs`` is the batch :class:`~lrlab.Trajectory`, one run per rate.
+    Returns ``fig, ax, runs``; ``runs`` is the batch
+    :class:`~lrlab.Trajectory`, one run per rate.
 
     Examples
     --------
@@ -391,10 +387,8 @@ def decay_grid(problem, w0, lr0, decay_rates, steps, xlim, ncols=None, figsize=N
     line at the minimum; a decay rate of 1 is a constant rate, titled "no
     decay" (a constant rate below the critical rate reaches the bottom).
 
-    Returns
-    -------
-    fig, axes, runs
-        ``runs`` is a list of :class:`~lrlab.Trajectory`, one per decay rate.
+    Returns ``fig, axes, runs``; ``runs`` is a list of
+    :class:`~lrlab.Trajectory`, one per decay rate.
 
     Examples
     --------
@@ -447,11 +441,9 @@ def staircase_vs_continuous(problem, w0, initial_lr, decay_rate, decay_steps=(1,
     decay_steps : sequence of int
         One column each.
 
-    Returns
-    -------
-    fig, axes, runs
-        ``axes`` has shape ``(2, len(decay_steps))``; ``runs[k]`` is the pair
-        ``(staircase run, continuous run)`` for ``decay_steps = k``.
+    Returns ``fig, axes, runs``; ``axes`` has shape ``(2, len(decay_steps))``;
+    ``runs[k]`` is the pair ``(staircase run, continuous run)`` for
+    ``decay_steps = k``.
 
     Examples
     --------
@@ -511,11 +503,9 @@ def freeze_grid(problem, w0, initial_lr, decay_rates, steps, xlim, figsize=None)
     (:func:`lrlab.theory.total_lr`). A row per rate keeps every panel half a
     notebook column wide, however many rates there are.
 
-    Returns
-    -------
-    fig, axes, runs
-        ``axes`` has shape ``(2, len(decay_rates))``: ``axes[0, j]`` is rate
-        ``j``'s path, ``axes[1, j]`` its distance; ``runs`` one run per rate.
+    Returns ``fig, axes, runs``; ``axes`` has shape ``(2, len(decay_rates))``:
+    ``axes[0, j]`` is rate ``j``'s path, ``axes[1, j]`` its distance; ``runs``
+    one run per rate.
 
     Examples
     --------
@@ -591,10 +581,8 @@ def outcome_map(problem, initial_lrs, decay_rates, decay_steps=1, staircase=Fals
     points : sequence of (lr0, rate, label)
         Settings to mark on the map, one marker each.
 
-    Returns
-    -------
-    fig, ax, labels
-        ``labels[i, j]`` is the outcome at ``decay_rates[i]``, ``initial_lrs[j]``.
+    Returns ``fig, ax, labels``; ``labels[i, j]`` is the outcome at
+    ``decay_rates[i]``, ``initial_lrs[j]``.
 
     Examples
     --------
@@ -655,9 +643,7 @@ def float32_limits(problem, w0, schedule32, steps=2000, figsize=(WIDTH, 7.6)):
     problem : Problem with ``shape == ()``
     schedule32 : exponential decay schedule made with ``dtype=np.float32``
 
-    Returns
-    -------
-    fig, axes, (run32, run64)
+    Returns ``fig, axes, (run32, run64)``.
 
     Examples
     --------

@@ -512,10 +512,8 @@ def contour_grid(problems, starts, rates, steps, xlim, ylim, titles=None, ncols=
     quadratic, each direction's factor ``1 - L_i lr``
     (:func:`lrlab.theory.direction_factors`).
 
-    Returns
-    -------
-    fig, axes, runs
-        ``runs`` is a list of :class:`~lrlab.Trajectory`, one per panel.
+    Returns ``fig, axes, runs``; ``runs`` is a list of
+    :class:`~lrlab.Trajectory`, one per panel.
     """
     def single_problem(p):
         return hasattr(p, "loss")
