@@ -5,10 +5,8 @@ mini-batch SGD on every change of its controls (a schedule, its peak rate,
 the number of epochs and the batch size), for 20 shuffling seeds in one
 vectorized run (:func:`lrlab.training.train_seeds`). Left, the data in francs
 with the line each seed ended at; right, the held-out loss against the
-epoch, median and 10%-90% band over the seeds. The readout is
-:func:`lrlab.training.describe_seeds`. No formula lives here: the schedules
-are :func:`lrlab.training.epoch_schedule`, the figure's panels are
-:mod:`lrlab.plot.model`'s.
+epoch, median and 10%-90% band over the seeds (:mod:`lrlab.plot.model`'s
+panels). The readout is :func:`lrlab.training.describe_seeds`.
 
 >>> explorer = TrainingExplorer()
 >>> explorer.controls["peak"].value = 3.0

@@ -1,20 +1,9 @@
-"""Live explorers: sliders that rerun gradient descent and redraw in place.
+"""The explorers of notebooks 00 to 03: sliders that rerun gradient descent and redraw in place.
 
-An explorer is a column of controls, a figure and a one-line readout. Moving
-a control reruns the math (:mod:`lrlab.descent`, :mod:`lrlab.theory`,
-:mod:`lrlab.summary`), moves the existing lines of the figure's panels
-(:mod:`lrlab.plot`) and rewrites the readout. Nothing here computes a
-formula of its own.
-
-The figure is shown by a canvas (ipympl's ``jupyter-matplotlib`` widget),
-so it updates without re-rendering the whole output. The box carries the CSS class
-``lrlab-explorer`` and the readout ``lrlab-readout``; the browser tests find
-them by those names. This module holds the explorers of notebooks 00 to 03;
-what they share (the controls kept in step with the figure, the fast
-redraws) is :class:`lrlab.explore.base.Explorer`, and the canvas and its frames
-are :mod:`lrlab.explore.canvas`'s.
-
-Show one by making it the last expression of a cell::
+Each is an :class:`lrlab.explore.base.Explorer`: moving a control reruns the
+math (:mod:`lrlab.descent`, :mod:`lrlab.theory`, :mod:`lrlab.summary`), moves
+the lines of the :mod:`lrlab.plot` panels and rewrites the readout. Show one
+by making it the last expression of a cell::
 
     from lrlab.explore import DescentExplorer
     explorer = DescentExplorer()

@@ -1,15 +1,10 @@
 """Figures for notebook 08: a real data set, the range test and schedules on held-out data.
 
-Built like the rest of :mod:`lrlab.plot` (an explicit ``Figure``, no pyplot) with
-:mod:`lrlab.plot.base`'s colours, markers and sizes. Two panels own one ``Axes``
-each, draw what never changes when made and move their artists with ``update``:
-:class:`SeedLinesPanel` (the data in francs and the line each seed ends at)
-and :class:`HeldLossPanel` (held-out loss against the update, median and
-band over the seeds). :func:`training_grid` calls them once per setting;
-:class:`lrlab.explore.model.TrainingExplorer` on every slider move. Every
-number drawn comes from :mod:`lrlab.data`, :mod:`lrlab.training`,
-:mod:`lrlab.range_test`, :mod:`lrlab.theory` or :mod:`lrlab.schedules`:
-nothing here computes a formula of its own.
+Two panels move their artists with ``update``: :class:`SeedLinesPanel` (the
+data in francs and the line each seed ends at) and :class:`HeldLossPanel`
+(held-out loss, median and band over the seeds), drawn once per setting by
+:func:`training_grid` and on every slider move by
+:class:`lrlab.explore.model.TrainingExplorer`.
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")

@@ -1,9 +1,8 @@
 """Figures for problems in two variables: contour maps with the path of ``w`` on them.
 
-The panels follow :mod:`lrlab.plot.base`: each owns one ``Axes``, draws what
-does not change (the contour map, the thresholds) once, and ``update(...)``
-moves its lines with ``set_data``, so a live explorer
-(:mod:`lrlab.explore.two_d`) redraws a new rate without recomputing a contour.
+Like :mod:`lrlab.plot.base`'s panels, each draws what does not change once and
+``update(...)`` moves its lines, so :mod:`lrlab.explore.two_d` redraws a new
+rate without recomputing a contour.
 
 - :class:`ContourPanel`: the loss as contour lines, the minimum, and the path
   of ``w``; a path that leaves the window stops at the edge with a cross and
