@@ -289,7 +289,7 @@ class SeedLinesPanel:
     3
     """
 
-    def __init__(self, ax, data, legend=True, seeds=None):
+    def __init__(self, ax, data, seeds=None):
         self.ax, self.data = ax, data
         train, held = data.raw[data.train_rows], data.raw[data.held_rows]
         # z-order: what never moves (data, axes, legend) first, then what a slider moves
@@ -314,8 +314,7 @@ class SeedLinesPanel:
         ax.set_ylim(0, data.raw[:, 1].max() * 1.08)
         ax.set_xlabel("yearly income (francs)")
         ax.set_ylabel("yearly food spending (francs)")
-        if legend:
-            ax.legend(loc="upper left", fontsize=9, framealpha=0.9)
+        ax.legend(loc="upper left", fontsize=9, framealpha=0.9)
 
     def update(self, result):
         """Show the last point of every seed of ``result`` (a :class:`lrlab.training.SeedRuns`)."""
@@ -346,11 +345,6 @@ class HeldLossPanel:
     ----------
     ylim : (float, float)
         Loss range shown (fixed, so a slider never rescales it).
-    legend : bool
-        A legend: median, band, exact line, a diverged seed's cross. Without
-        one, the exact line is labelled where it ends.
-    lo, hi : float
-        Percentiles of the band.
     per : {"update", "epoch"}
         The x axis: the update number, or the epoch (update / updates per epoch,
         so runs with different batch sizes share one axis and lie over each other
@@ -367,26 +361,25 @@ class HeldLossPanel:
     '3 of 3 seeds diverged (x)'
     """
 
-    def __init__(self, ax, ylim=(0.05, 3.0), color=COLORS[0], marker=MARKERS[0], legend=False,
-                 lo=10, hi=90, per="update"):
-        self.ax, self.ylim, self.lo, self.hi = ax, tuple(float(v) for v in ylim), lo, hi
+    def __init__(self, ax, ylim=(0.05, 3.0), per="update"):
+        self.ax, self.ylim = ax, tuple(float(v) for v in ylim)
         self.per = check_choice("per", per, ("update", "epoch"))
         # z-order: the axes first, then everything update() moves, so an explorer redraws
         # only the latter (the exact line is placed once, by the first update)
         self.exact = ax.axhline(np.nan, color="black", linestyle=":", linewidth=1.8, zorder=3.1,
                                 label="exact least squares")
-        # named in a corner below the bands (or in the legend), not on the line: the band
-        # of the seeds' losses covers the line's whole length
-        self.exact_label = ax.text(0.98, 0.03, "" if legend else "dotted: exact least squares",
+        # named in a corner below the bands, not on the line: the band of the seeds' losses
+        # covers the line's whole length
+        self.exact_label = ax.text(0.98, 0.03, "dotted: exact least squares",
                                    transform=ax.transAxes, ha="right", va="bottom",
                                    fontsize=10, zorder=6)
         (self.epochs,) = ax.plot([], [], color=_GREY, linewidth=0.7,
                                  transform=ax.get_xaxis_transform(), zorder=3.3)
-        self.band = PolyCollection([], facecolors=color, edgecolors="none", alpha=0.22,
-                                   zorder=3.4, label=f"{lo:g}%-{hi:g}% of the seeds")
+        self.band = PolyCollection([], facecolors=COLORS[0], edgecolors="none", alpha=0.22,
+                                   zorder=3.4, label="10%-90% of the seeds")
         ax.add_collection(self.band, autolim=False)
-        (self.median,) = ax.plot([], [], color=color, marker=marker, markersize=5, zorder=3.6,
-                                 label="median of the seeds")
+        (self.median,) = ax.plot([], [], color=COLORS[0], marker=MARKERS[0], markersize=5,
+                                 zorder=3.6, label="median of the seeds")
         # on the top edge, half outside: "went off the top here"
         (self.crosses,) = ax.plot([], [], linestyle="none", marker="X", markersize=11,
                                   color=_DIVERGED, markeredgecolor="black", zorder=8,
@@ -409,8 +402,6 @@ class HeldLossPanel:
         # few tick labels: a slider that changes the run's length redraws them
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.set_ylabel("held-out loss")
-        if legend:
-            ax.legend(loc="upper right", fontsize=9, framealpha=0.9).set_zorder(6.5)
 
     def set_steps(self, steps, per_epoch=1):
         """Show the run's ``steps`` updates (``per_epoch`` of them an epoch).
@@ -430,7 +421,7 @@ class HeldLossPanel:
         held = result.held_loss
         scale = 1 if self.per == "update" else result.batches_per_epoch
         t = np.arange(held.shape[0]) / scale
-        mid, low, high = seed_quantiles(held, [50, self.lo, self.hi])
+        mid, low, high = seed_quantiles(held, [50, 10, 90])
         shown = np.where(mid <= top, np.maximum(mid, bottom), np.nan)   # off the scale: a gap
         self.median.set_data(t, shown)
         self.median.set_markevery(max(1, t.size // 10))
