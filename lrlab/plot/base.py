@@ -265,29 +265,20 @@ class LossPanel:
         Loss range shown (log scale); losses of 0 are drawn at the bottom.
     log : bool, default True
         Log scale for the loss (use False for a loss that can be negative).
-    n_lines : int
-        How many runs the panel can show at once (one per colour).
     """
 
-    def __init__(self, ax, steps, ylim=(1e-16, 1e8), log=True, n_lines=1, labels=None):
+    def __init__(self, ax, steps, ylim=(1e-16, 1e8), log=True):
         self.ax, self.log, self.ylim = ax, log, ylim
-        self.lines, self.crosses = [], []
-        for i in range(n_lines):
-            label = labels[i] if labels else None
-            (line,) = ax.plot([], [], color=COLORS[i % 8], marker=MARKERS[i % 8], ms=3,
-                              markevery=0.1, label=label)
-            (cross,) = ax.plot([], [], ls="none", marker="X", ms=12, color=COLORS[3],
-                               mec="black", zorder=5)
-            self.lines.append(line)
-            self.crosses.append(cross)
+        (line,) = ax.plot([], [], color=COLORS[0], marker=MARKERS[0], ms=3, markevery=0.1)
+        (cross,) = ax.plot([], [], ls="none", marker="X", ms=12, color=COLORS[3], mec="black",
+                           zorder=5)
+        self.lines, self.crosses = [line], [cross]
         self.note = ax.text(0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top",
                             color=COLORS[3], fontsize=11, fontweight="bold")
         # where the run stops, when the step axis goes further (see set_steps)
         self.end_line = ax.axvline(steps, color=GREY, ls=":", lw=1.2, zorder=1.5)
         self.end_line.set_visible(False)
         step_axes(ax, steps, ylim, "loss", ylog=log)
-        if labels:
-            ax.legend(loc="lower left")
 
     def set_steps(self, steps, axis_end=None):
         """Show ``steps`` steps; the axis may end later (``axis_end``), with a dotted
@@ -336,11 +327,11 @@ class LossPanel:
 class RatePanel:
     """The learning rate each update used, against the step."""
 
-    def __init__(self, ax, steps, ylim=None, log=False, color=COLORS[2]):
+    def __init__(self, ax, steps, ylim=None):
         self.ax = ax
-        (self.line,) = ax.plot([], [], color=color, marker="^", ms=3, markevery=0.1,
+        (self.line,) = ax.plot([], [], color=COLORS[2], marker="^", ms=3, markevery=0.1,
                                drawstyle="steps-post")
-        step_axes(ax, steps, ylim, "learning rate", ylog=log)
+        step_axes(ax, steps, ylim, "learning rate", ylog=False)
 
     def update(self, run):
         lr = np.asarray(run.lr, dtype=np.float64)
@@ -420,29 +411,26 @@ class RateMarks:
 
     The labels are written level, just above the top of the axes
     (:func:`label_above`), where no data is drawn, so they never cover a
-    curve; no labels with ``labels=False``. ``at`` is where the lines start
+    curve. ``at`` is where the lines start
     (before the first ``move``).
     """
 
-    def __init__(self, ax, name, at=(1.0, 1.0), lw=1.5, fontsize=None, labels=True):
+    def __init__(self, ax, name, at=(1.0, 1.0), lw=1.5, fontsize=None):
         self.name = name
         colors = (COLORS[2], COLORS[3])
         self.lines = [ax.axvline(x, color=color, ls="--", lw=lw, zorder=2)
                       for x, color in zip(at, colors, strict=True)]
-        self.texts = []
-        if labels:
-            self.texts = [label_above(ax, x, "", color=color, ha=ha, fontsize=fontsize)
-                          for x, ha, color in zip(at, ("right", "left"), colors, strict=True)]
+        self.texts = [label_above(ax, x, "", color=color, ha=ha, fontsize=fontsize)
+                      for x, ha, color in zip(at, ("right", "left"), colors, strict=True)]
 
     def move(self, rate, crit):
         """Put the first line at ``rate`` and the second at the critical rate ``crit``."""
         for line, x in zip(self.lines, (rate, crit), strict=True):
             set_line_data(line, [x, x], line.get_ydata(orig=True))
-        if self.texts:
-            labels = (f"{self.name} {rate:.3g} ", f" limit {crit:.3g}")
-            for text, x, label in zip(self.texts, (rate, crit), labels, strict=True):
-                set_text_position(text, x=x)
-                text.set_text(label)
+        labels = (f"{self.name} {rate:.3g} ", f" limit {crit:.3g}")
+        for text, x, label in zip(self.texts, (rate, crit), labels, strict=True):
+            set_text_position(text, x=x)
+            text.set_text(label)
         return self
 
 
