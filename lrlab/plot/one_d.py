@@ -560,11 +560,10 @@ OUTCOME_STYLE = {"converges": ("#56B4E9", ""), "freezes short": ("#E69F00", ".")
                  "diverges": ("#D55E00", "//")}
 
 
-def outcome_map(problem, initial_lrs, decay_rates, decay_steps=1, staircase=False, points=(),
-                figsize=(WIDTH, 5.2)):
+def outcome_map(problem, initial_lrs, decay_rates, points=(), figsize=(WIDTH, 5.2)):
     """Map of what exponential decay does, over the first rate and the decay rate.
 
-    Each cell is labelled by :func:`lrlab.theory.decay_outcome` (one
+    Each cell is labelled by :func:`lrlab.theory.decay_outcome` (decay every step; one
     vectorized call for the whole grid): converges, freezes short or
     diverges. The regions are coloured, hatched and named; a dashed line marks
     the constant-rate limit :func:`lrlab.theory.critical_lr`.
@@ -576,8 +575,6 @@ def outcome_map(problem, initial_lrs, decay_rates, decay_steps=1, staircase=Fals
         Grid of first rates (x axis, log scale).
     decay_rates : array_like
         Grid of decay rates in ``(0, 1)`` (y axis).
-    decay_steps, staircase :
-        As in :func:`lrlab.schedules.exponential_decay`.
     points : sequence of (lr0, rate, label)
         Settings to mark on the map, one marker each.
 
@@ -597,7 +594,7 @@ def outcome_map(problem, initial_lrs, decay_rates, decay_steps=1, staircase=Fals
 
     lrs = np.asarray(initial_lrs, dtype=np.float64)
     rates = np.asarray(decay_rates, dtype=np.float64)
-    labels = theory.decay_outcome(problem, lrs[None, :], rates[:, None], decay_steps, staircase)
+    labels = theory.decay_outcome(problem, lrs[None, :], rates[:, None])
     names = list(theory.DECAY_OUTCOMES)
     code = np.vectorize(names.index)(labels).astype(float)
     fig = Figure(figsize=figsize, layout="constrained")
