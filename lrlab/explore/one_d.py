@@ -148,8 +148,8 @@ class DescentExplorer(Explorer):
 class RateAndDecayExplorer(DescentExplorer):
     """The whole course in one figure: a starting rate and a decay rate.
 
-    A :class:`DescentExplorer` with the controls ``"lr"`` and ``"decay_rate"``
-    (plus any others asked for). A decay rate of exactly 1 is a constant rate,
+    A :class:`DescentExplorer` with the controls ``"lr"`` and ``"decay_rate"``.
+    A decay rate of exactly 1 is a constant rate,
     and the readout then names its regime (:func:`lrlab.theory.regime`); below
     1 the rate follows :func:`lrlab.schedules.exponential_decay` and the
     readout names the regime the run starts in and where ``w`` freezes
@@ -165,12 +165,9 @@ class RateAndDecayExplorer(DescentExplorer):
     'divergent'
     """
 
-    def __init__(self, problem=None, controls=("lr", "decay_rate"), decay_rate=1.0, steps=50,
-                 lr_range=(0.01, 1.2), **kwargs):
-        if "decay_rate" not in controls:
-            raise ValueError("RateAndDecayExplorer needs the control 'decay_rate'")
-        super().__init__(problem=problem, controls=controls, decay_rate=decay_rate,
-                         steps=steps, lr_range=lr_range, **kwargs)
+    def __init__(self, decay_rate=1.0, steps=50, lr_range=(0.01, 1.2), **kwargs):
+        super().__init__(controls=("lr", "decay_rate"), decay_rate=decay_rate, steps=steps,
+                         lr_range=lr_range, **kwargs)
         for panel, title in [(self.path_panel, "path of w"), (self.loss_panel, "loss per step"),
                              (self.rate_panel, "learning rate per step")]:
             panel.ax.set_title(title)
