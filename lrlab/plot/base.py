@@ -150,14 +150,14 @@ class PathPanel:
     """
 
     def __init__(self, ax, problem, xlim, color=COLORS[0], marker="o", max_points=60,
-                 label=None, steady=False):
+                 steady=False):
         if problem.shape != ():
             raise ValueError("PathPanel draws 1-D problems; problem.shape must be ()")
         self.ax, self.problem, self.xlim = ax, problem, tuple(float(x) for x in xlim)
         self.max_points, self.steady = max_points, steady
         (self.curve,) = ax.plot([], [], color=GREY, lw=1.5, zorder=1)
         (self.path,) = ax.plot([], [], color=color, marker=marker, ms=5, lw=1.2, alpha=0.9,
-                               zorder=3, label=label)
+                               zorder=3)
         (self.start,) = ax.plot([], [], ls="none", marker="o", ms=10, mfc="white", mec="black",
                                 zorder=4)
         (self.end,) = ax.plot([], [], ls="none", marker="*", ms=14, color=color, mec="black",
@@ -288,39 +288,33 @@ class LossPanel:
         self.end_line.set_xdata([steps, steps])
         self.end_line.set_visible(end > steps)
 
-    def update(self, *runs):
-        """Show one run per line (fewer runs than lines hides the rest)."""
-        notes = []
-        for i, (line, cross) in enumerate(zip(self.lines, self.crosses, strict=True)):
-            if i >= len(runs):
-                line.set_data([], [])
-                cross.set_data([], [])
-                continue
-            run = runs[i]
-            loss = np.asarray(run.loss, dtype=np.float64)
-            t = np.arange(len(loss))
-            if self.log:
-                loss = np.where(loss > FLOOR, loss, FLOOR)
-            out = _first_outside(loss, -np.inf, self.ylim[1])
-            if run.status == "diverged":
-                out = int(run.status_step) if out is None else min(out, int(run.status_step))
-            back = None
-            if out is not None and run.status != "diverged" and np.isfinite(loss[-1]) \
-                    and loss[-1] <= self.ylim[1]:
-                # off the scale and back (a decaying rate): the whole run, cut at the frame
-                back = int(np.flatnonzero(~(loss <= self.ylim[1]))[-1]) + 1
-            if out is None or back is not None:
-                line.set_data(t, loss)
-                cross.set_data([], [])
-                if back is not None:
-                    notes.append(f"off the scale\nfrom step {out} to {back - 1}")
-            else:
-                at = int(run.status_step) if run.status == "diverged" else out
-                line.set_data(t[:out], loss[:out])
-                cross.set_data([at], [self.ylim[1] / 3 if self.log else self.ylim[1]])
-                notes.append(f"diverged at step {at}" if run.status == "diverged"
-                             else f"off the scale at step {out}")
-        self.note.set_text("; ".join(dict.fromkeys(notes)))
+    def update(self, run):
+        """Show ``run``'s loss; returns the panel."""
+        (line,), (cross,), note = self.lines, self.crosses, ""
+        loss = np.asarray(run.loss, dtype=np.float64)
+        t = np.arange(len(loss))
+        if self.log:
+            loss = np.where(loss > FLOOR, loss, FLOOR)
+        out = _first_outside(loss, -np.inf, self.ylim[1])
+        if run.status == "diverged":
+            out = int(run.status_step) if out is None else min(out, int(run.status_step))
+        back = None
+        if out is not None and run.status != "diverged" and np.isfinite(loss[-1]) \
+                and loss[-1] <= self.ylim[1]:
+            # off the scale and back (a decaying rate): the whole run, cut at the frame
+            back = int(np.flatnonzero(~(loss <= self.ylim[1]))[-1]) + 1
+        if out is None or back is not None:
+            line.set_data(t, loss)
+            cross.set_data([], [])
+            if back is not None:
+                note = f"off the scale\nfrom step {out} to {back - 1}"
+        else:
+            at = int(run.status_step) if run.status == "diverged" else out
+            line.set_data(t[:out], loss[:out])
+            cross.set_data([at], [self.ylim[1] / 3 if self.log else self.ylim[1]])
+            note = (f"diverged at step {at}" if run.status == "diverged"
+                    else f"off the scale at step {out}")
+        self.note.set_text(note)
         return self
 
 
