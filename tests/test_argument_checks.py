@@ -20,7 +20,7 @@ from lrlab import conventions as C  # noqa: E402
 from lrlab import course, noise, range_test, summary, theory, training  # noqa: E402
 from lrlab import schedules as S  # noqa: E402
 from lrlab.data import ManySeeds, engel, held_out_runs  # noqa: E402
-from lrlab.explore.base import log_slider, octave_slider  # noqa: E402
+from lrlab.explore.base import log_slider  # noqa: E402
 from lrlab.explore.noise import NoiseScheduleExplorer  # noqa: E402
 from lrlab.explore.one_d import DescentExplorer, RateAndDecayExplorer, RegimeExplorer  # noqa: E402
 from lrlab.explore.schedules import GalleryExplorer  # noqa: E402
@@ -86,8 +86,6 @@ CASES = [
      lambda: setattr(log_slider("learning rate", 0.1, 1e-3, 2.0), "value", 0.1234)),
     ("start w0 must be one of the slider's positions, from -6 to 6; got 'left'",
      lambda: setattr(DescentExplorer().controls["w0"], "value", "left")),
-    ("per_octave must be an integer >= 1",
-     lambda: octave_slider("learning rate", 0.5, 1e-3, 2.0, per_octave=0)),
     # a library's call table names the library's argument, not lrlab's
     ("lr must be a finite number >= 0", lambda: C.torch_multistep(lr=-1, milestones=[10])),
     ("initial_learning_rate must be a finite number >= 0", lambda: C.keras_cosine_decay(-1, 100)),

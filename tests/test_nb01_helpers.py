@@ -108,13 +108,6 @@ def test_rate_and_decay_back_to_one_is_a_constant_rate(explorer):
     np.testing.assert_allclose(explorer.rate_panel.line.get_data()[1], np.full(50, 0.9))
 
 
-def test_rate_and_decay_needs_the_decay_control():
-    from lrlab.explore.one_d import RateAndDecayExplorer
-
-    with pytest.raises(ValueError, match="decay_rate"):
-        RateAndDecayExplorer(controls=("lr",))
-
-
 def test_decay_grid_titles_give_the_freeze_point():
     from lrlab.plot import decay_grid
 

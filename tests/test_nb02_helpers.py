@@ -236,14 +236,3 @@ def test_basins_explorer_readout_and_gap_panel():
     np.testing.assert_allclose(gaps, [f(w) - lowest for w in explorer.run.w], rtol=1e-9)
     explorer.controls["lr"].value = 0.2
     assert "settled in the deeper pit" in explorer.text
-
-
-def test_octave_slider_has_the_thresholds_among_its_positions():
-    from lrlab.explore.base import octave_slider
-
-    s = octave_slider("learning rate", 0.5, 1e-3, 2.0)
-    positions = np.array(s.positions)
-    for rate in (0.125, 0.25, 0.5, 1.0, 2.0):          # powers of 2: 1/(2a), 1/a for a = 1, 4
-        assert rate in s.positions
-    assert positions[0] <= 1e-3 and positions[-1] == 2.0
-    assert np.allclose(np.diff(np.log2(positions)), 1 / 60)

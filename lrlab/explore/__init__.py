@@ -29,13 +29,6 @@ module          explorers
 ``_layers``     which artists move, drawn over the background in order
 ``_private``    every private attribute of matplotlib used, behind a check
 ==============  ================================================================
-
->>> import matplotlib
->>> matplotlib.use("Agg")
->>> from lrlab.explore import DescentExplorer
->>> explorer = DescentExplorer(lr=0.5)
->>> explorer.values["lr"], explorer.run.w[:3].tolist()
-(0.5, [5.0, -1.0, -1.0])
 """
 
 from .base import Explorer, LadderSlider

@@ -42,12 +42,11 @@ from .sliders import (  # noqa: F401  (the explorers' sliders, importable from h
     linear_values,
     log_slider,
     nice_values,
-    octave_slider,
     slider,
 )
 
 __all__ = ["Explorer", "LadderSlider", "linear_values", "log_slider", "nice_values",
-           "octave_slider", "slider"]
+           "slider"]
 
 _STATUS_COLORS = {"diverged": COLORS[3], "stalled": COLORS[4], "converged": COLORS[2]}
 

@@ -5,10 +5,8 @@ mini-batch SGD on every change of its controls (a schedule, its peak rate,
 the number of epochs and the batch size), for 20 shuffling seeds in one
 vectorized run (:func:`lrlab.training.train_seeds`). Left, the data in francs
 with the line each seed ended at; right, the held-out loss against the
-epoch, median and 10%-90% band over the seeds. The readout is
-:func:`lrlab.training.describe_seeds`. No formula lives here: the schedules
-are :func:`lrlab.training.epoch_schedule`, the figure's panels are
-:mod:`lrlab.plot.model`'s.
+epoch, median and 10%-90% band over the seeds (:mod:`lrlab.plot.model`'s
+panels). The readout is :func:`lrlab.training.describe_seeds`.
 
 >>> explorer = TrainingExplorer()
 >>> explorer.controls["peak"].value = 3.0
@@ -50,19 +48,10 @@ class TrainingExplorer(Explorer):
         One of :data:`lrlab.training.SCHEDULE_KINDS`.
     peak : float
         The peak rate (the first rate, or the rate after the warmup).
-    epochs : int
     batch_size : int
-        One of ``batch_sizes``.
+        One of :data:`BATCH_SIZES` below the training set's size, or that size ("full batch").
     seeds : int
         How many shuffling seeds (``0 .. seeds - 1``) run together, 1 to 1000.
-    peak_range : (float, float)
-        Ends of the log-scale peak slider.
-    max_epochs : int
-        Right end of the epochs slider.
-    batch_sizes : sequence of int
-        The batch sizes offered; the whole training set is labelled "full batch".
-    title : str, optional
-    figsize : (float, float)
 
     Attributes
     ----------
@@ -82,22 +71,15 @@ class TrainingExplorer(Explorer):
     """
 
     def __init__(self, data=None, schedule="constant", peak=0.056, epochs=20, batch_size=16,
-                 seeds=20, peak_range=(1e-3, 3.0), max_epochs=40, batch_sizes=None, title=None,
-                 figsize=(8.4, 4.1)):
+                 seeds=20, title=None, figsize=(8.4, 4.1)):
         self.data = data if data is not None else engel()
         self.seeds = range(check_int("seeds", seeds, lo=1, hi=1000))
         n = self.data.n_train
-        sizes = tuple(batch_sizes) if batch_sizes is not None else tuple(
-            b for b in BATCH_SIZES if b < n) + (n,)
-        for b in sizes:
-            check_int("batch_sizes", b, lo=1, hi=n)
+        sizes = tuple(b for b in BATCH_SIZES if b < n) + (n,)
         check_choice("schedule", schedule, SCHEDULE_KINDS)
         check_choice("batch_size", batch_size, sizes)
-        max_epochs = check_int("max_epochs", max_epochs, lo=1)
+        max_epochs, lo, hi = 40, 1e-3, 3.0
         check_int("epochs", epochs, lo=1, hi=max_epochs)
-        lo, hi = (check_number("peak_range", v, lo=0, lo_open=True) for v in peak_range)
-        if not lo < hi:
-            raise ValueError(f"peak_range must be (lo, hi) with 0 < lo < hi, got {peak_range!r}")
         check_number("peak", peak, lo=lo, hi=hi)
         options = [(f"{b} (full batch)" if b == n else str(b), b) for b in sizes]
         controls = {

@@ -66,7 +66,6 @@ class HeavyBallExplorer(Explorer):
     problem : Quadratic, optional
         Default: the blog post's ``(w + 1)^2``. A 2-D bowl draws a contour map.
     w0 : start point (default 5 in 1-D, (-5, 2) in 2-D)
-    steps : int
     lr_range : (float, float)
         Ends of the log-scale rate slider.
     eps : float

@@ -28,10 +28,10 @@ from matplotlib.figure import Figure
 
 from .. import noise as _noise
 from .. import theory
-from .._checks import check_choice, check_int, check_number
+from .._checks import check_choice, check_int
 from ..plot.base import style_context
 from ..plot.noise import SCHEDULE_COLORS, MSEPanel, restyle_legend
-from ..problems import Quadratic, blog_post_problem
+from ..problems import blog_post_problem
 from .base import Explorer, log_slider, slider
 
 __all__ = ["NoiseScheduleExplorer"]
@@ -48,20 +48,16 @@ def _num(x):
 
 
 class NoiseScheduleExplorer(Explorer):
-    """Noisy gradient descent on a quadratic, one schedule at a time, many seeds at once.
+    """Noisy gradient descent on the blog post's ``(w + 1)^2`` from ``w0 = 5``, one schedule at a
+    time, many seeds at once.
 
     Parameters
     ----------
-    problem : Quadratic, optional
-        A 1-D quadratic; the blog post's ``(w + 1)^2`` by default.
-    w0 : float
-        Start of every run.
     schedule, noise, lr, decay_rate, c, step_size, steps :
         Starting values of the controls (see :func:`lrlab.noise.noise_schedule`;
         the cosine decays over the whole run, ``steps``).
     runs : int
         Seeds averaged on each redraw.
-    seed : int
     max_steps : int
         End of the steps slider, and of both panels' step axes (they stay put
         while the slider moves, so a shorter run ends inside the panel).
@@ -69,20 +65,15 @@ class NoiseScheduleExplorer(Explorer):
 
     columns = 2
 
-    def __init__(self, problem=None, w0=5.0, schedule="exponential", noise=1.0, lr=0.2,
-                 decay_rate=0.99, c=0.5, step_size=100, steps=1000, runs=200, seed=0,
-                 max_steps=2000, title=None, figsize=(8.3, 3.8)):
-        self.problem = problem if problem is not None else blog_post_problem()
-        if self.problem.shape != () or not hasattr(self.problem, "center"):
-            raise ValueError("NoiseScheduleExplorer shows a 1-D Quadratic")
+    def __init__(self, schedule="exponential", noise=1.0, lr=0.2, decay_rate=0.99, c=0.5,
+                 step_size=100, steps=1000, runs=200, max_steps=2000, title=None,
+                 figsize=(8.3, 3.8)):
+        self.problem, self.w0, self.seed = blog_post_problem(), 5.0, 0
         check_choice("schedule", schedule, _noise.SCHEDULE_KINDS)
-        self.w0 = check_number("w0", w0)
         self.runs = check_int("runs", runs, lo=1)
-        self.seed = check_int("seed", seed, lo=0)
         # the noise every run gets, drawn once for the longest run the slider allows
         # (drawing it costs more than the descent); same numbers as seeded_runs
-        self.draws = (_noise.noise_draws(self.seed, int(max_steps), (self.runs,))
-                      if isinstance(self.problem, Quadratic) else None)
+        self.draws = _noise.noise_draws(self.seed, int(max_steps), (self.runs,))
         # the runs and rate totals of the last few settings, so a slider moved back
         # (or one the schedule does not use) reruns nothing
         self._runs_for = functools.lru_cache(maxsize=16)(self._runs_of)

@@ -1,20 +1,9 @@
-"""Live explorers: sliders that rerun gradient descent and redraw in place.
+"""The explorers of notebooks 00 to 03: sliders that rerun gradient descent and redraw in place.
 
-An explorer is a column of controls, a figure and a one-line readout. Moving
-a control reruns the math (:mod:`lrlab.descent`, :mod:`lrlab.theory`,
-:mod:`lrlab.summary`), moves the existing lines of the figure's panels
-(:mod:`lrlab.plot`) and rewrites the readout. Nothing here computes a
-formula of its own.
-
-The figure is shown by a canvas (ipympl's ``jupyter-matplotlib`` widget),
-so it updates without re-rendering the whole output. The box carries the CSS class
-``lrlab-explorer`` and the readout ``lrlab-readout``; the browser tests find
-them by those names. This module holds the explorers of notebooks 00 to 03;
-what they share (the controls kept in step with the figure, the fast
-redraws) is :class:`lrlab.explore.base.Explorer`, and the canvas and its frames
-are :mod:`lrlab.explore.canvas`'s.
-
-Show one by making it the last expression of a cell::
+Each is an :class:`lrlab.explore.base.Explorer`: moving a control reruns the
+math (:mod:`lrlab.descent`, :mod:`lrlab.theory`, :mod:`lrlab.summary`), moves
+the lines of the :mod:`lrlab.plot` panels and rewrites the readout. Show one
+by making it the last expression of a cell::
 
     from lrlab.explore import DescentExplorer
     explorer = DescentExplorer()
@@ -159,8 +148,8 @@ class DescentExplorer(Explorer):
 class RateAndDecayExplorer(DescentExplorer):
     """The whole course in one figure: a starting rate and a decay rate.
 
-    A :class:`DescentExplorer` with the controls ``"lr"`` and ``"decay_rate"``
-    (plus any others asked for). A decay rate of exactly 1 is a constant rate,
+    A :class:`DescentExplorer` with the controls ``"lr"`` and ``"decay_rate"``.
+    A decay rate of exactly 1 is a constant rate,
     and the readout then names its regime (:func:`lrlab.theory.regime`); below
     1 the rate follows :func:`lrlab.schedules.exponential_decay` and the
     readout names the regime the run starts in and where ``w`` freezes
@@ -176,12 +165,9 @@ class RateAndDecayExplorer(DescentExplorer):
     'divergent'
     """
 
-    def __init__(self, problem=None, controls=("lr", "decay_rate"), decay_rate=1.0, steps=50,
-                 lr_range=(0.01, 1.2), **kwargs):
-        if "decay_rate" not in controls:
-            raise ValueError("RateAndDecayExplorer needs the control 'decay_rate'")
-        super().__init__(problem=problem, controls=controls, decay_rate=decay_rate,
-                         steps=steps, lr_range=lr_range, **kwargs)
+    def __init__(self, decay_rate=1.0, steps=50, lr_range=(0.01, 1.2), **kwargs):
+        super().__init__(controls=("lr", "decay_rate"), decay_rate=decay_rate, steps=steps,
+                         lr_range=lr_range, **kwargs)
         for panel, title in [(self.path_panel, "path of w"), (self.loss_panel, "loss per step"),
                              (self.rate_panel, "learning rate per step")]:
             panel.ax.set_title(title)
@@ -235,8 +221,8 @@ class RegimeExplorer(Explorer):
         The minimum ``w*`` (the blog post's).
     controls : sequence of str
         From ``"lr"``, ``"steps"``, ``"a"``, ``"w0"``.
-    lr_range, a_range : (float, float)
-        Ends of the log-scale sliders.
+    lr_range : (float, float)
+        Ends of the log-scale rate slider (the curvature's is 0.1 to 10).
 
     Examples
     --------
@@ -248,14 +234,14 @@ class RegimeExplorer(Explorer):
     """
 
     def __init__(self, w0=5.0, lr=0.2, steps=30, a=1.0, center=-1.0, controls=("lr", "steps"),
-                 lr_range=(1e-3, 2.0), a_range=(0.1, 10.0), w0_range=(-6.0, 6.0),
+                 lr_range=(1e-3, 2.0), w0_range=(-6.0, 6.0),
                  max_steps=200, xlim=(-9.0, 7.0), title=None, figsize=(8.3, 5.4)):
         self.center = float(center)
         self.defaults = dict(lr=lr, w0=w0, steps=steps, a=a)
         make = {
             "lr": lambda: log_slider("learning rate", lr, *lr_range),
             "steps": lambda: slider(W.IntSlider, "steps", value=steps, min=1, max=max_steps),
-            "a": lambda: log_slider("curvature a", a, *a_range),
+            "a": lambda: log_slider("curvature a", a, 0.1, 10.0),
             "w0": lambda: slider(W.FloatSlider, "start w0", value=w0, min=w0_range[0],
                                   max=w0_range[1], step=0.1),
         }
@@ -264,7 +250,7 @@ class RegimeExplorer(Explorer):
             raise ValueError(f"controls must be among {sorted(make)}, got {sorted(unknown)}")
         built = {name: make[name]() for name in controls}
         problem = Quadratic(a, center=self.center)
-        a_top = a_range[1] if "a" in controls else a
+        a_top = 10.0 if "a" in controls else a
         loss_top = 1e4 * float(np.max(Quadratic(a_top, center=self.center).loss(np.array(xlim))))
         with style_context():
             fig = Figure(figsize=figsize, layout="constrained")
@@ -322,18 +308,16 @@ class BasinsExplorer(DescentExplorer):
     """
 
     def __init__(self, problem=None, w0=1.6, lr=0.05, steps=60, controls=("lr", "w0"),
-                 lr_range=(1e-3, 1.0), w0_range=(-1.8, 1.8), xlim=(-2.0, 2.0),
-                 gap_range=(1e-16, 1e4), **kwargs):
+                 lr_range=(1e-3, 1.0), w0_range=(-1.8, 1.8), xlim=(-2.0, 2.0), **kwargs):
         problem = problem if problem is not None else TwoBasins()
         kwargs.setdefault("figsize", (8.3, 3.6))
         self.lowest = float(np.min(problem.loss(problem.minima)))
-        self.gap_range = gap_range
         super().__init__(problem=problem, w0=w0, lr=lr, steps=steps, controls=controls,
                          lr_range=lr_range, w0_range=w0_range, xlim=xlim, **kwargs)
         panel = self.loss_panel
-        panel.log, panel.ylim = True, gap_range
+        panel.log, panel.ylim = True, (1e-16, 1e4)
         panel.ax.set_yscale("log")
-        panel.ax.set_ylim(*gap_range)
+        panel.ax.set_ylim(*panel.ylim)
         panel.ax.set_ylabel("loss above the\ndeeper bottom")
         self.refresh()
 

@@ -27,7 +27,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import theory
-from .._checks import check_choice, check_number
+from .._checks import check_choice
 from ..conventions import GALLERY, GALLERY_DEFAULTS, equivalent_calls, gallery_schedule, lrlab_call
 from ..descent import gradient_descent
 from ..plot.base import (
@@ -112,7 +112,7 @@ def _num(x):
 
 
 class GalleryExplorer(Explorer):
-    """Any schedule of the gallery on the blog post's problem: rate, path of ``w`` and loss, live.
+    """Any schedule of the gallery on the blog post's problem from ``w0 = 5``: rate, path, loss.
 
     Parameters
     ----------
@@ -120,18 +120,12 @@ class GalleryExplorer(Explorer):
         The schedule shown first, one of :data:`lrlab.conventions.GALLERY`.
     steps : int
         Starting number of steps (a slider).
-    problem : Problem, optional
-        A 1-D problem; the blog post's ``(w + 1)^2`` by default.
-    w0 : float
-        Start point.
     max_steps : int
         Right end of the step sliders.
     lr_range : (float, float)
         The rate sliders run from 0 to ``lr_range[1]`` (steps of 0.005).
     xlim : (float, float)
         Window of ``w`` shown.
-    title : str, optional
-    figsize : (float, float)
 
     Attributes
     ----------
@@ -143,13 +137,10 @@ class GalleryExplorer(Explorer):
     run : the :class:`~lrlab.Trajectory` shown
     """
 
-    def __init__(self, schedule="cosine_decay", steps=100, problem=None, w0=5.0, max_steps=300,
-                 lr_range=(0.0, 1.5), xlim=(-4.0, 6.5), title=None, figsize=(8.3, 3.7)):
-        self.problem = problem if problem is not None else blog_post_problem()
-        if self.problem.shape != ():
-            raise ValueError("GalleryExplorer shows 1-D problems; problem.shape must be ()")
+    def __init__(self, schedule="cosine_decay", steps=100, max_steps=300, lr_range=(0.0, 1.5),
+                 xlim=(-4.0, 6.5), title=None, figsize=(8.3, 3.7)):
+        self.problem, self.w0 = blog_post_problem(), 5.0
         check_choice("schedule", schedule, GALLERY)
-        self.w0 = check_number("w0", w0)
         controls = {
             "schedule": W.Dropdown(options=list(GALLERY), value=schedule, description="schedule",
                                    style={"description_width": "9em"},

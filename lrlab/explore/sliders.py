@@ -20,10 +20,10 @@ import math
 import ipywidgets as W
 from traitlets import TraitError, validate
 
-from .._checks import check_int, check_number
+from .._checks import check_number
 
 __all__ = ["LadderSlider", "NotAPosition", "linear_values", "log_slider", "nice_values",
-           "octave_slider", "slider"]
+           "slider"]
 
 
 def _slider_range(description, value, lo, hi, positive=False):
@@ -93,7 +93,6 @@ class LadderSlider(W.SelectionSlider):
 
     Parameters
     ----------
-    description : str
     values : sequence of float
         The positions, increasing. A starting ``value`` between two of them is
         added as a position of its own (so it is shown exactly).
@@ -193,29 +192,6 @@ def log_slider(description, value, lo, hi, fmt=".3g"):
     """
     value, lo, hi = _slider_range(description, value, lo, hi, positive=True)
     return LadderSlider(description, nice_values(lo, hi), value, fmt=fmt)
-
-
-def octave_slider(description, value, lo, hi, per_octave=60, fmt=".3g"):
-    """A log-scale slider whose positions are the powers ``2^(k / per_octave)``.
-
-    Every power of 2, 1 included, is a position of the slider, so rates such
-    as ``1 / (2a)`` and ``1 / a`` (for ``a`` on a slider of the same kind)
-    can be reached exactly. The ends ``lo`` and ``hi`` are moved out to the
-    nearest positions. (The explorers use :func:`log_slider`, whose positions
-    are the numbers a lesson names.)
-
-    Examples
-    --------
-    >>> s = octave_slider("learning rate", 0.5, 1e-3, 2.0)
-    >>> 0.25 in s.positions, 1.0 in s.positions, s.max
-    (True, True, 2.0)
-    """
-    value, lo, hi = _slider_range(description, value, lo, hi, positive=True)
-    n = check_int("per_octave", per_octave, lo=1)
-    k_lo = math.floor(math.log2(lo) * n + 1e-9)
-    k_hi = math.ceil(math.log2(hi) * n - 1e-9)
-    return LadderSlider(description, [2.0 ** (k / n) for k in range(k_lo, k_hi + 1)], value,
-                        fmt=fmt)
 
 
 def slider(cls, description, **kw):

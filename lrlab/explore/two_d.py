@@ -124,8 +124,9 @@ class BowlExplorer(Explorer2D):
     """Gradient descent on a stretched bowl: the zig-zag, the limit and the best rate, live.
 
     The bowl is :func:`lrlab.problems.stretched_bowl`: curvatures
-    ``(steepest / k, steepest)``, so the condition number ``k`` changes how
-    flat the ``x`` direction is while the limit ``2 / steepest`` stays put.
+    ``(10 / k, 10)``, so the condition number ``k`` changes how flat the
+    ``x`` direction is while the limit ``2 / 10`` stays put. The readout
+    quotes the steps to cut the error by ``1e-3``.
     Three panels: the contour map with the path; every direction's factor
     ``|1 - L_i lr|`` against the rate, with the best constant rate and the
     limit; each coordinate's distance to the minimum, step by step.
@@ -138,13 +139,9 @@ class BowlExplorer(Explorer2D):
         ``"decay_rate"``. With ``"decay_rate"`` the rate follows
         :func:`lrlab.schedules.exponential_decay` (a decay rate of 1 is a
         constant rate) and the readout says where ``w`` freezes.
-    steepest : float
-        The fixed curvature of the steep ``y`` direction.
     xlim, ylim : the window of the map (and the range of the start sliders)
     lr_range : (float, float)
         Ends of the (linear) rate slider.
-    eps : float
-        Error reduction quoted by the readout (steps to reach it).
 
     Examples
     --------
@@ -155,8 +152,8 @@ class BowlExplorer(Explorer2D):
 
     def __init__(self, lr=0.1, condition=10.0, x0=-5.0, y0=2.0, steps=60,
                  controls=("lr", "condition", "x0", "y0", "steps"), decay_rate=1.0,
-                 steepest=10.0, xlim=(-6.0, 6.0), ylim=(-3.0, 3.0), lr_range=(0.002, 0.25),
-                 eps=1e-3, max_steps=200, title=None, figsize=(8.3, 4.4)):
+                 xlim=(-6.0, 6.0), ylim=(-3.0, 3.0), lr_range=(0.002, 0.25), max_steps=200,
+                 title=None, figsize=(8.3, 4.4)):
         make = {
             "lr": lambda: slider(W.FloatSlider, "learning rate", value=lr, min=lr_range[0],
                                   max=lr_range[1], step=0.001, readout_format=".3f"),
@@ -173,7 +170,7 @@ class BowlExplorer(Explorer2D):
         starts = _start_sliders(xlim, ylim, x0, y0)
         for name in controls:
             built[name] = starts[name] if name in starts else make[name]()
-        self.steepest, self.eps = float(steepest), float(eps)
+        self.steepest, self.eps = 10.0, 1e-3
         # with a steps slider the step axis ends at a round number (most moves keep it);
         # with a fixed number of steps, at that number
         self._step_axis = round_up_limit if "steps" in controls else int

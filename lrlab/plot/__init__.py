@@ -51,7 +51,6 @@ from .one_d import (
                     float32_limits,
                     freeze_grid,
                     outcome_map,
-                    path_and_loss,
                     paths_grid,
                     problems_grid,
                     rate_axis,
@@ -64,7 +63,7 @@ from .two_d import contour_grid, direction_errors, factor_plot
 
 __all__ = [
     "COLORS", "MARKERS", "STYLE", "WIDTH",
-    "path_and_loss", "paths_grid", "rate_sweep", "first_steps", "error_by_step", "rate_axis",
+    "paths_grid", "rate_sweep", "first_steps", "error_by_step", "rate_axis",
     "problems_grid", "u_curve", "decay_grid", "staircase_vs_continuous", "freeze_grid",
     "outcome_map", "float32_limits",
     "gallery_grid", "blog_post_runs_grid", "convention_panels",

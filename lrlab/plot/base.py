@@ -102,9 +102,7 @@ def round_up_limit(value, ladder=(1.0, 2.0, 5.0)):
     ladder : sequence of float
         Increasing mantissas in [1, 10), starting at 1.
 
-    Returns
-    -------
-    float
+    Returns ``float``.
 
     Examples
     --------
@@ -140,11 +138,9 @@ class PathPanel:
 
     Parameters
     ----------
-    ax : Axes
     problem : Problem with ``shape == ()``
     xlim : (float, float)
         The window of ``w`` shown; a path that leaves it is cut at the edge.
-    color, marker : str
     max_points : int
         Draw at most this many points of the path (the first ones), so long
         runs stay readable.
@@ -154,14 +150,14 @@ class PathPanel:
     """
 
     def __init__(self, ax, problem, xlim, color=COLORS[0], marker="o", max_points=60,
-                 label=None, steady=False):
+                 steady=False):
         if problem.shape != ():
             raise ValueError("PathPanel draws 1-D problems; problem.shape must be ()")
         self.ax, self.problem, self.xlim = ax, problem, tuple(float(x) for x in xlim)
         self.max_points, self.steady = max_points, steady
         (self.curve,) = ax.plot([], [], color=GREY, lw=1.5, zorder=1)
         (self.path,) = ax.plot([], [], color=color, marker=marker, ms=5, lw=1.2, alpha=0.9,
-                               zorder=3, label=label)
+                               zorder=3)
         (self.start,) = ax.plot([], [], ls="none", marker="o", ms=10, mfc="white", mec="black",
                                 zorder=4)
         (self.end,) = ax.plot([], [], ls="none", marker="*", ms=14, color=color, mec="black",
@@ -263,36 +259,26 @@ class LossPanel:
 
     Parameters
     ----------
-    ax : Axes
     steps : int
         Width of the step axis.
     ylim : (float, float)
         Loss range shown (log scale); losses of 0 are drawn at the bottom.
     log : bool, default True
         Log scale for the loss (use False for a loss that can be negative).
-    n_lines : int
-        How many runs the panel can show at once (one per colour).
     """
 
-    def __init__(self, ax, steps, ylim=(1e-16, 1e8), log=True, n_lines=1, labels=None):
+    def __init__(self, ax, steps, ylim=(1e-16, 1e8), log=True):
         self.ax, self.log, self.ylim = ax, log, ylim
-        self.lines, self.crosses = [], []
-        for i in range(n_lines):
-            label = labels[i] if labels else None
-            (line,) = ax.plot([], [], color=COLORS[i % 8], marker=MARKERS[i % 8], ms=3,
-                              markevery=0.1, label=label)
-            (cross,) = ax.plot([], [], ls="none", marker="X", ms=12, color=COLORS[3],
-                               mec="black", zorder=5)
-            self.lines.append(line)
-            self.crosses.append(cross)
+        (line,) = ax.plot([], [], color=COLORS[0], marker=MARKERS[0], ms=3, markevery=0.1)
+        (cross,) = ax.plot([], [], ls="none", marker="X", ms=12, color=COLORS[3], mec="black",
+                           zorder=5)
+        self.lines, self.crosses = [line], [cross]
         self.note = ax.text(0.98, 0.95, "", transform=ax.transAxes, ha="right", va="top",
                             color=COLORS[3], fontsize=11, fontweight="bold")
         # where the run stops, when the step axis goes further (see set_steps)
         self.end_line = ax.axvline(steps, color=GREY, ls=":", lw=1.2, zorder=1.5)
         self.end_line.set_visible(False)
         step_axes(ax, steps, ylim, "loss", ylog=log)
-        if labels:
-            ax.legend(loc="lower left")
 
     def set_steps(self, steps, axis_end=None):
         """Show ``steps`` steps; the axis may end later (``axis_end``), with a dotted
@@ -302,50 +288,44 @@ class LossPanel:
         self.end_line.set_xdata([steps, steps])
         self.end_line.set_visible(end > steps)
 
-    def update(self, *runs):
-        """Show one run per line (fewer runs than lines hides the rest)."""
-        notes = []
-        for i, (line, cross) in enumerate(zip(self.lines, self.crosses, strict=True)):
-            if i >= len(runs):
-                line.set_data([], [])
-                cross.set_data([], [])
-                continue
-            run = runs[i]
-            loss = np.asarray(run.loss, dtype=np.float64)
-            t = np.arange(len(loss))
-            if self.log:
-                loss = np.where(loss > FLOOR, loss, FLOOR)
-            out = _first_outside(loss, -np.inf, self.ylim[1])
-            if run.status == "diverged":
-                out = int(run.status_step) if out is None else min(out, int(run.status_step))
-            back = None
-            if out is not None and run.status != "diverged" and np.isfinite(loss[-1]) \
-                    and loss[-1] <= self.ylim[1]:
-                # off the scale and back (a decaying rate): the whole run, cut at the frame
-                back = int(np.flatnonzero(~(loss <= self.ylim[1]))[-1]) + 1
-            if out is None or back is not None:
-                line.set_data(t, loss)
-                cross.set_data([], [])
-                if back is not None:
-                    notes.append(f"off the scale\nfrom step {out} to {back - 1}")
-            else:
-                at = int(run.status_step) if run.status == "diverged" else out
-                line.set_data(t[:out], loss[:out])
-                cross.set_data([at], [self.ylim[1] / 3 if self.log else self.ylim[1]])
-                notes.append(f"diverged at step {at}" if run.status == "diverged"
-                             else f"off the scale at step {out}")
-        self.note.set_text("; ".join(dict.fromkeys(notes)))
+    def update(self, run):
+        """Show ``run``'s loss; returns the panel."""
+        (line,), (cross,), note = self.lines, self.crosses, ""
+        loss = np.asarray(run.loss, dtype=np.float64)
+        t = np.arange(len(loss))
+        if self.log:
+            loss = np.where(loss > FLOOR, loss, FLOOR)
+        out = _first_outside(loss, -np.inf, self.ylim[1])
+        if run.status == "diverged":
+            out = int(run.status_step) if out is None else min(out, int(run.status_step))
+        back = None
+        if out is not None and run.status != "diverged" and np.isfinite(loss[-1]) \
+                and loss[-1] <= self.ylim[1]:
+            # off the scale and back (a decaying rate): the whole run, cut at the frame
+            back = int(np.flatnonzero(~(loss <= self.ylim[1]))[-1]) + 1
+        if out is None or back is not None:
+            line.set_data(t, loss)
+            cross.set_data([], [])
+            if back is not None:
+                note = f"off the scale\nfrom step {out} to {back - 1}"
+        else:
+            at = int(run.status_step) if run.status == "diverged" else out
+            line.set_data(t[:out], loss[:out])
+            cross.set_data([at], [self.ylim[1] / 3 if self.log else self.ylim[1]])
+            note = (f"diverged at step {at}" if run.status == "diverged"
+                    else f"off the scale at step {out}")
+        self.note.set_text(note)
         return self
 
 
 class RatePanel:
     """The learning rate each update used, against the step."""
 
-    def __init__(self, ax, steps, ylim=None, log=False, color=COLORS[2]):
+    def __init__(self, ax, steps, ylim=None):
         self.ax = ax
-        (self.line,) = ax.plot([], [], color=color, marker="^", ms=3, markevery=0.1,
+        (self.line,) = ax.plot([], [], color=COLORS[2], marker="^", ms=3, markevery=0.1,
                                drawstyle="steps-post")
-        step_axes(ax, steps, ylim, "learning rate", ylog=log)
+        step_axes(ax, steps, ylim, "learning rate", ylog=False)
 
     def update(self, run):
         lr = np.asarray(run.lr, dtype=np.float64)
@@ -420,34 +400,31 @@ class RateMarks:
     ``1/L``, and is labelled ``"<name> <rate>"`` ending at it; the second
     (vermillion) marks the critical rate ``2/L``, labelled ``"limit <rate>"``
     starting at it. ``move(rate, crit)`` puts both where a new problem has them.
-    Used by :func:`mark_thresholds`, :func:`u_curve`, :class:`RateAxisPanel` and
+    Used by :func:`u_curve`, :class:`RateAxisPanel` and
     :class:`lrlab.plot.two_d.FactorPanel`.
 
     The labels are written level, just above the top of the axes
     (:func:`label_above`), where no data is drawn, so they never cover a
-    curve; no labels with ``labels=False``. ``at`` is where the lines start
+    curve. ``at`` is where the lines start
     (before the first ``move``).
     """
 
-    def __init__(self, ax, name, at=(1.0, 1.0), lw=1.5, fontsize=None, labels=True):
+    def __init__(self, ax, name, at=(1.0, 1.0), lw=1.5, fontsize=None):
         self.name = name
         colors = (COLORS[2], COLORS[3])
         self.lines = [ax.axvline(x, color=color, ls="--", lw=lw, zorder=2)
                       for x, color in zip(at, colors, strict=True)]
-        self.texts = []
-        if labels:
-            self.texts = [label_above(ax, x, "", color=color, ha=ha, fontsize=fontsize)
-                          for x, ha, color in zip(at, ("right", "left"), colors, strict=True)]
+        self.texts = [label_above(ax, x, "", color=color, ha=ha, fontsize=fontsize)
+                      for x, ha, color in zip(at, ("right", "left"), colors, strict=True)]
 
     def move(self, rate, crit):
         """Put the first line at ``rate`` and the second at the critical rate ``crit``."""
         for line, x in zip(self.lines, (rate, crit), strict=True):
             set_line_data(line, [x, x], line.get_ydata(orig=True))
-        if self.texts:
-            labels = (f"{self.name} {rate:.3g} ", f" limit {crit:.3g}")
-            for text, x, label in zip(self.texts, (rate, crit), labels, strict=True):
-                set_text_position(text, x=x)
-                text.set_text(label)
+        labels = (f"{self.name} {rate:.3g} ", f" limit {crit:.3g}")
+        for text, x, label in zip(self.texts, (rate, crit), labels, strict=True):
+            set_text_position(text, x=x)
+            text.set_text(label)
         return self
 
 

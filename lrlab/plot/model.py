@@ -1,15 +1,10 @@
 """Figures for notebook 08: a real data set, the range test and schedules on held-out data.
 
-Built like the rest of :mod:`lrlab.plot` (an explicit ``Figure``, no pyplot) with
-:mod:`lrlab.plot.base`'s colours, markers and sizes. Two panels own one ``Axes``
-each, draw what never changes when made and move their artists with ``update``:
-:class:`SeedLinesPanel` (the data in francs and the line each seed ends at)
-and :class:`HeldLossPanel` (held-out loss against the update, median and
-band over the seeds). :func:`training_grid` calls them once per setting;
-:class:`lrlab.explore.model.TrainingExplorer` on every slider move. Every
-number drawn comes from :mod:`lrlab.data`, :mod:`lrlab.training`,
-:mod:`lrlab.range_test`, :mod:`lrlab.theory` or :mod:`lrlab.schedules`:
-nothing here computes a formula of its own.
+Two panels move their artists with ``update``: :class:`SeedLinesPanel` (the
+data in francs and the line each seed ends at) and :class:`HeldLossPanel`
+(held-out loss, median and band over the seeds), drawn once per setting by
+:func:`training_grid` and on every slider move by
+:class:`lrlab.explore.model.TrainingExplorer`.
 
 >>> import matplotlib
 >>> matplotlib.use("Agg")
@@ -28,14 +23,12 @@ from .._checks import check_choice, check_int
 from ..training import seed_quantiles
 from .base import (
     COLORS,
-    FINE_LADDER,
     MARKERS,
     STYLE,
     WIDTH,
     grid_columns,
     label_above,
     panel_grid,
-    round_up_limit,
     style_context,
 )
 
@@ -64,9 +57,7 @@ def data_figure(data, w=None, figsize=(7.5, 4.4)):
         Standardized ``(intercept, slope)`` of a line to draw (default: the
         least-squares fit to the training rows).
 
-    Returns
-    -------
-    fig, ax
+    Returns ``fig, ax``.
     """
     w = data.problem().minimum if w is None else np.asarray(w, dtype=np.float64)
     intercept, slope = data.to_units(w)
@@ -101,9 +92,7 @@ def steps_and_epochs(schedules, batches_per_epoch, epochs, labels=None, figsize=
         How many epochs to draw.
     labels : list of str, optional
 
-    Returns
-    -------
-    fig, ax
+    Returns ``fig, ax``.
     """
     steps = np.arange(batches_per_epoch * epochs)
     fig = Figure(figsize=figsize, layout="constrained")
@@ -139,9 +128,7 @@ def range_test_figure(test, critical=None, highlight=0, figsize=(WIDTH, 4.6)):
     highlight : int
         Which run to draw in colour.
 
-    Returns
-    -------
-    fig, ax
+    Returns ``fig, ax``.
     """
     loss = test.loss if test.loss.ndim == 2 else test.loss[:, None]
     fig = Figure(figsize=figsize, layout="constrained")
@@ -183,14 +170,11 @@ def schedules_figure(results, batches_per_epoch, best=None, figsize=(WIDTH, 7.8)
     results : dict
         ``name -> (schedule, held_loss)`` with ``held_loss`` of shape
         ``(steps + 1, seeds)`` (from :func:`lrlab.data.held_out_runs`).
-    batches_per_epoch : int
     best : float, optional
         A reference held-out loss (drawn dotted), e.g. that of the exact
         least-squares line.
 
-    Returns
-    -------
-    fig, axes
+    Returns ``fig, axes``.
     """
     fig = Figure(figsize=figsize, layout="constrained")
     panels = fig.subplot_mosaic([["lr", "end"], ["loss", "loss"]], width_ratios=[1.2, 1])
@@ -245,9 +229,7 @@ def peak_sweep_figure(peaks, finals, marks=(), best=None, figsize=(WIDTH, 4.6)):
     best : float, optional
         A reference held-out loss (dotted line).
 
-    Returns
-    -------
-    fig, ax
+    Returns ``fig, ax``.
     """
     peaks = np.asarray(peaks, dtype=np.float64)
     fig = Figure(figsize=figsize, layout="constrained")
@@ -292,9 +274,7 @@ class SeedLinesPanel:
 
     Parameters
     ----------
-    ax : Axes
     data : lrlab.data.Dataset
-    legend : bool
     seeds : int, optional
         How many seeds the legend announces.
 
@@ -309,7 +289,7 @@ class SeedLinesPanel:
     3
     """
 
-    def __init__(self, ax, data, legend=True, seeds=None):
+    def __init__(self, ax, data, seeds=None):
         self.ax, self.data = ax, data
         train, held = data.raw[data.train_rows], data.raw[data.held_rows]
         # z-order: what never moves (data, axes, legend) first, then what a slider moves
@@ -334,8 +314,7 @@ class SeedLinesPanel:
         ax.set_ylim(0, data.raw[:, 1].max() * 1.08)
         ax.set_xlabel("yearly income (francs)")
         ax.set_ylabel("yearly food spending (francs)")
-        if legend:
-            ax.legend(loc="upper left", fontsize=9, framealpha=0.9)
+        ax.legend(loc="upper left", fontsize=9, framealpha=0.9)
 
     def update(self, result):
         """Show the last point of every seed of ``result`` (a :class:`lrlab.training.SeedRuns`)."""
@@ -364,19 +343,8 @@ class HeldLossPanel:
 
     Parameters
     ----------
-    ax : Axes
     ylim : (float, float)
         Loss range shown (fixed, so a slider never rescales it).
-    color, marker : str
-    legend : bool
-        A legend: median, band, exact line, a diverged seed's cross. Without
-        one, the exact line is labelled where it ends.
-    lo, hi : float
-        Percentiles of the band.
-    round_limits : bool
-        Run the x axis to a round number past the run's end
-        (:func:`lrlab.plot.base.round_up_limit`), so it keeps its limits while a slider changes
-        the run's length a little (the grey line of the last epoch marks the end).
     per : {"update", "epoch"}
         The x axis: the update number, or the epoch (update / updates per epoch,
         so runs with different batch sizes share one axis and lie over each other
@@ -393,27 +361,25 @@ class HeldLossPanel:
     '3 of 3 seeds diverged (x)'
     """
 
-    def __init__(self, ax, ylim=(0.05, 3.0), color=COLORS[0], marker=MARKERS[0], legend=False,
-                 lo=10, hi=90, round_limits=False, per="update"):
-        self.ax, self.ylim, self.lo, self.hi = ax, tuple(float(v) for v in ylim), lo, hi
-        self.round_limits = round_limits
+    def __init__(self, ax, ylim=(0.05, 3.0), per="update"):
+        self.ax, self.ylim = ax, tuple(float(v) for v in ylim)
         self.per = check_choice("per", per, ("update", "epoch"))
         # z-order: the axes first, then everything update() moves, so an explorer redraws
         # only the latter (the exact line is placed once, by the first update)
         self.exact = ax.axhline(np.nan, color="black", linestyle=":", linewidth=1.8, zorder=3.1,
                                 label="exact least squares")
-        # named in a corner below the bands (or in the legend), not on the line: the band
-        # of the seeds' losses covers the line's whole length
-        self.exact_label = ax.text(0.98, 0.03, "" if legend else "dotted: exact least squares",
+        # named in a corner below the bands, not on the line: the band of the seeds' losses
+        # covers the line's whole length
+        self.exact_label = ax.text(0.98, 0.03, "dotted: exact least squares",
                                    transform=ax.transAxes, ha="right", va="bottom",
                                    fontsize=10, zorder=6)
         (self.epochs,) = ax.plot([], [], color=_GREY, linewidth=0.7,
                                  transform=ax.get_xaxis_transform(), zorder=3.3)
-        self.band = PolyCollection([], facecolors=color, edgecolors="none", alpha=0.22,
-                                   zorder=3.4, label=f"{lo:g}%-{hi:g}% of the seeds")
+        self.band = PolyCollection([], facecolors=COLORS[0], edgecolors="none", alpha=0.22,
+                                   zorder=3.4, label="10%-90% of the seeds")
         ax.add_collection(self.band, autolim=False)
-        (self.median,) = ax.plot([], [], color=color, marker=marker, markersize=5, zorder=3.6,
-                                 label="median of the seeds")
+        (self.median,) = ax.plot([], [], color=COLORS[0], marker=MARKERS[0], markersize=5,
+                                 zorder=3.6, label="median of the seeds")
         # on the top edge, half outside: "went off the top here"
         (self.crosses,) = ax.plot([], [], linestyle="none", marker="X", markersize=11,
                                   color=_DIVERGED, markeredgecolor="black", zorder=8,
@@ -436,22 +402,16 @@ class HeldLossPanel:
         # few tick labels: a slider that changes the run's length redraws them
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
         ax.set_ylabel("held-out loss")
-        if legend:
-            ax.legend(loc="upper right", fontsize=9, framealpha=0.9).set_zorder(6.5)
 
     def set_steps(self, steps, per_epoch=1):
         """Show the run's ``steps`` updates (``per_epoch`` of them an epoch).
 
         The x axis runs from 0 to where the run ends, in updates or epochs
-        (``per``), or with ``round_limits`` to the next round number
-        (:func:`lrlab.plot.base.round_up_limit` on its fine ladder, at least 10
-        updates or 1 epoch). The limits change only when they must (new limits
-        redraw the ticks).
+        (``per``). The limits change only when they must (new limits redraw the ticks).
         """
         steps = check_int("steps", steps, lo=1)
         per_epoch = check_int("per_epoch", per_epoch, lo=1)
-        end, least = (steps, 10.0) if self.per == "update" else (steps / per_epoch, 1.0)
-        right = max(least, round_up_limit(end, FINE_LADDER)) if self.round_limits else end
+        right = steps if self.per == "update" else steps / per_epoch
         if self.ax.get_xlim() != (0, right):
             self.ax.set_xlim(0, right)
 
@@ -461,7 +421,7 @@ class HeldLossPanel:
         held = result.held_loss
         scale = 1 if self.per == "update" else result.batches_per_epoch
         t = np.arange(held.shape[0]) / scale
-        mid, low, high = seed_quantiles(held, [50, self.lo, self.hi])
+        mid, low, high = seed_quantiles(held, [50, 10, 90])
         shown = np.where(mid <= top, np.maximum(mid, bottom), np.nan)   # off the scale: a gap
         self.median.set_data(t, shown)
         self.median.set_markevery(max(1, t.size // 10))
@@ -493,12 +453,8 @@ def training_grid(results, titles=None, ncols=None, ylim=(0.05, 3.0), figsize=No
         One per panel (default: schedule, peak and batch size).
     ncols : int, optional
         Panels per row (default: as many as fit a notebook column, at most 3).
-    ylim : (float, float)
-    figsize : (float, float), optional
 
-    Returns
-    -------
-    fig, axes
+    Returns ``fig, axes``.
 
     Examples
     --------

@@ -35,17 +35,12 @@ class ErrorPanel:
     """``|w_t - w*|`` against the step on a log axis, one line per run, with a dashed
     guide ``|e_0| rho^t`` (the factor per step from :mod:`lrlab.theory`)."""
 
-    def __init__(self, ax, steps, ylim=(1e-12, 1e4), n_lines=1, labels=None):
+    def __init__(self, ax, steps, ylim=(1e-12, 1e4), n_lines=1):
         self.ax, self.ylim = ax, ylim
-        self.lines = []
-        for i in range(n_lines):
-            (line,) = ax.plot([], [], color=COLORS[i % 8], marker=MARKERS[i % 8], ms=3,
-                              markevery=0.1, label=labels[i] if labels else None)
-            self.lines.append(line)
+        self.lines = [ax.plot([], [], color=COLORS[i % 8], marker=MARKERS[i % 8], ms=3,
+                              markevery=0.1)[0] for i in range(n_lines)]
         (self.guide,) = ax.plot([], [], color=_GREY, ls="--", lw=1.3, label="|e0| rho^t")
         step_axes(ax, steps, ylim, "distance to the minimum")
-        if labels:
-            ax.legend(loc="lower left", fontsize=10)
 
     def update(self, errors, rho=None):
         """``errors``: one array of distances per line (fewer hides the rest)."""

@@ -40,22 +40,17 @@ class MSEPanel:
 
     Parameters
     ----------
-    ax : Axes
     steps : int
         Width of the step axis (from step 1).
-    ylim : (float, float)
-    color, marker : str
-    band_label : str, optional
-        Legend text for the band of single runs.
     legend : bool
         Draw a legend.
     """
 
     def __init__(self, ax, steps, ylim=(1e-6, 1e2), color=COLORS[0], marker="o",
-                 band_label="10%-90% of runs", legend=True):
+                 legend=True):
         self.ax = ax
         kw = dict(color=color, lw=0.8, alpha=0.55)
-        (self.low,) = ax.plot([], [], **kw, label=band_label)
+        (self.low,) = ax.plot([], [], **kw, label="10%-90% of runs")
         (self.high,) = ax.plot([], [], **kw)
         (self.mean,) = ax.plot([], [], color=color, marker=marker, ms=5, markevery=0.08,
                                lw=2.2, label="mean over the seeds")
@@ -130,11 +125,8 @@ def noise_ball_figure(problem, rates, noises, steps=2000, runs=200, seed=0, figs
     :func:`lrlab.theory.noise_ball` on a fine grid; a vertical line marks the
     critical rate ``2 / L`` where the ball becomes infinite.
 
-    Returns
-    -------
-    fig, ax, table
-        ``table``: ``rates`` (shape ``(n,)``), ``noises``, ``simulated`` and
-        ``formula`` (shape ``(len(noises), n)``).
+    Returns ``fig, ax, table``; ``table``: ``rates`` (shape ``(n,)``),
+    ``noises``, ``simulated`` and ``formula`` (shape ``(len(noises), n)``).
     """
     rates = np.asarray(rates, dtype=np.float64)
     noises = [float(s) for s in noises]
@@ -179,9 +171,7 @@ def schedules_grid(results, titles=None, ball=None, ylim=(1e-5, 1e2), ncols=3, f
         Noise ball of the starting rate, drawn dotted in every panel.
     ncols : int, default 3
 
-    Returns
-    -------
-    fig, axes
+    Returns ``fig, axes``.
     """
     names = list(results)
     n = len(names)
@@ -223,9 +213,7 @@ def long_run_figure(results, limit=None, figsize=(WIDTH, 4.4)):
     (``(t, values, label)``) draws a ``c / t`` law, e.g. from
     :func:`lrlab.noise.inverse_time_limit`.
 
-    Returns
-    -------
-    fig, (ax_err, ax_rate)
+    Returns ``fig, (ax_err, ax_rate)``.
     """
     with style_context():
         fig = Figure(figsize=figsize, layout="constrained")

@@ -7,9 +7,8 @@ freezes a run. Built from the panels of :mod:`lrlab.plot.base`.
 >>> import matplotlib
 >>> matplotlib.use("Agg")
 >>> from lrlab import blog_post_problem, gradient_descent
->>> from lrlab.plot import path_and_loss
->>> run = gradient_descent(blog_post_problem(), 5.0, lr=0.2, steps=20)
->>> fig, (ax_path, ax_loss) = path_and_loss(run)
+>>> from lrlab.plot import paths_grid
+>>> fig, axes = paths_grid(blog_post_problem(), 5.0, [0.2, 1.2], steps=20, xlim=(-12, 10))
 """
 
 from __future__ import annotations
@@ -26,7 +25,6 @@ from .base import (
     GREY,
     MARKERS,
     WIDTH,
-    LossPanel,
     PathPanel,
     RateMarks,
     grid_columns,
@@ -34,10 +32,8 @@ from .base import (
 )
 
 __all__ = [
-    "path_and_loss",
     "paths_grid",
     "rate_sweep",
-    "mark_thresholds",
     "RateAxisPanel",
     "rate_axis",
     "problems_grid",
@@ -51,27 +47,6 @@ __all__ = [
     "outcome_map",
     "float32_limits",
 ]
-
-def path_and_loss(run, xlim=None, figsize=(WIDTH, 3.6), title=None):
-    """A figure with the path on the loss curve (left) and the loss per step (right).
-
-    Returns ``fig, (ax_path, ax_loss)``.
-    """
-    problem = run.problem
-    w = np.asarray(run.w, dtype=np.float64)
-    if xlim is None:
-        center = float(getattr(problem, "center", 0.0))
-        r = 1.5 * max(abs(float(w[0]) - center), 1.0)
-        xlim = (center - r, center + r)
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax_path, ax_loss = fig.subplots(1, 2)
-    PathPanel(ax_path, problem, xlim).update(run)
-    loss0 = max(float(run.loss[0]), 1.0)
-    LossPanel(ax_loss, run.steps, ylim=(1e-16, loss0 * 1e4)).update(run)
-    if title:
-        fig.suptitle(title)
-    return fig, (ax_path, ax_loss)
-
 
 def paths_grid(problem, w0, rates, steps, xlim, ncols=None, figsize=None, titles=None):
     """Small multiples: one panel per rate, each the path of ``w`` on the loss curve.
@@ -95,12 +70,6 @@ def paths_grid(problem, w0, rates, steps, xlim, ncols=None, figsize=None, titles
         if i % ncols:
             ax.set_ylabel("")
     return fig, axes
-
-
-def mark_thresholds(ax, problem, labels=True):
-    """Vertical lines at the one-step rate ``1/L`` and the critical rate ``2/L``."""
-    one, crit = theory.one_step_lr(problem), theory.critical_lr(problem)
-    return RateMarks(ax, "one step", at=(one, crit), labels=labels).move(one, crit).lines
 
 
 def rate_sweep(ax, problem, w0, rates, steps, color=COLORS[0], label=None):
@@ -127,28 +96,24 @@ def rate_sweep(ax, problem, w0, rates, steps, color=COLORS[0], label=None):
     return runs
 
 
-def first_steps(problem, w0, lr, steps=2, xlim=None, figsize=(7.5, 4.2), digits=4):
+def first_steps(problem, w0, lr, steps=2, xlim=None, figsize=(7.5, 4.2)):
     """The first updates drawn by hand: each point, its tangent, and the jump to the next.
 
     At every point ``w_t`` the tangent line has the slope ``grad(w_t)`` (the
     derivative); the arrow goes to ``w_{t+1} = w_t - lr * grad(w_t)``, the
     point the update picks (computed by :func:`~lrlab.gradient_descent`).
-    Each point is labelled with its value, rounded to ``digits`` significant
-    digits.
+    Each point is labelled with its value (4 significant digits).
 
     Parameters
     ----------
     problem : Problem with ``shape == ()``
-    w0, lr : float
     steps : int, default 2
         Number of updates drawn.
     xlim : (float, float), optional
         Window of ``w``; by default it holds every point with a margin.
 
-    Returns
-    -------
-    fig, ax, run
-        The figure, its axes and the :class:`~lrlab.Trajectory` drawn.
+    Returns ``fig, ax, run``; the figure, its axes and the
+    :class:`~lrlab.Trajectory` drawn.
 
     Examples
     --------
@@ -177,7 +142,7 @@ def first_steps(problem, w0, lr, steps=2, xlim=None, figsize=(7.5, 4.2), digits=
         color, marker = COLORS[t % 8], MARKERS[t % 8]
         ax.plot(w[t], loss[t], ls="none", marker=marker, ms=10, color=color, mec="black",
                 zorder=4)
-        ax.annotate(f"$w_{{{t}}}$ = {w[t]:.{digits}g}", (w[t], loss[t]),
+        ax.annotate(f"$w_{{{t}}}$ = {w[t]:.4g}", (w[t], loss[t]),
                     xytext=(12, -10), textcoords="offset points", ha="left", va="top",
                     color=color, fontsize=12, fontweight="bold", zorder=5)
         if t < steps:
@@ -208,14 +173,9 @@ def error_by_step(problem, w0, rates, steps, figsize=(7.5, 4.2)):
     Parameters
     ----------
     problem : Quadratic with ``shape == ()``
-    w0 : float
-    rates : sequence of float
-    steps : int
 
-    Returns
-    -------
-    fig, ax, runs
-        ``runs`` is the batch :class:`~lrlab.Trajectory`, one run per rate.
+    Returns ``fig, ax, runs``; ``runs`` is the batch
+    :class:`~lrlab.Trajectory`, one run per rate.
 
     Examples
     --------
@@ -268,7 +228,6 @@ class RateAxisPanel:
 
     Parameters
     ----------
-    ax : Axes
     problem : Quadratic
     lr_range : (float, float)
         Ends of the (log-scale) rate axis.
@@ -286,9 +245,9 @@ class RateAxisPanel:
     'lr = 0.7: oscillating'
     """
 
-    def __init__(self, ax, problem, lr_range, ylim=(-1.6, 1.25), n=600):
+    def __init__(self, ax, problem, lr_range, ylim=(-1.6, 1.25)):
         self.ax, self.lr_range = ax, tuple(float(x) for x in lr_range)
-        self.grid = np.geomspace(*self.lr_range, n)
+        self.grid = np.geomspace(*self.lr_range, 600)
         # band edges halfway (in log space) between grid points
         mids = np.sqrt(self.grid[1:] * self.grid[:-1])
         self.edges = np.concatenate([[self.grid[0]], mids, [self.grid[-1]]])
@@ -428,10 +387,8 @@ def decay_grid(problem, w0, lr0, decay_rates, steps, xlim, ncols=None, figsize=N
     line at the minimum; a decay rate of 1 is a constant rate, titled "no
     decay" (a constant rate below the critical rate reaches the bottom).
 
-    Returns
-    -------
-    fig, axes, runs
-        ``runs`` is a list of :class:`~lrlab.Trajectory`, one per decay rate.
+    Returns ``fig, axes, runs``; ``runs`` is a list of
+    :class:`~lrlab.Trajectory`, one per decay rate.
 
     Examples
     --------
@@ -469,10 +426,6 @@ def decay_grid(problem, w0, lr0, decay_rates, steps, xlim, ncols=None, figsize=N
     return fig, axes[:len(decay_rates)], runs
 
 
-def _decay_runs(problem, w0, schedules, steps, dtype=np.float64):
-    return [gradient_descent(problem, w0, s, steps, dtype=dtype) for s in schedules]
-
-
 def staircase_vs_continuous(problem, w0, initial_lr, decay_rate, decay_steps=(1, 10), steps=50,
                             figsize=None):
     """Small multiples: staircase against continuous decay, one column per ``decay_steps``.
@@ -485,16 +438,12 @@ def staircase_vs_continuous(problem, w0, initial_lr, decay_rate, decay_steps=(1,
     Parameters
     ----------
     problem : Quadratic with ``shape == ()``
-    w0, initial_lr, decay_rate : float
     decay_steps : sequence of int
         One column each.
-    steps : int
 
-    Returns
-    -------
-    fig, axes, runs
-        ``axes`` has shape ``(2, len(decay_steps))``; ``runs[k]`` is the pair
-        ``(staircase run, continuous run)`` for ``decay_steps = k``.
+    Returns ``fig, axes, runs``; ``axes`` has shape ``(2, len(decay_steps))``;
+    ``runs[k]`` is the pair ``(staircase run, continuous run)`` for
+    ``decay_steps = k``.
 
     Examples
     --------
@@ -554,11 +503,9 @@ def freeze_grid(problem, w0, initial_lr, decay_rates, steps, xlim, figsize=None)
     (:func:`lrlab.theory.total_lr`). A row per rate keeps every panel half a
     notebook column wide, however many rates there are.
 
-    Returns
-    -------
-    fig, axes, runs
-        ``axes`` has shape ``(2, len(decay_rates))``: ``axes[0, j]`` is rate
-        ``j``'s path, ``axes[1, j]`` its distance; ``runs`` one run per rate.
+    Returns ``fig, axes, runs``; ``axes`` has shape ``(2, len(decay_rates))``:
+    ``axes[0, j]`` is rate ``j``'s path, ``axes[1, j]`` its distance; ``runs``
+    one run per rate.
 
     Examples
     --------
@@ -613,11 +560,10 @@ OUTCOME_STYLE = {"converges": ("#56B4E9", ""), "freezes short": ("#E69F00", ".")
                  "diverges": ("#D55E00", "//")}
 
 
-def outcome_map(problem, initial_lrs, decay_rates, decay_steps=1, staircase=False, points=(),
-                figsize=(WIDTH, 5.2)):
+def outcome_map(problem, initial_lrs, decay_rates, points=(), figsize=(WIDTH, 5.2)):
     """Map of what exponential decay does, over the first rate and the decay rate.
 
-    Each cell is labelled by :func:`lrlab.theory.decay_outcome` (one
+    Each cell is labelled by :func:`lrlab.theory.decay_outcome` (decay every step; one
     vectorized call for the whole grid): converges, freezes short or
     diverges. The regions are coloured, hatched and named; a dashed line marks
     the constant-rate limit :func:`lrlab.theory.critical_lr`.
@@ -629,15 +575,11 @@ def outcome_map(problem, initial_lrs, decay_rates, decay_steps=1, staircase=Fals
         Grid of first rates (x axis, log scale).
     decay_rates : array_like
         Grid of decay rates in ``(0, 1)`` (y axis).
-    decay_steps, staircase :
-        As in :func:`lrlab.schedules.exponential_decay`.
     points : sequence of (lr0, rate, label)
         Settings to mark on the map, one marker each.
 
-    Returns
-    -------
-    fig, ax, labels
-        ``labels[i, j]`` is the outcome at ``decay_rates[i]``, ``initial_lrs[j]``.
+    Returns ``fig, ax, labels``; ``labels[i, j]`` is the outcome at
+    ``decay_rates[i]``, ``initial_lrs[j]``.
 
     Examples
     --------
@@ -652,7 +594,7 @@ def outcome_map(problem, initial_lrs, decay_rates, decay_steps=1, staircase=Fals
 
     lrs = np.asarray(initial_lrs, dtype=np.float64)
     rates = np.asarray(decay_rates, dtype=np.float64)
-    labels = theory.decay_outcome(problem, lrs[None, :], rates[:, None], decay_steps, staircase)
+    labels = theory.decay_outcome(problem, lrs[None, :], rates[:, None])
     names = list(theory.DECAY_OUTCOMES)
     code = np.vectorize(names.index)(labels).astype(float)
     fig = Figure(figsize=figsize, layout="constrained")
@@ -696,13 +638,9 @@ def float32_limits(problem, w0, schedule32, steps=2000, figsize=(WIDTH, 7.6)):
     Parameters
     ----------
     problem : Problem with ``shape == ()``
-    w0 : float
     schedule32 : exponential decay schedule made with ``dtype=np.float32``
-    steps : int
 
-    Returns
-    -------
-    fig, axes, (run32, run64)
+    Returns ``fig, axes, (run32, run64)``.
 
     Examples
     --------
@@ -774,7 +712,7 @@ def u_curve(problem, w0, rates, steps=(20, 200), figsize=(WIDTH, 4.4), ylim=(1e-
 
     One :func:`rate_sweep` per entry of ``steps`` (each a single vectorized
     run over all the rates), the thresholds of a quadratic marked as by
-    :func:`mark_thresholds` (labelled above the axes), and one legend entry for
+    :class:`~lrlab.plot.base.RateMarks` (labelled above the axes), and one legend entry for
     all the diverged runs. A loss of exactly 0 is drawn at 1e-32. Returns
     ``fig, ax, runs`` with ``runs`` a list of batch trajectories, one per
     budget.

@@ -71,14 +71,11 @@ def gallery_grid(schedules, steps=100, ncols=None, figsize=None, ylim=None):
     ncols : int, optional
         Panels per row (default: as many as fit a notebook column,
         :func:`lrlab.plot.base.grid_columns`).
-    figsize : (float, float), optional
     ylim : (float, float), optional
         Shared rate axis; by default from 0 to a little above the largest rate.
 
-    Returns
-    -------
-    fig, axes
-        ``axes`` holds one ``Axes`` per schedule, titled by its name.
+    Returns ``fig, axes``; ``axes`` holds one ``Axes`` per schedule, titled by
+    its name.
     """
     names = list(schedules)
     if not names:
@@ -110,10 +107,8 @@ def blog_post_runs_grid(schedules, problem, w0, steps=100, reference_lr=None, nc
     The title gives the total of the rates over the run
     (:func:`lrlab.theory.total_lr`).
 
-    Returns
-    -------
-    fig, axes, runs
-        ``runs`` maps each name to its :class:`~lrlab.Trajectory`.
+    Returns ``fig, axes, runs``; ``runs`` maps each name to its
+    :class:`~lrlab.Trajectory`.
     """
     names = list(schedules)
     runs = {n: gradient_descent(problem, w0, schedules[n], steps) for n in names}
@@ -154,11 +149,8 @@ def convention_panels(panels, figsize=None):
         rates)}``: a library's stored values, drawn as large open markers)
         ``"marks"`` (``{step: text}``: dotted vertical lines) and ``"log"``
         (a log-scale rate axis).
-    figsize : (float, float), optional
 
-    Returns
-    -------
-    fig, axes
+    Returns ``fig, axes``.
     """
     with style_context():
         n = len(panels)

@@ -1,9 +1,8 @@
 """Figures for problems in two variables: contour maps with the path of ``w`` on them.
 
-The panels follow :mod:`lrlab.plot.base`: each owns one ``Axes``, draws what
-does not change (the contour map, the thresholds) once, and ``update(...)``
-moves its lines with ``set_data``, so a live explorer
-(:mod:`lrlab.explore.two_d`) redraws a new rate without recomputing a contour.
+Like :mod:`lrlab.plot.base`'s panels, each draws what does not change once and
+``update(...)`` moves its lines, so :mod:`lrlab.explore.two_d` redraws a new
+rate without recomputing a contour.
 
 - :class:`ContourPanel`: the loss as contour lines, the minimum, and the path
   of ``w``; a path that leaves the window stops at the edge with a cross and
@@ -156,11 +155,9 @@ class ContourPanel:
 
     Parameters
     ----------
-    ax : Axes
     problem : Problem with ``shape == (2,)``
     xlim, ylim : (float, float)
         The window shown; a path that leaves it stops at the edge with a cross.
-    color, marker : str
     max_points : int
         Draw at most this many points of the path (the first ones).
     levels : int
@@ -168,9 +165,6 @@ class ContourPanel:
     spacing : {"sqrt", "log", "linear"}
         How the levels are spread: ``"sqrt"`` gives a quadratic bowl evenly
         spaced ellipses; ``"log"`` suits a loss spanning decades (Rosenbrock).
-    grid : int
-        Grid points per side for the contour map (of a surface other than a
-        quadratic bowl, whose contours are drawn from their closed form).
 
     Examples
     --------
@@ -185,11 +179,11 @@ class ContourPanel:
     """
 
     def __init__(self, ax, problem, xlim, ylim, color=COLORS[0], marker="o", max_points=80,
-                 levels=12, spacing="sqrt", grid=161, label=None):
+                 levels=12, spacing="sqrt", label=None):
         self.ax = ax
         self.xlim = tuple(float(v) for v in xlim)
         self.ylim = tuple(float(v) for v in ylim)
-        self.max_points, self.n_levels, self.spacing, self.grid = max_points, levels, spacing, grid
+        self.max_points, self.n_levels, self.spacing = max_points, levels, spacing
         self.fill = self.lines = None
         (self.path,) = ax.plot([], [], color=color, marker=marker, ms=4.5, lw=1.4, alpha=0.95,
                                zorder=4, label=label)
@@ -277,8 +271,8 @@ class ContourPanel:
             self.ax.add_collection(artist, autolim=False)
 
     def _draw_grid(self, problem):
-        xs = np.linspace(*self.xlim, self.grid)
-        ys = np.linspace(*self.ylim, self.grid)
+        xs = np.linspace(*self.xlim, 161)  # a surface other than a bowl: contoured on a grid
+        ys = np.linspace(*self.ylim, 161)
         X, Y = np.meshgrid(xs, ys)
         Z = problem.loss(np.stack([X, Y], axis=-1))
         levels = _levels(Z, self.n_levels, self.spacing)
@@ -326,11 +320,9 @@ class FactorPanel:
 
     Parameters
     ----------
-    ax : Axes
     problem : Quadratic (or any problem with a ``curvature``)
     lr_range : (float, float)
         The rates shown (linear axis).
-    ylim : (float, float)
 
     Examples
     --------
@@ -343,9 +335,9 @@ class FactorPanel:
     'lr = 0.1: x ×0.9, y ×0'
     """
 
-    def __init__(self, ax, problem, lr_range, ylim=(0.0, 1.45), n=501):
+    def __init__(self, ax, problem, lr_range, ylim=(0.0, 1.45)):
         self.ax = ax
-        self.grid = np.linspace(max(float(lr_range[0]), 1e-12), float(lr_range[1]), n)
+        self.grid = np.linspace(max(float(lr_range[0]), 1e-12), float(lr_range[1]), 501)
         d = len(theory.curvatures(problem))
         ax.axhspan(1.0, ylim[1], color=COLORS[3], alpha=0.08, lw=0, zorder=0)
         ax.axhline(1.0, color=COLORS[3], lw=1, ls=":", zorder=1)
@@ -432,11 +424,8 @@ class DirectionErrorPanel:
 
     Parameters
     ----------
-    ax : Axes
     center : array_like, shape (2,)
         The minimum ``w*``.
-    steps : int
-    ylim : (float, float)
     """
 
     def __init__(self, ax, center, steps, ylim=(1e-10, 1e3)):
@@ -522,10 +511,8 @@ def contour_grid(problems, starts, rates, steps, xlim, ylim, titles=None, ncols=
     quadratic, each direction's factor ``1 - L_i lr``
     (:func:`lrlab.theory.direction_factors`).
 
-    Returns
-    -------
-    fig, axes, runs
-        ``runs`` is a list of :class:`~lrlab.Trajectory`, one per panel.
+    Returns ``fig, axes, runs``; ``runs`` is a list of
+    :class:`~lrlab.Trajectory`, one per panel.
     """
     def single_problem(p):
         return hasattr(p, "loss")

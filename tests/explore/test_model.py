@@ -239,8 +239,6 @@ def test_bad_arguments_name_the_argument_and_the_range(data):
         TrainingExplorer(data=data, epochs=41)
     with pytest.raises(ValueError, match="peak must be a finite number >= 0.001 and <= 3"):
         TrainingExplorer(data=data, peak=5.0)
-    with pytest.raises(ValueError, match="peak_range must be"):
-        TrainingExplorer(data=data, peak_range=(1.0, 0.1), peak=0.5)
     with pytest.raises(ValueError, match="kind must be one of"):
         epoch_schedule("step", 0.1, 11, 20)
     with pytest.raises(ValueError, match="peak must be a finite number > 0"):

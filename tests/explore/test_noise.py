@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from lrlab import Quadratic, blog_post_problem  # noqa: E402
+from lrlab import blog_post_problem  # noqa: E402
 from lrlab import noise as N  # noqa: E402
 from lrlab.explore.noise import NoiseScheduleExplorer  # noqa: E402
 
@@ -81,11 +81,6 @@ def test_steps_control_sets_the_cosine_horizon(explorer):
 def test_same_settings_same_text():
     a, b = NoiseScheduleExplorer(runs=50, steps=200), NoiseScheduleExplorer(runs=50, steps=200)
     assert a.text == b.text
-
-
-def test_needs_a_1d_quadratic():
-    with pytest.raises(ValueError, match="1-D Quadratic"):
-        NoiseScheduleExplorer(problem=Quadratic([1.0, 2.0]))
 
 
 def test_a_new_schedule_restyles_the_legends_without_new_artists():

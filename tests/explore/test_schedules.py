@@ -149,12 +149,6 @@ def test_slider_for_kinds():
         WS.slider_for("constant", "nonsense", 1)
 
 
-def test_needs_a_1d_problem():
-    from lrlab import Quadratic
-    with pytest.raises(ValueError):
-        GalleryExplorer(problem=Quadratic([1.0, 2.0]))
-
-
 def test_the_notebooks_suggested_settings_read_as_closed_forms_say(explorer):
     # 04's "things to try", once driven by a cell of the notebook, checked here instead
     explorer.controls["schedule"].value = "one_cycle"

@@ -41,7 +41,6 @@ from lrlab import (  # noqa: E402
     TwoBasins,
     blog_post_problem,
     exponential_decay,
-    gradient_descent,
     noise,
     theory,
 )
@@ -160,9 +159,7 @@ def _figures():
     rates6 = [0.01, 0.2, 0.5, 0.8, 1.0, 1.2]
     bowls = [Quadratic(a, -1.0) for a in (0.25, 1.0, 2.5, 4.0)]
     sched32 = exponential_decay(0.2, 1, 0.95, staircase=True, dtype=np.float32)
-    run = gradient_descent(PARABOLA, 5.0, lr=0.2, steps=20)
     figures = {
-        "path_and_loss": P.path_and_loss(run)[0],
         "paths_grid": P.paths_grid(PARABOLA, 5.0, rates6, steps=20, xlim=(-12, 10))[0],
         "paths_grid (3 basins)": P.paths_grid(TwoBasins(), 1.6, [0.05, 0.2, 0.4], steps=60,
                                               xlim=(-2.0, 2.0))[0],
@@ -197,7 +194,7 @@ def _figures():
 NOT_FIGURES = {
     "COLORS", "MARKERS", "STYLE", "PRESENT_SCALE", "WIDTH", "grid_columns", "PathPanel",
     "LossPanel", "RatePanel",
-    "rate_sweep", "mark_thresholds", "label_above", "RateAxisPanel", "OUTCOME_STYLE",
+    "rate_sweep", "label_above", "RateAxisPanel", "OUTCOME_STYLE",
     "ContourPanel", "FactorPanel", "DirectionErrorPanel", "edge_exit", "SCHEDULE_COLORS",
     "MSEPanel", "restyle_legend", "band", "SeedLinesPanel", "HeldLossPanel", "panel_title",
     "schedule_style", "draw_rates",
