@@ -35,7 +35,6 @@ def _describe(lo, hi, lo_open, hi_open):
 def check_number(name, value, lo=None, hi=None, lo_open=False, hi_open=False):
     """Return ``value`` as a Python float after checking it is a finite real in range.
 
-
     ``lo``/``hi`` are optional bounds; ``lo_open``/``hi_open`` make them strict.
     """
     if isinstance(value, bool) or not isinstance(value, (numbers.Real, np.floating, np.integer)):
@@ -116,7 +115,6 @@ def check_start(w0, shape):
 def check_numbers(name, value, **bounds):
     """:func:`check_number` for a single number, :func:`check_array` for an array of them.
 
-
     Returns a Python float or a float64 array; ``bounds`` as for :func:`check_number`.
     """
     if np.ndim(value) == 0:
@@ -157,7 +155,6 @@ def check_bool(name, value):
 
 def renamed(call, names):
     """``call()``, with an error about an argument of an inner function renamed to the outer one.
-
 
     ``names`` maps inner argument names to the caller's: an error that starts
     ``"initial_lr must ..."`` from inside ``torch_multistep(lr, ...)`` reads

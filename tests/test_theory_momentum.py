@@ -154,3 +154,47 @@ def test_adam_first_step(w0):
 def test_bad_arguments_are_named(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --- argument messages of the heavy ball's closed forms -------------------------------------
+# The contract of every rate and momentum argument (lrlab/_checks.py): a rate is a finite
+# number > 0, a momentum a finite number in [0, 1); the message names the argument, the range
+# and the value. Each case sits just outside a bound (or at an open one), so a bound moved,
+# opened, closed or dropped, or an argument renamed, fails here.
+LR_CASES = [(0.0, "lr must be a finite number > 0, got 0.0"),
+            (-0.1, "lr must be a finite number > 0, got -0.1")]
+MOMENTUM_CASES = [(1.0, "momentum must be a finite number >= 0 and < 1, got 1.0"),
+                  (1.5, "momentum must be a finite number >= 0 and < 1, got 1.5"),
+                  (-0.1, "momentum must be a finite number >= 0 and < 1, got -0.1")]
+WITH_LR_AND_MOMENTUM = {
+    "momentum_matrix": lambda lr, m: th.momentum_matrix(PARABOLA, lr, m),
+    "momentum_roots": lambda lr, m: th.momentum_roots(PARABOLA, lr, m),
+    "momentum_contraction": lambda lr, m: th.momentum_contraction(PARABOLA, lr, m),
+    "momentum_regime": lambda lr, m: th.momentum_regime(PARABOLA, lr, m),
+    "momentum_path": lambda lr, m: th.momentum_path(PARABOLA, 5.0, lr, m, 10),
+    "effective_lr": lambda lr, m: th.effective_lr(lr, m),
+}
+
+
+@pytest.mark.parametrize("name", WITH_LR_AND_MOMENTUM)
+@pytest.mark.parametrize("lr, message", LR_CASES)
+def test_momentum_functions_name_a_bad_rate(name, lr, message):
+    with pytest.raises(ValueError) as err:
+        WITH_LR_AND_MOMENTUM[name](lr, 0.5)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize("name", [*WITH_LR_AND_MOMENTUM, "momentum_critical_lr"])
+@pytest.mark.parametrize("momentum, message", MOMENTUM_CASES)
+def test_momentum_functions_name_a_bad_momentum(name, momentum, message):
+    call = WITH_LR_AND_MOMENTUM.get(name, lambda lr, m: th.momentum_critical_lr(PARABOLA, m))
+    with pytest.raises(ValueError) as err:
+        call(0.1, momentum)
+    assert str(err.value) == message
+
+
+@pytest.mark.parametrize("name", [*WITH_LR_AND_MOMENTUM, "momentum_critical_lr"])
+def test_momentum_functions_take_the_edges_of_their_ranges(name):
+    # momentum 0 (plain descent) and a rate just above 0 are allowed everywhere
+    call = WITH_LR_AND_MOMENTUM.get(name, lambda lr, m: th.momentum_critical_lr(PARABOLA, m))
+    call(1e-300, 0.0)
