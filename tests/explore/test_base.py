@@ -34,22 +34,6 @@ from lrlab.explore.one_d import (  # noqa: E402
 )
 
 
-@pytest.fixture(autouse=True)
-def no_running_loop():
-    """Run each test outside any event loop, as a plain script would.
-
-    Another test in the same pytest process (the browser tests drive Playwright's
-    sync API) can leave an event loop marked as running in this thread; the
-    explorer would then defer its renders to a loop that never turns.
-    """
-    leftover = asyncio.events._get_running_loop()
-    asyncio.events._set_running_loop(None)
-    try:
-        yield
-    finally:
-        asyncio.events._set_running_loop(leftover)
-
-
 def frame(explorer):
     """The canvas's pixels now (a copy)."""
     return np.asarray(explorer.canvas.get_renderer().buffer_rgba()).copy()

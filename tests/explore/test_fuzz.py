@@ -49,6 +49,19 @@ def explorers(path):
     return _bench().discover(path)
 
 
+def random_moves(explorer, rng, rounds=2):
+    """Set every enabled control of ``explorer`` to a seeded random value, ``rounds`` times
+    over; after each move (the explorer flushed) yield the control's name and its value."""
+    for _ in range(rounds):
+        for cname, control in explorer.controls.items():
+            if getattr(control, "disabled", False):
+                continue
+            value = random_value(control, rng)
+            control.value = value
+            explorer.flush()
+            yield cname, value
+
+
 def random_value(control, rng):
     kind = type(control).__name__
     if kind == "Checkbox":
@@ -225,21 +238,15 @@ def test_after_every_control_change_the_frame_is_a_full_draw(path):
         attached(explorer)
         rng = random.Random(f"frames:{path.stem}:{name}")
         start = dict(explorer.values)
-        for _ in range(2):                     # twice: the second time every mover is known
-            for cname, control in explorer.controls.items():
-                if getattr(control, "disabled", False):
-                    continue
-                value = random_value(control, rng)
-                control.value = value
-                explorer.flush()
-                shown = frame(explorer)
-                diff = np.abs(shown.astype(int) - full_frame(explorer).astype(int)).max(axis=-1)
-                # Blending a translucent artist laid on as a layer (07's 20 seed lines)
-                # may move a pixel by a few tens of 255, and a legend with a translucent
-                # frame laid on as an image moves every pixel under it by a unit; a stale
-                # text, swatch or marker differs by far more, over many pixels.
-                where = f"{path.stem}:{name} {cname}={value!r}"
-                assert diff.max() <= 48, f"{where}: pixels differ by up to {diff.max()}"
-                assert (diff > 2).mean() < 5e-3, f"{where}: {(diff > 2).mean():.2%} differ"
+        for cname, value in random_moves(explorer, rng):   # twice: then every mover is known
+            shown = frame(explorer)
+            diff = np.abs(shown.astype(int) - full_frame(explorer).astype(int)).max(axis=-1)
+            # Blending a translucent artist laid on as a layer (07's 20 seed lines)
+            # may move a pixel by a few tens of 255, and a legend with a translucent
+            # frame laid on as an image moves every pixel under it by a unit; a stale
+            # text, swatch or marker differs by far more, over many pixels.
+            where = f"{path.stem}:{name} {cname}={value!r}"
+            assert diff.max() <= 48, f"{where}: pixels differ by up to {diff.max()}"
+            assert (diff > 2).mean() < 5e-3, f"{where}: {(diff > 2).mean():.2%} differ"
         for cname, value in start.items():
             explorer.controls[cname].value = value

@@ -10,7 +10,6 @@ readout the code set.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import io
 import random
@@ -28,18 +27,7 @@ from lrlab.explore import canvas as canvas_module  # noqa: E402
 from lrlab.explore.one_d import DescentExplorer  # noqa: E402
 
 from .test_base import attached, frame, full_frame  # noqa: E402
-from .test_fuzz import NOTEBOOKS, _bench, check_figure, check_readout, random_value  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def no_running_loop():
-    """Run outside any event loop (see tests/explore/test_base.py)."""
-    leftover = asyncio.events._get_running_loop()
-    asyncio.events._set_running_loop(None)
-    try:
-        yield
-    finally:
-        asyncio.events._set_running_loop(leftover)
+from .test_fuzz import NOTEBOOKS, _bench, check_figure, check_readout, random_moves  # noqa: E402
 
 
 class Page:
@@ -102,22 +90,16 @@ def test_every_explorer_works_on_the_public_path(path, monkeypatch):
         page = Page(explorer.canvas)
         attached(explorer)
         rng = random.Random(f"public:{path.stem}:{name}")
-        for _ in range(2):
-            for cname, control in explorer.controls.items():
-                if getattr(control, "disabled", False):
-                    continue
-                value = random_value(control, rng)
-                control.value = value
-                explorer.flush()
-                where = f"{path.stem}:{name} {cname}={value!r}"
-                assert explorer.values[cname] == value, where
-                check_figure(explorer, where)
-                check_readout(explorer, explorer.values, where)
-                assert html.escape(explorer.readout_text) in explorer.readout.value, where
-                shown = frame(explorer)
-                np.testing.assert_array_equal(page.picture, shown, err_msg=where)
-                diff = np.abs(shown.astype(int) - full_frame(explorer).astype(int)).max(axis=-1)
-                assert (diff > 48).mean() < 5e-3, f"{where}: the frame is not the figure"
+        for cname, value in random_moves(explorer, rng):
+            where = f"{path.stem}:{name} {cname}={value!r}"
+            assert explorer.values[cname] == value, where
+            check_figure(explorer, where)
+            check_readout(explorer, explorer.values, where)
+            assert html.escape(explorer.readout_text) in explorer.readout.value, where
+            shown = frame(explorer)
+            np.testing.assert_array_equal(page.picture, shown, err_msg=where)
+            diff = np.abs(shown.astype(int) - full_frame(explorer).astype(int)).max(axis=-1)
+            assert (diff > 48).mean() < 5e-3, f"{where}: the frame is not the figure"
         assert page.frames > 0
 
 
